@@ -1,0 +1,199 @@
+// createAgentNode: the composition root. It turns a config into a running agentwire node (identity,
+// datastore, libp2p stack) and offers the operations the control API and library users share.
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import type { PeerId, PrivateKey, Connection } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import type { LevelDatastore } from 'datastore-level'
+import { validateConfig, type AgentwireConfig, type AgentwireConfigInput } from './config/index.ts'
+import { loadOrCreateKey } from './identity/index.ts'
+import { openDatastore, closeDatastore } from './node/datastore.ts'
+import { createStack, dhtServes, type AgentLibp2p } from './node/libp2p.ts'
+import { parseTarget, type Target } from './node/targets.ts'
+import { InvalidTargetError, NotConnectedError, PeerUnreachableError } from './node/errors.ts'
+import { silentLogger, type Logger } from './log/logger.ts'
+import { VERSION } from './version.ts'
+
+export interface AgentNodeOptions {
+  /** Where the node logs. @default a silent logger */
+  logger?: Logger
+}
+
+export interface NodeInfo {
+  peerId: string
+  name: string | null
+  addresses: string[]
+  connections: number
+  uptimeSeconds: number
+  version: string
+  dataDir: string
+  dhtMode: 'server' | 'client'
+}
+
+export interface PeerSummary {
+  peerId: string
+  addresses: string[]
+  direct: boolean
+  transport: string
+  latencyMs: number | null
+}
+
+export interface PingResult { peerId: string, rttMs: number }
+export interface ConnectResult { peerId: string, address: string, direct: boolean }
+
+/** A target after resolution: who it is, and where to try first when we know. */
+export interface ResolvedTarget { peerId: PeerId, addr?: Multiaddr, text: string }
+
+export class AgentNode {
+  readonly config: AgentwireConfig
+  readonly peerId: PeerId
+  readonly libp2p: AgentLibp2p
+  readonly log: Logger
+  readonly datastore: LevelDatastore
+  private readonly privateKey: PrivateKey
+  private startedAt = 0
+
+  constructor (init: { config: AgentwireConfig, privateKey: PrivateKey, libp2p: AgentLibp2p, datastore: LevelDatastore, log: Logger }) {
+    this.config = init.config
+    this.privateKey = init.privateKey
+    this.peerId = peerIdFromPrivateKey(init.privateKey)
+    this.libp2p = init.libp2p
+    this.datastore = init.datastore
+    this.log = init.log
+  }
+
+  /** The node's own private key, for signing records and envelopes. Never logged. */
+  get key (): PrivateKey { return this.privateKey }
+
+  async start (): Promise<void> {
+    await this.libp2p.start()
+    if (dhtServes(this.config)) await this.libp2p.services.dht.setMode('server')
+    this.startedAt = Date.now()
+    this.log.info({ peerId: this.peerId.toString(), addresses: this.addresses() }, 'node started')
+  }
+
+  async stop (): Promise<void> {
+    await this.libp2p.stop()
+    await closeDatastore(this.config.dataDir, this.datastore)
+    this.log.info('node stopped')
+  }
+
+  /** Full multiaddrs ending in /p2p/<PeerId>, as others should dial them. */
+  addresses (): string[] {
+    return this.libp2p.getMultiaddrs().map(ma => ma.toString())
+  }
+
+  info (): NodeInfo {
+    return {
+      peerId: this.peerId.toString(),
+      name: this.config.name ?? null,
+      addresses: this.addresses(),
+      connections: this.libp2p.getConnections().length,
+      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      version: VERSION,
+      dataDir: this.config.dataDir,
+      dhtMode: this.libp2p.services.dht.getMode()
+    }
+  }
+
+  peers (): PeerSummary[] {
+    const byPeer = new Map<string, Connection[]>()
+    for (const conn of this.libp2p.getConnections()) {
+      const key = conn.remotePeer.toString()
+      byPeer.set(key, [...(byPeer.get(key) ?? []), conn])
+    }
+    return [...byPeer.entries()].map(([peerId, conns]) => {
+      // Report the best connection: a direct one if there is any.
+      const best = conns.find(c => c.direct) ?? conns[0]
+      return {
+        peerId,
+        addresses: conns.map(c => c.remoteAddr.toString()),
+        direct: best.direct && best.limits == null,
+        transport: best.remoteAddr.toString().includes('/p2p-circuit') ? 'relay' : best.remoteAddr.getComponents().find(c => c.name === 'tcp' || c.name === 'udp' || c.name === 'quic-v1')?.name ?? 'unknown',
+        latencyMs: best.rtt != null ? Math.round(best.rtt * 10) / 10 : null
+      }
+    })
+  }
+
+  /** Turn what a user typed into a PeerId (and maybe an address). Names need the DHT (naming layer). */
+  async resolveTarget (text: string, _options: { signal?: AbortSignal } = {}): Promise<ResolvedTarget> {
+    const target: Target = parseTarget(text)
+    switch (target.kind) {
+      case 'peerId': return { peerId: target.peerId, text }
+      case 'multiaddr':
+        if (target.peerId == null) throw new InvalidTargetError(text, 'the multiaddr has no /p2p/<PeerId>, so the node could not check who answers')
+        return { peerId: target.peerId, addr: target.addr, text }
+      case 'name':
+        throw new InvalidTargetError(text, 'name resolution is not available on this node')
+    }
+  }
+
+  /** Open (or reuse) a connection to a target. */
+  async connect (text: string, options: { signal?: AbortSignal } = {}): Promise<ConnectResult> {
+    const target = await this.resolveTarget(text, options)
+    const conn = await this.dial(target, options)
+    return { peerId: conn.remotePeer.toString(), address: conn.remoteAddr.toString(), direct: conn.direct && conn.limits == null }
+  }
+
+  async dial (target: ResolvedTarget, options: { signal?: AbortSignal } = {}): Promise<Connection> {
+    const signal = anySignal(options.signal, this.config.limits.dialTimeoutMs)
+    try {
+      return await this.libp2p.dial(target.addr ?? target.peerId, { signal })
+    } catch (err: any) {
+      const reason = signal.aborted ? `no connection within ${this.config.limits.dialTimeoutMs} ms` : (err.message ?? String(err))
+      throw new PeerUnreachableError(target.text, reason)
+    }
+  }
+
+  async ping (text: string, options: { signal?: AbortSignal } = {}): Promise<PingResult> {
+    const target = await this.resolveTarget(text, options)
+    const conn = await this.dial(target, options)
+    const signal = anySignal(options.signal, this.config.limits.dialTimeoutMs)
+    try {
+      const rtt = await this.libp2p.services.ping.ping(conn.remotePeer, { signal })
+      return { peerId: conn.remotePeer.toString(), rttMs: Math.round(rtt * 100) / 100 }
+    } catch (err: any) {
+      throw new PeerUnreachableError(text, `connected, but ping failed: ${err.message}`)
+    }
+  }
+
+  async disconnect (text: string): Promise<{ peerId: string, closed: number }> {
+    const target = await this.resolveTarget(text)
+    const conns = this.libp2p.getConnections(target.peerId)
+    if (conns.length === 0) throw new NotConnectedError(text)
+    await this.libp2p.hangUp(target.peerId)
+    return { peerId: target.peerId.toString(), closed: conns.length }
+  }
+}
+
+function anySignal (signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs)
+  return signal == null ? timeout : AbortSignal.any([signal, timeout])
+}
+
+/**
+ * Build a node from a config (validated here if it is not already). Opens the data directory, which
+ * locks it against a second daemon; call `start()` to go online and `stop()` to release it.
+ *
+ * @example
+ * ```ts
+ * import { createAgentNode } from 'agentwire'
+ * const node = await createAgentNode({ dataDir: './.data/agent', listen: ['/ip4/127.0.0.1/tcp/0'] })
+ * await node.start()
+ * console.log(node.peerId.toString(), node.addresses())
+ * await node.stop()
+ * ```
+ */
+export async function createAgentNode (config: AgentwireConfigInput | AgentwireConfig, options: AgentNodeOptions = {}): Promise<AgentNode> {
+  const validated = validateConfig(config)
+  const log = options.logger ?? silentLogger()
+  const { privateKey, created, path } = await loadOrCreateKey(validated.dataDir)
+  if (created) log.info({ keyFile: path }, 'created a new identity key')
+  const datastore = await openDatastore(validated.dataDir)
+  try {
+    const libp2p = await createStack({ config: validated, privateKey, datastore })
+    return new AgentNode({ config: validated, privateKey, libp2p, datastore, log })
+  } catch (err) {
+    await closeDatastore(validated.dataDir, datastore)
+    throw err
+  }
+}

@@ -1,0 +1,113 @@
+// The config file's shape, defaults and documentation in one place. Every object is strict so a
+// misspelled key is refused before anything starts; README.md's config table mirrors this file.
+import { z } from 'zod'
+import { multiaddr } from '@multiformats/multiaddr'
+
+const multiaddrString = z.string().superRefine((value, ctx) => {
+  try {
+    multiaddr(value)
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `not a valid multiaddr: "${value}" (${(err as Error).message}); expected something like /ip4/127.0.0.1/tcp/4001` })
+  }
+})
+
+const peerMultiaddr = multiaddrString.refine(value => value.includes('/p2p/'), {
+  message: 'must end in /p2p/<PeerId> so the node can check who answers, e.g. /ip4/203.0.113.7/tcp/4001/p2p/12D3KooW…'
+})
+
+const peerIdString = z.string().regex(/^(12D3KooW|Qm)[1-9A-HJ-NP-Za-km-z]{40,60}$/, 'must be a PeerId such as 12D3KooW… (see `agentwire info`)')
+
+/** Human names: lower-case DNS-label-like, so they are safe in DHT keys, URLs and shell commands. */
+export const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/
+
+const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be HOST:PORT, e.g. 127.0.0.1:8080')
+
+export const relaySchema = z.strictObject({
+  /** Offer circuit relay v2 reservations to other nodes. @default false */
+  server: z.boolean().default(false),
+  /** Relays to reserve a slot on: multiaddrs with /p2p/, or "auto" to use relays found via bootstrap/DHT. @default [] */
+  reservations: z.union([z.literal('auto'), z.array(peerMultiaddr)]).default([]),
+  /** Most reservations this relay holds at once. @default 128 */
+  maxReservations: z.number().int().positive().default(128),
+  /** Apply per-circuit data and duration limits (turn off on a private fleet's own relays). @default true */
+  applyLimits: z.boolean().default(true),
+  /** Longest a relayed circuit may stay open, in ms. @default 120000 */
+  circuitDurationMs: z.number().int().positive().default(120_000),
+  /** Most bytes a relayed circuit may carry in each direction. @default 16777216 (16 MiB) */
+  circuitDataBytes: z.number().int().positive().default(16 * 1024 * 1024)
+})
+
+export const dhtSchema = z.strictObject({
+  /** server: answer DHT queries; client: only ask; auto: server when the node listens on any address. @default "auto" */
+  mode: z.enum(['auto', 'server', 'client']).default('auto'),
+  /** Keep private and loopback addresses in DHT records (a fleet in one VPC, a test net on 127.0.0.1). Set false on the public internet. @default true */
+  allowPrivateAddresses: z.boolean().default(true),
+  /** Longest a single DHT lookup (name or PeerId) may take, in ms. @default 10000 */
+  queryTimeoutMs: z.number().int().positive().default(10_000)
+})
+
+export const trustSchema = z.strictObject({
+  /** Who may use application protocols: mutual (approved both ways), reputation, or open (anyone). @default "mutual" */
+  policy: z.enum(['mutual', 'reputation', 'open']).default('mutual'),
+  /** PeerIds approved without asking, e.g. a fleet's own nodes. @default [] */
+  autoApprove: z.array(peerIdString).default([])
+})
+
+export const a2aSchema = z.strictObject({
+  /** Base URL of the local A2A agent (HTTP JSON-RPC) that inbound calls are forwarded to. @default null */
+  upstream: z.url().nullable().default(null),
+  gateway: z.strictObject({
+    /** HOST:PORT for the local A2A HTTP gateway; null turns it off. @default null */
+    listen: hostPort.nullable().default(null)
+  }).prefault({}),
+  /** Who may fetch this node's AgentCard: public (anyone) or trusted (gate-approved peers). @default "public" */
+  cardVisibility: z.enum(['public', 'trusted']).default('public')
+})
+
+export const metricsSchema = z.strictObject({
+  /** HOST:PORT serving Prometheus metrics at /metrics; null turns it off. @default null */
+  listen: hostPort.nullable().default(null)
+})
+
+export const logSchema = z.strictObject({
+  /** @default "info" */
+  level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** pretty: readable lines; json: one JSON object per line; auto: pretty on a terminal, json otherwise. @default "auto" */
+  format: z.enum(['auto', 'pretty', 'json']).default('auto')
+})
+
+export const limitsSchema = z.strictObject({
+  /** Most open connections. @default 300 */
+  maxConnections: z.number().int().positive().default(300),
+  /** Most inbound connections still upgrading (Noise + yamux) at once. @default 32 */
+  maxIncomingPendingConnections: z.number().int().positive().default(32),
+  /** Most parallel dials. @default 50 */
+  maxParallelDials: z.number().int().positive().default(50),
+  /** Longest a dial may take before it fails, in ms. @default 10000 */
+  dialTimeoutMs: z.number().int().positive().default(10_000)
+})
+
+export const configSchema = z.strictObject({
+  /** Human name published in the DHT so others can find this node without its PeerId. @default none */
+  name: z.string().regex(NAME_PATTERN, 'must be 1-63 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit').optional(),
+  /** Where the key, datastore, audit log and control socket live (relative to the config file). Required. */
+  dataDir: z.string().min(1),
+  /** Multiaddrs to listen on. @default ["/ip4/0.0.0.0/tcp/0"] */
+  listen: z.array(multiaddrString).default(['/ip4/0.0.0.0/tcp/0']),
+  /** Multiaddrs to advertise instead of the listen addresses (public IP, DNS name). @default [] */
+  announce: z.array(multiaddrString).default([]),
+  /** Peers to join the network through; each must end in /p2p/<PeerId>. @default [] */
+  bootstrap: z.array(peerMultiaddr).default([]),
+  relay: relaySchema.prefault({}),
+  dht: dhtSchema.prefault({}),
+  trust: trustSchema.prefault({}),
+  a2a: a2aSchema.prefault({}),
+  metrics: metricsSchema.prefault({}),
+  log: logSchema.prefault({}),
+  limits: limitsSchema.prefault({})
+})
+
+/** A config after validation and defaults; `dataDir` is absolute. */
+export type AgentwireConfig = z.output<typeof configSchema>
+/** What a caller may pass: every key but `dataDir` optional. */
+export type AgentwireConfigInput = z.input<typeof configSchema>

@@ -1,0 +1,59 @@
+// The node's Ed25519 key on disk: created once (0600 inside a 0700 folder), never overwritten,
+// refused when others can read it. The PeerId is derived from it, so it is the node's address.
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
+import type { PrivateKey } from '@libp2p/interface'
+import { KeyFileCorruptError, KeyFileExposedError } from './errors.ts'
+
+export const KEY_FILE_NAME = 'identity.key'
+
+export interface LoadedKey {
+  privateKey: PrivateKey
+  /** True when this call made the key (first start). */
+  created: boolean
+  path: string
+}
+
+/** Create the data directory owner-only if it is missing. An existing folder keeps its mode. */
+export async function ensureDataDir (dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 })
+}
+
+export async function loadOrCreateKey (dataDir: string): Promise<LoadedKey> {
+  await ensureDataDir(dataDir)
+  const path = join(dataDir, KEY_FILE_NAME)
+  const existing = await readKeyFile(path)
+  if (existing != null) return { privateKey: existing, created: false, path }
+
+  const privateKey = await generateKeyPair('Ed25519')
+  try {
+    // `wx` fails if the file appeared meanwhile, so two racing first starts never replace a key.
+    await writeFile(path, privateKeyToProtobuf(privateKey), { mode: 0o600, flag: 'wx' })
+  } catch (err: any) {
+    if (err.code === 'EEXIST') return { privateKey: (await readKeyFile(path))!, created: false, path }
+    throw err
+  }
+  return { privateKey, created: true, path }
+}
+
+/** Read and check a key file; undefined if there is none. */
+export async function readKeyFile (path: string): Promise<PrivateKey | undefined> {
+  let mode: number
+  try {
+    mode = (await stat(path)).mode
+  } catch (err: any) {
+    if (err.code === 'ENOENT') return undefined
+    throw err
+  }
+  if ((mode & 0o077) !== 0) throw new KeyFileExposedError(path, mode)
+  const bytes = await readFile(path)
+  let key: PrivateKey
+  try {
+    key = privateKeyFromProtobuf(bytes)
+  } catch (err: any) {
+    throw new KeyFileCorruptError(path, err.message ?? String(err))
+  }
+  if (key.type !== 'Ed25519') throw new KeyFileCorruptError(path, `key type is ${key.type}, agentwire uses Ed25519`)
+  return key
+}

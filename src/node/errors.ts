@@ -1,0 +1,34 @@
+import { AgentwireError } from '../errors.ts'
+
+export class DataDirLockedError extends AgentwireError {
+  static override name = 'DataDirLockedError'
+  constructor (dataDir: string, pid?: number) {
+    super('DATA_DIR_LOCKED', `another agentwire daemon${pid != null ? ` (pid ${pid})` : ''} is already using ${dataDir}`,
+      'stop it first (`agentwire stop --data-dir DIR`), or give this node its own dataDir')
+    this.name = 'DataDirLockedError'
+  }
+}
+
+export class InvalidTargetError extends AgentwireError {
+  static override name = 'InvalidTargetError'
+  constructor (target: string, reason: string) {
+    super('INVALID_TARGET', `"${target}" is not a usable target: ${reason}`, 'a target is a PeerId (12D3KooW…), a name (research-agent), or a multiaddr ending in /p2p/<PeerId>')
+    this.name = 'InvalidTargetError'
+  }
+}
+
+export class PeerUnreachableError extends AgentwireError {
+  static override name = 'PeerUnreachableError'
+  constructor (target: string, reason: string, hint?: string) {
+    super('PEER_UNREACHABLE', `could not reach ${target}: ${reason}`, hint ?? 'check that the peer is running and that one of its addresses is reachable from here (`agentwire peers`, `agentwire info` on the peer)')
+    this.name = 'PeerUnreachableError'
+  }
+}
+
+export class NotConnectedError extends AgentwireError {
+  static override name = 'NotConnectedError'
+  constructor (target: string) {
+    super('NOT_CONNECTED', `not connected to ${target}`, 'see open connections with `agentwire peers`')
+    this.name = 'NotConnectedError'
+  }
+}

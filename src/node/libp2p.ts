@@ -1,0 +1,112 @@
+// Assemble the libp2p stack from a validated config. Which services run, and with what limits, is
+// decided here and nowhere else, so a reader can see the whole network layer in one file.
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify, identifyPush } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT } from '@libp2p/kad-dht'
+import { gossipsub } from '@libp2p/gossipsub'
+import { autoNAT } from '@libp2p/autonat'
+import { dcutr } from '@libp2p/dcutr'
+import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { bootstrap } from '@libp2p/bootstrap'
+import type { Datastore } from 'interface-datastore'
+import type { PrivateKey, ComponentLogger } from '@libp2p/interface'
+import type { AgentwireConfig } from '../config/index.ts'
+import { AGENT_VERSION_PREFIX, DHT_PROTOCOL, PROTOCOL_PREFIX } from './constants.ts'
+import { VERSION } from '../version.ts'
+import type { Validators, Selectors } from '@libp2p/kad-dht'
+
+export interface StackInit {
+  config: AgentwireConfig
+  privateKey: PrivateKey
+  datastore: Datastore
+  logger?: ComponentLogger
+  /** DHT record validators and selectors every node registers (the naming layer supplies these). */
+  dhtValidators?: Validators
+  dhtSelectors?: Selectors
+}
+
+export type AgentLibp2p = Libp2p<{
+  identify: ReturnType<ReturnType<typeof identify>>
+  identifyPush: ReturnType<ReturnType<typeof identifyPush>>
+  ping: ReturnType<ReturnType<typeof ping>>
+  dht: KadDHT
+  pubsub: ReturnType<ReturnType<typeof gossipsub>>
+  autonat: unknown
+  dcutr: unknown
+  relay?: unknown
+}>
+
+/** True when the config asks for (or `auto` implies) a DHT server. */
+export function dhtServes (config: AgentwireConfig): boolean {
+  if (config.dht.mode === 'auto') return config.listen.length > 0
+  return config.dht.mode === 'server'
+}
+
+export async function createStack (init: StackInit): Promise<AgentLibp2p> {
+  const { config } = init
+  const services: Record<string, any> = {
+    identify: identify({ protocolPrefix: PROTOCOL_PREFIX, agentVersion: `${AGENT_VERSION_PREFIX}${VERSION}` }),
+    identifyPush: identifyPush({ protocolPrefix: PROTOCOL_PREFIX, agentVersion: `${AGENT_VERSION_PREFIX}${VERSION}` }),
+    ping: ping({ protocolPrefix: PROTOCOL_PREFIX }),
+    dht: kadDHT({
+      protocol: DHT_PROTOCOL,
+      logPrefix: 'agentwire:dht',
+      datastorePrefix: '/agentwire-dht',
+      metricsPrefix: 'agentwire_dht',
+      // On a private fleet or 127.0.0.1 nobody is "publicly reachable", so libp2p would never choose
+      // server mode by itself; we decide from the config instead.
+      clientMode: !dhtServes(config),
+      peerInfoMapper: config.dht.allowPrivateAddresses ? passthroughMapper : removePrivateAddressesMapper,
+      validators: init.dhtValidators ?? {},
+      selectors: init.dhtSelectors ?? {}
+    }),
+    pubsub: gossipsub({
+      allowPublishToZeroTopicPeers: true,
+      // Many nodes share one host in tests and small fleets; co-location must not be penalised.
+      scoreParams: { IPColocationFactorWeight: 0 }
+    }),
+    autonat: autoNAT({ protocolPrefix: PROTOCOL_PREFIX }),
+    dcutr: dcutr()
+  }
+  if (config.relay.server) {
+    services.relay = circuitRelayServer({
+      reservations: {
+        maxReservations: config.relay.maxReservations,
+        applyDefaultLimit: config.relay.applyLimits,
+        defaultDurationLimit: config.relay.circuitDurationMs,
+        defaultDataLimit: BigInt(config.relay.circuitDataBytes)
+      }
+    })
+  }
+
+  const peerDiscovery = config.bootstrap.length > 0
+    ? [bootstrap({ list: config.bootstrap, timeout: 0 })]
+    : []
+
+  const node = await createLibp2p({
+    privateKey: init.privateKey,
+    datastore: init.datastore,
+    ...(init.logger != null ? { logger: init.logger } : {}),
+    addresses: {
+      listen: [...config.listen, ...(Array.isArray(config.relay.reservations) ? config.relay.reservations.map(r => `${r}/p2p-circuit`) : [])],
+      announce: config.announce
+    },
+    transports: [tcp(), circuitRelayTransport()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery,
+    connectionManager: {
+      maxConnections: config.limits.maxConnections,
+      maxIncomingPendingConnections: config.limits.maxIncomingPendingConnections,
+      maxParallelDials: config.limits.maxParallelDials,
+      dialTimeout: config.limits.dialTimeoutMs
+    },
+    services,
+    start: false
+  })
+  return node as unknown as AgentLibp2p
+}
