@@ -49,9 +49,10 @@ export function dhtServes (config: AgentwireConfig): boolean {
 export async function createStack (init: StackInit): Promise<AgentLibp2p> {
   const { config } = init
   const services: Record<string, any> = {
-    identify: identify({ protocolPrefix: PROTOCOL_PREFIX, agentVersion: `${AGENT_VERSION_PREFIX}${VERSION}` }),
-    identifyPush: identifyPush({ protocolPrefix: PROTOCOL_PREFIX, agentVersion: `${AGENT_VERSION_PREFIX}${VERSION}` }),
-    ping: ping({ protocolPrefix: PROTOCOL_PREFIX }),
+    identify: identify({ protocolPrefix: PROTOCOL_PREFIX }),
+    identifyPush: identifyPush({ protocolPrefix: PROTOCOL_PREFIX }),
+    // The connection monitor pings every connection too, so a user's ping needs room beside it.
+    ping: ping({ protocolPrefix: PROTOCOL_PREFIX, maxInboundStreams: 4, maxOutboundStreams: 4 }),
     dht: kadDHT({
       protocol: DHT_PROTOCOL,
       logPrefix: 'agentwire:dht',
@@ -89,6 +90,7 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
 
   const node = await createLibp2p({
     privateKey: init.privateKey,
+    nodeInfo: { name: 'agentwire', version: VERSION, userAgent: `${AGENT_VERSION_PREFIX}${VERSION}` },
     datastore: init.datastore,
     ...(init.logger != null ? { logger: init.logger } : {}),
     addresses: {
@@ -99,6 +101,8 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery,
+    // Keep-alive pings use our prefix, so they reach agentwire peers (and measure rtt for `peers`).
+    connectionMonitor: { protocolPrefix: PROTOCOL_PREFIX },
     connectionManager: {
       maxConnections: config.limits.maxConnections,
       maxIncomingPendingConnections: config.limits.maxIncomingPendingConnections,

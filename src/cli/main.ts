@@ -1,0 +1,103 @@
+// Argument parsing and printing, nothing else: every command but `init` and `start` is one call to
+// the daemon's control socket. libp2p is only loaded by `start`, so other commands stay quick.
+import { resolve } from 'node:path'
+import { Command, Option } from 'commander'
+import { toErrorBody, type ErrorBody } from '../errors.ts'
+import { callDaemon } from '../control/client.ts'
+import { printHuman } from './print.ts'
+import { VERSION } from '../version.ts'
+
+const DEFAULT_CONFIG = 'config/node.yaml'
+
+interface CommonOptions { config?: string, dataDir?: string, json?: boolean }
+
+/** Which daemon a command talks to: --data-dir, else the dataDir of --config (default config/node.yaml). */
+async function dataDirOf (options: CommonOptions): Promise<string> {
+  if (options.dataDir != null) return resolve(options.dataDir)
+  const { loadConfigFile } = await import('../config/index.ts')
+  const config = await loadConfigFile(options.config ?? process.env.AGENTWIRE_CONFIG ?? DEFAULT_CONFIG)
+  return config.dataDir
+}
+
+function fail (err: unknown, json: boolean): never {
+  const body: ErrorBody = toErrorBody(err)
+  if (json) {
+    process.stdout.write(JSON.stringify({ error: body }) + '\n')
+  } else {
+    process.stderr.write(`error: ${body.message}\n${body.hint != null ? `hint: ${body.hint}\n` : ''}`)
+  }
+  process.exit(1)
+}
+
+function output (command: string, result: unknown, json: boolean): void {
+  process.stdout.write((json ? JSON.stringify(result) : printHuman(command, result)) + '\n')
+}
+
+function withCommonOptions (cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', `config file of the daemon to talk to (default: $AGENTWIRE_CONFIG or ${DEFAULT_CONFIG})`)
+    .option('-d, --data-dir <dir>', 'data directory of the daemon to talk to (instead of --config)')
+    .option('--json', 'print JSON instead of text')
+}
+
+/** Register a command that sends one request to the daemon and prints the answer. */
+function daemonCommand (program: Command, spec: string, description: string, method: string, params: (args: string[], opts: any) => Record<string, unknown> = () => ({})): Command {
+  const cmd = withCommonOptions(program.command(spec).description(description))
+  cmd.action(async (...received: any[]) => {
+    const command = received[received.length - 1] as Command
+    const opts = command.opts() as CommonOptions
+    try {
+      const dataDir = await dataDirOf(opts)
+      const result = await callDaemon(dataDir, method, params(command.args, opts))
+      output(method, result, opts.json === true)
+    } catch (err) {
+      fail(err, opts.json === true)
+    }
+  })
+  return cmd
+}
+
+export function buildProgram (): Command {
+  const program = new Command('agentwire')
+    .description('A network node for AI agents: permanent PeerId addresses, names, NAT traversal, trust and A2A over libp2p.')
+    .version(VERSION)
+    .showHelpAfterError()
+
+  program.command('start')
+    .description('run the node in the foreground (Ctrl-C stops it)')
+    .option('-c, --config <file>', 'config file', process.env.AGENTWIRE_CONFIG ?? DEFAULT_CONFIG)
+    .addOption(new Option('--log-level <level>', 'override log.level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']))
+    .action(async (opts: { config: string, logLevel?: string }) => {
+      try {
+        const { runDaemon } = await import('../control/daemon.ts')
+        await runDaemon({ configPath: opts.config, ...(opts.logLevel != null ? { logLevel: opts.logLevel } : {}) })
+      } catch (err) {
+        fail(err, false)
+      }
+    })
+
+  program.command('init')
+    .description('write a config and a key for a new node, start nothing')
+    .requiredOption('-d, --data-dir <dir>', 'where the node keeps its key, datastore and config')
+    .option('-n, --name <name>', 'human name to publish in the DHT')
+    .option('-l, --listen <multiaddr...>', 'listen addresses (default /ip4/0.0.0.0/tcp/0)')
+    .option('--json', 'print JSON instead of text')
+    .action(async (opts: { dataDir: string, name?: string, listen?: string[], json?: boolean }) => {
+      try {
+        const { initNode } = await import('./init.ts')
+        output('init', await initNode(opts), opts.json === true)
+      } catch (err) {
+        fail(err, opts.json === true)
+      }
+    })
+
+  daemonCommand(program, 'info', 'this node: PeerId, name, addresses, connections, uptime', 'info')
+  daemonCommand(program, 'peers', 'connected peers, direct or relayed, with latency', 'peers')
+  daemonCommand(program, 'ping <target>', 'round-trip time to a peer (PeerId, name or multiaddr)', 'ping', ([target]) => ({ target }))
+  daemonCommand(program, 'connect <target>', 'open a connection to a peer', 'connect', ([target]) => ({ target }))
+  daemonCommand(program, 'disconnect <target>', 'close every connection to a peer', 'disconnect', ([target]) => ({ target }))
+  daemonCommand(program, 'stop', 'stop the running daemon', 'stop')
+  return program
+}
+
+await buildProgram().parseAsync(process.argv)

@@ -1,0 +1,48 @@
+// The CLI's side of the control socket. Kept free of libp2p imports so a command starts fast.
+import { connect } from 'node:net'
+import { join } from 'node:path'
+import { AgentwireError, type ErrorBody } from '../errors.ts'
+import { readJsonLines, writeJsonLine } from './framing.ts'
+import { DaemonNotRunningError, ControlProtocolError } from './errors.ts'
+import { DEFAULT_CALL_TIMEOUT_MS, SOCKET_NAME } from './constants.ts'
+
+export function socketPathFor (dataDir: string): string {
+  return join(dataDir, SOCKET_NAME)
+}
+
+export interface CallOptions {
+  /** Called with each event line of a streaming command. */
+  onEvent?: (event: unknown) => void
+  /** @default 60000 ms; 0 waits forever (streams such as `reputation watch`) */
+  timeoutMs?: number
+}
+
+export async function callDaemon (dataDir: string, method: string, params: Record<string, unknown> = {}, options: CallOptions = {}): Promise<unknown> {
+  const socket = connect(socketPathFor(dataDir))
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS
+  return await new Promise((resolve, reject) => {
+    let settled = false
+    const finish = (fn: () => void): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      socket.destroy()
+      fn()
+    }
+    const timer = timeoutMs > 0
+      ? setTimeout(() => finish(() => reject(new AgentwireError('DAEMON_TIMEOUT', `the daemon did not answer "${method}" within ${timeoutMs} ms`, 'check the daemon log; it may be overloaded or stuck'))), timeoutMs)
+      : undefined
+    socket.on('connect', () => writeJsonLine(socket, { method, params }))
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') finish(() => reject(new DaemonNotRunningError(dataDir)))
+      else finish(() => reject(err))
+    })
+    socket.on('close', () => finish(() => reject(new ControlProtocolError('the daemon closed the control socket without answering'))))
+    readJsonLines(socket, line => {
+      const message = line as { event?: unknown, result?: unknown, error?: ErrorBody }
+      if ('event' in message) options.onEvent?.(message.event)
+      else if (message.error != null) finish(() => reject(new AgentwireError(message.error!.code, message.error!.message, message.error!.hint)))
+      else if ('result' in message) finish(() => resolve(message.result))
+    }, err => finish(() => reject(err)))
+  })
+}

@@ -1,0 +1,58 @@
+// `agentwire start`: run a node in the foreground until SIGINT, SIGTERM or `agentwire stop`.
+import { loadConfigFile, type AgentwireConfig } from '../config/index.ts'
+import { createLogger, type Logger } from '../log/logger.ts'
+import { createAgentNode } from '../agent-node.ts'
+import { startControlServer } from './server.ts'
+import { socketPathFor } from './client.ts'
+import { nodeHandlers } from './handlers.ts'
+
+/** Hard limit on a clean shutdown; past it the process exits anyway. */
+const STOP_DEADLINE_MS = 5_000
+
+export interface DaemonOptions {
+  configPath: string
+  /** Overrides `log.level` from the config. */
+  logLevel?: string
+}
+
+export async function runDaemon (options: DaemonOptions): Promise<void> {
+  const config: AgentwireConfig = await loadConfigFile(options.configPath)
+  const log = createLogger({ level: options.logLevel ?? config.log.level, format: config.log.format })
+  process.on('unhandledRejection', err => { log.error({ err }, 'unhandled rejection (kept running)') })
+
+  const node = await createAgentNode(config, { logger: log })
+  let stopping: Promise<void> | undefined
+  const stop = (why: string): Promise<void> => {
+    stopping ??= (async () => {
+      log.info({ why }, 'stopping')
+      const deadline = setTimeout(() => { log.error('clean stop took too long; exiting'); process.exit(1) }, STOP_DEADLINE_MS)
+      deadline.unref()
+      await control?.close().catch(err => log.warn({ err }, 'closing control socket failed'))
+      await node.stop()
+      clearTimeout(deadline)
+    })()
+    return stopping
+  }
+  let control: Awaited<ReturnType<typeof startControlServer>> | undefined
+  try {
+    await node.start()
+    control = await startControlServer(socketPathFor(config.dataDir), nodeHandlers(node, { requestStop: () => { void stop('stop command').then(() => process.exit(0)) } }), log)
+  } catch (err) {
+    await stop('start failed')
+    throw err
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => { void stop(signal).then(() => process.exit(0), () => process.exit(1)) })
+  }
+  printReady(config, node.info(), log)
+}
+
+function printReady (config: AgentwireConfig, info: ReturnType<Awaited<ReturnType<typeof createAgentNode>>['info']>, log: Logger): void {
+  const jsonLine = config.log.format === 'json' || (config.log.format === 'auto' && process.stdout.isTTY !== true)
+  if (jsonLine) {
+    process.stdout.write(JSON.stringify({ event: 'ready', peerId: info.peerId, name: info.name, addresses: info.addresses, dataDir: info.dataDir }) + '\n')
+  } else {
+    process.stdout.write(`agentwire ready: ${info.peerId}${info.name != null ? ` (${info.name})` : ''}\n${info.addresses.map(a => `  listening on ${a}`).join('\n')}\n  control: agentwire info --data-dir ${info.dataDir}\n`)
+  }
+  log.debug('ready line printed')
+}

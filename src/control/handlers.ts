@@ -1,0 +1,31 @@
+// One handler per CLI command. Each takes the JSON params the CLI sent and returns the JSON result
+// the CLI prints; errors carry a code and a hint (see src/errors.ts).
+import type { AgentNode } from '../agent-node.ts'
+import { AgentwireError } from '../errors.ts'
+import type { ControlHandlers } from './server.ts'
+
+export interface HandlerHooks {
+  /** Called after `stop` has answered, to shut the daemon down. */
+  requestStop: () => void
+}
+
+function requireTarget (params: Record<string, any>): string {
+  if (typeof params.target !== 'string' || params.target === '') {
+    throw new AgentwireError('MISSING_TARGET', 'this command needs a target', 'give a PeerId, a name or a multiaddr')
+  }
+  return params.target
+}
+
+export function nodeHandlers (node: AgentNode, hooks: HandlerHooks): ControlHandlers {
+  return {
+    info: async () => node.info(),
+    peers: async () => node.peers(),
+    ping: async (params, { signal }) => node.ping(requireTarget(params), { signal }),
+    connect: async (params, { signal }) => node.connect(requireTarget(params), { signal }),
+    disconnect: async (params) => node.disconnect(requireTarget(params)),
+    stop: async () => {
+      setImmediate(hooks.requestStop)
+      return { stopping: true, peerId: node.peerId.toString() }
+    }
+  }
+}

@@ -1,0 +1,83 @@
+// The daemon's side of the control socket. One request per connection: `{method, params}` in;
+// zero or more `{event}` lines (for streaming commands) and then one `{result}` or `{error}` out.
+import { createServer, type Server, type Socket } from 'node:net'
+import { chmod, rm } from 'node:fs/promises'
+import { toErrorBody } from '../errors.ts'
+import type { Logger } from '../log/logger.ts'
+import { readJsonLines, writeJsonLine } from './framing.ts'
+import { ControlProtocolError, SocketPathTooLongError, UnknownMethodError } from './errors.ts'
+import { MAX_SOCKET_PATH } from './constants.ts'
+
+export interface CallContext {
+  /** Send one event line before the result (streaming commands). */
+  emit: (event: unknown) => void
+  /** Aborted when the CLI goes away, so long calls stop working for nobody. */
+  signal: AbortSignal
+}
+
+export type ControlHandler = (params: Record<string, any>, ctx: CallContext) => Promise<unknown>
+export type ControlHandlers = Record<string, ControlHandler>
+
+export interface ControlServer {
+  close: () => Promise<void>
+}
+
+export async function startControlServer (socketPath: string, handlers: ControlHandlers, log: Logger): Promise<ControlServer> {
+  if (socketPath.length > MAX_SOCKET_PATH) throw new SocketPathTooLongError(socketPath)
+  // A socket file left by a crashed daemon would make listen() fail; the data-dir lock is already
+  // ours, so whatever is there is stale.
+  await rm(socketPath, { force: true })
+  const sockets = new Set<Socket>()
+  const server: Server = createServer(socket => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+    socket.on('error', () => {})
+    serveOne(socket, handlers, log)
+  })
+  // Owner-only from the first moment: the umask covers the window before chmod.
+  const oldMask = process.umask(0o177)
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(socketPath, () => { server.off('error', reject); resolve() })
+    })
+  } finally {
+    process.umask(oldMask)
+  }
+  await chmod(socketPath, 0o600)
+  return {
+    close: async () => {
+      for (const socket of sockets) socket.destroy()
+      await new Promise<void>(resolve => server.close(() => resolve()))
+      await rm(socketPath, { force: true })
+    }
+  }
+}
+
+function serveOne (socket: Socket, handlers: ControlHandlers, log: Logger): void {
+  const abort = new AbortController()
+  socket.on('close', () => abort.abort())
+  let answered = false
+  readJsonLines(socket, request => {
+    if (answered) return
+    answered = true
+    void handle(request).then(result => {
+      writeJsonLine(socket, { result: result ?? null })
+    }, err => {
+      if (!(err instanceof Error && 'code' in err)) log.warn({ err }, 'control command failed')
+      writeJsonLine(socket, { error: toErrorBody(err) })
+    }).finally(() => socket.end())
+  }, err => {
+    writeJsonLine(socket, { error: toErrorBody(err) })
+    socket.end()
+  })
+
+  async function handle (request: unknown): Promise<unknown> {
+    const { method, params } = (request ?? {}) as { method?: unknown, params?: unknown }
+    if (typeof method !== 'string') throw new ControlProtocolError('control request has no "method"')
+    if (params != null && (typeof params !== 'object' || Array.isArray(params))) throw new ControlProtocolError('control request "params" must be an object')
+    const handler = Object.hasOwn(handlers, method) ? handlers[method] : undefined
+    if (handler == null) throw new UnknownMethodError(method)
+    return await handler((params ?? {}) as Record<string, any>, { emit: event => writeJsonLine(socket, { event }), signal: abort.signal })
+  }
+}
