@@ -1,6 +1,6 @@
 // createAgentNode: the composition root. It turns a config into a running agentwire node (identity,
 // datastore, libp2p stack) and offers the operations the control API and library users share.
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
 import type { PeerId, PrivateKey, Connection } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { LevelDatastore } from 'datastore-level'
@@ -10,6 +10,9 @@ import { openDatastore, closeDatastore } from './node/datastore.ts'
 import { createStack, dhtServes, type AgentLibp2p } from './node/libp2p.ts'
 import { parseTarget, type Target } from './node/targets.ts'
 import { InvalidTargetError, NotConnectedError, PeerUnreachableError } from './node/errors.ts'
+import { findPeer } from './node/find-peer.ts'
+import { BootstrapKeeper } from './node/bootstrap-keeper.ts'
+import { NameService, NAME_NAMESPACE, validateNameRecord, selectNameRecord, type ResolveOptions } from './naming/index.ts'
 import { silentLogger, type Logger } from './log/logger.ts'
 import { VERSION } from './version.ts'
 
@@ -37,6 +40,8 @@ export interface PeerSummary {
   latencyMs: number | null
 }
 
+export interface ResolveResult { name: string, peerId: string, addresses: string[], pinned: boolean, newlyPinned: boolean, hops: number }
+
 export interface PingResult { peerId: string, rttMs: number }
 export interface ConnectResult { peerId: string, address: string, direct: boolean }
 
@@ -49,6 +54,8 @@ export class AgentNode {
   readonly libp2p: AgentLibp2p
   readonly log: Logger
   readonly datastore: LevelDatastore
+  readonly naming: NameService
+  private readonly bootstrap: BootstrapKeeper
   private readonly privateKey: PrivateKey
   private startedAt = 0
 
@@ -59,6 +66,10 @@ export class AgentNode {
     this.libp2p = init.libp2p
     this.datastore = init.datastore
     this.log = init.log
+    this.naming = new NameService(
+      { libp2p: this.libp2p, privateKey: this.privateKey, peerId: this.peerId, datastore: this.datastore, log: this.log.child({ component: 'naming' }) },
+      { ...(this.config.name != null ? { name: this.config.name } : {}), queryTimeoutMs: this.config.dht.queryTimeoutMs })
+    this.bootstrap = new BootstrapKeeper(this.libp2p, this.config.bootstrap, this.log.child({ component: 'bootstrap' }), this.config.limits.dialTimeoutMs)
   }
 
   /** The node's own private key, for signing records and envelopes. Never logged. */
@@ -68,10 +79,14 @@ export class AgentNode {
     await this.libp2p.start()
     if (dhtServes(this.config)) await this.libp2p.services.dht.setMode('server')
     this.startedAt = Date.now()
+    this.bootstrap.start()
+    this.naming.start()
     this.log.info({ peerId: this.peerId.toString(), addresses: this.addresses() }, 'node started')
   }
 
   async stop (): Promise<void> {
+    this.bootstrap.stop()
+    await this.naming.stop()
     await this.libp2p.stop()
     await closeDatastore(this.config.dataDir, this.datastore)
     this.log.info('node stopped')
@@ -115,15 +130,40 @@ export class AgentNode {
   }
 
   /** Turn what a user typed into a PeerId (and maybe an address). Names need the DHT (naming layer). */
-  async resolveTarget (text: string, _options: { signal?: AbortSignal } = {}): Promise<ResolvedTarget> {
+  async resolveTarget (text: string, options: { signal?: AbortSignal } = {}): Promise<ResolvedTarget> {
     const target: Target = parseTarget(text)
     switch (target.kind) {
       case 'peerId': return { peerId: target.peerId, text }
       case 'multiaddr':
         if (target.peerId == null) throw new InvalidTargetError(text, 'the multiaddr has no /p2p/<PeerId>, so the node could not check who answers')
         return { peerId: target.peerId, addr: target.addr, text }
-      case 'name':
-        throw new InvalidTargetError(text, 'name resolution is not available on this node')
+      case 'name': {
+        const resolved = await this.naming.resolve(target.name, options)
+        return { peerId: peerIdFromString(resolved.peerId), text }
+      }
+    }
+  }
+
+  /** Resolve a name to a PeerId (pinning it on first use) and the addresses known for it. */
+  async resolve (name: string, options: ResolveOptions = {}): Promise<ResolveResult> {
+    const target = parseTarget(name)
+    if (target.kind !== 'name') throw new InvalidTargetError(name, 'resolve takes a name; PeerIds and multiaddrs need no resolving')
+    const resolved = await this.naming.resolve(target.name, options)
+    const peerId = peerIdFromString(resolved.peerId)
+    let addresses = await this.knownAddresses(peerId)
+    if (addresses.length === 0) {
+      try {
+        addresses = (await findPeer(this.libp2p, peerId, this.config.dht.queryTimeoutMs, options.signal)).multiaddrs.map(a => a.toString())
+      } catch {} // the name resolved; an unknown address is not an error here
+    }
+    return { name: resolved.name, peerId: resolved.peerId, addresses, pinned: resolved.pinned, newlyPinned: resolved.newlyPinned, hops: resolved.hops }
+  }
+
+  private async knownAddresses (peerId: PeerId): Promise<string[]> {
+    try {
+      return (await this.libp2p.peerStore.get(peerId)).addresses.map(a => a.multiaddr.toString())
+    } catch {
+      return []
     }
   }
 
@@ -134,10 +174,35 @@ export class AgentNode {
     return { peerId: conn.remotePeer.toString(), address: conn.remoteAddr.toString(), direct: conn.direct && conn.limits == null }
   }
 
+  /**
+   * Connect to a resolved target. An explicit multiaddr is dialled as given. A PeerId is dialled at
+   * its known addresses; when there are none, or they fail (the peer moved), its current addresses
+   * are looked up in the DHT and dialled once more.
+   */
   async dial (target: ResolvedTarget, options: { signal?: AbortSignal } = {}): Promise<Connection> {
+    if (target.addr != null) return await this.dialOnce(target, target.addr, options)
+    const existing = this.libp2p.getConnections(target.peerId)
+    if (existing.length > 0) return existing.find(c => c.direct) ?? existing[0]
+    let firstError: PeerUnreachableError | undefined
+    if ((await this.knownAddresses(target.peerId)).length > 0) {
+      try {
+        return await this.dialOnce(target, target.peerId, options)
+      } catch (err: any) {
+        firstError = err
+      }
+    }
+    await findPeer(this.libp2p, target.peerId, this.config.dht.queryTimeoutMs, options.signal)
+    try {
+      return await this.dialOnce(target, target.peerId, options)
+    } catch (err: any) {
+      throw new PeerUnreachableError(target.text, `${firstError != null ? `known addresses failed (${firstError.message}); ` : ''}addresses from the DHT failed too (${err.message})`)
+    }
+  }
+
+  private async dialOnce (target: ResolvedTarget, to: PeerId | Multiaddr, options: { signal?: AbortSignal }): Promise<Connection> {
     const signal = anySignal(options.signal, this.config.limits.dialTimeoutMs)
     try {
-      return await this.libp2p.dial(target.addr ?? target.peerId, { signal })
+      return await this.libp2p.dial(to, { signal })
     } catch (err: any) {
       const reason = signal.aborted ? `no connection within ${this.config.limits.dialTimeoutMs} ms` : (err.message ?? String(err))
       throw new PeerUnreachableError(target.text, reason)
@@ -190,7 +255,14 @@ export async function createAgentNode (config: AgentwireConfigInput | AgentwireC
   if (created) log.info({ keyFile: path }, 'created a new identity key')
   const datastore = await openDatastore(validated.dataDir)
   try {
-    const libp2p = await createStack({ config: validated, privateKey, datastore })
+    const libp2p = await createStack({
+      config: validated,
+      privateKey,
+      datastore,
+      // Every node validates name records, or a DHT server would refuse (or worse, keep) bad ones.
+      dhtValidators: { [NAME_NAMESPACE]: validateNameRecord },
+      dhtSelectors: { [NAME_NAMESPACE]: selectNameRecord }
+    })
     return new AgentNode({ config: validated, privateKey, libp2p, datastore, log })
   } catch (err) {
     await closeDatastore(validated.dataDir, datastore)

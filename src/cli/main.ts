@@ -96,6 +96,8 @@ export function buildProgram (): Command {
   daemonCommand(program, 'ping <target>', 'round-trip time to a peer (PeerId, name or multiaddr)', 'ping', ([target]) => ({ target }))
   daemonCommand(program, 'connect <target>', 'open a connection to a peer', 'connect', ([target]) => ({ target }))
   daemonCommand(program, 'disconnect <target>', 'close every connection to a peer', 'disconnect', ([target]) => ({ target }))
+  daemonCommand(program, 'resolve <name>', 'find the PeerId and addresses behind a name (pinned on first use)', 'resolve', ([target], opts) => ({ target, acceptNew: opts.acceptNew === true }))
+    .option('--accept-new', 'accept a different PeerId for a pinned name (after checking it is the node you mean)')
   daemonCommand(program, 'stop', 'stop the running daemon', 'stop')
   return program
 }

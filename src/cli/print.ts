@@ -22,6 +22,7 @@ export const printers: Record<string, Printer> = {
   ping: r => `pong from ${r.peerId}: ${r.rttMs} ms`,
   connect: r => `connected to ${r.peerId} via ${r.address} (${r.direct ? 'direct' : 'relayed'})`,
   disconnect: r => `disconnected from ${r.peerId} (${r.closed} connection${r.closed === 1 ? '' : 's'} closed)`,
+  resolve: r => `${r.name} → ${r.peerId}${r.newlyPinned ? '  (pinned now: a different PeerId for this name will be refused)' : r.pinned ? '  (pinned)' : ''}\n${list(r.addresses.length > 0 ? r.addresses : ['(no known addresses)'])}`,
   stop: r => `daemon ${r.peerId} is stopping`,
   init: r => `created ${r.configPath}\npeerId: ${r.peerId}\nstart it with: agentwire start --config ${r.configPath}`
 }

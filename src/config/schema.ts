@@ -34,8 +34,13 @@ export const relaySchema = z.strictObject({
   /** Longest a relayed circuit may stay open, in ms. @default 120000 */
   circuitDurationMs: z.number().int().positive().default(120_000),
   /** Most bytes a relayed circuit may carry in each direction. @default 16777216 (16 MiB) */
-  circuitDataBytes: z.number().int().positive().default(16 * 1024 * 1024)
+  circuitDataBytes: z.number().int().positive().default(16 * 1024 * 1024),
+  /** How long a reservation this relay grants lasts, in ms; clients renew it 5 minutes before it ends (at least 30 s after they made it), so keep it above 45 s. @default 7200000 (2 h) */
+  reservationTtlMs: z.number().int().min(45_000, 'must be at least 45000: clients renew no sooner than 30 s after reserving').default(2 * 60 * 60 * 1000)
 })
+
+/** Transports besides circuit relay (always on). QUIC runs over UDP, needs a /udp/<port>/quic-v1 listen address, and loads a native module. */
+export const transportsSchema = z.array(z.enum(['tcp', 'quic'])).min(1, 'needs at least one of "tcp", "quic"').default(['tcp'])
 
 export const dhtSchema = z.strictObject({
   /** server: answer DHT queries; client: only ask; auto: server when the node listens on any address. @default "auto" */
@@ -84,7 +89,9 @@ export const limitsSchema = z.strictObject({
   /** Most parallel dials. @default 50 */
   maxParallelDials: z.number().int().positive().default(50),
   /** Longest a dial may take before it fails, in ms. @default 10000 */
-  dialTimeoutMs: z.number().int().positive().default(10_000)
+  dialTimeoutMs: z.number().int().positive().default(10_000),
+  /** Inbound connections accepted per second from one IP before refusing more (raise it for many nodes on one host). @default 5 */
+  inboundConnectionsPerHostPerSecond: z.number().int().positive().default(5)
 })
 
 export const configSchema = z.strictObject({
@@ -98,6 +105,8 @@ export const configSchema = z.strictObject({
   announce: z.array(multiaddrString).default([]),
   /** Peers to join the network through; each must end in /p2p/<PeerId>. @default [] */
   bootstrap: z.array(peerMultiaddr).default([]),
+  /** Transports to dial and listen with, besides circuit relay. @default ["tcp"] */
+  transports: transportsSchema,
   relay: relaySchema.prefault({}),
   dht: dhtSchema.prefault({}),
   trust: trustSchema.prefault({}),

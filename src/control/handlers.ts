@@ -23,6 +23,7 @@ export function nodeHandlers (node: AgentNode, hooks: HandlerHooks): ControlHand
     ping: async (params, { signal }) => node.ping(requireTarget(params), { signal }),
     connect: async (params, { signal }) => node.connect(requireTarget(params), { signal }),
     disconnect: async (params) => node.disconnect(requireTarget(params)),
+    resolve: async (params, { signal }) => node.resolve(requireTarget(params), { acceptNew: params.acceptNew === true, signal }),
     stop: async () => {
       setImmediate(hooks.requestStop)
       return { stopping: true, peerId: node.peerId.toString() }

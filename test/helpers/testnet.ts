@@ -4,6 +4,9 @@ import { createAgentNode, type AgentNode } from '../../src/agent-node.ts'
 import type { AgentwireConfigInput } from '../../src/config/index.ts'
 import { tempDir } from './tmp.ts'
 
+/** Every node shares 127.0.0.1, so the per-host inbound rate limit must allow the whole net. */
+export const LOCALHOST_LIMITS = { inboundConnectionsPerHostPerSecond: 1000 }
+
 export interface Testnet {
   nodes: AgentNode[]
   stop: () => Promise<void>
@@ -24,7 +27,7 @@ export async function testnet (n: number, options: TestnetOptions = {}): Promise
   }
   try {
     for (let i = 0; i < n; i++) {
-      const node = await createAgentNode({ dataDir: await tempDir('awn-'), listen: ['/ip4/127.0.0.1/tcp/0'], ...options.config?.(i) })
+      const node = await createAgentNode({ dataDir: await tempDir('awn-'), listen: ['/ip4/127.0.0.1/tcp/0'], limits: LOCALHOST_LIMITS, ...options.config?.(i) })
       nodes.push(node)
       await node.start()
     }

@@ -1,0 +1,201 @@
+// Publishing this node's name and resolving others' names through the DHT, with pinning.
+// Resolution is collect → verify → choose: every claimant the DHT returns is checked, then a pinned
+// or trusted PeerId is preferred, and a change of owner is never followed silently.
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { Datastore } from 'interface-datastore'
+import { Key } from 'interface-datastore'
+import { fromString, toString } from 'uint8arrays'
+import type { Logger } from '../log/logger.ts'
+import type { AgentLibp2p } from '../node/libp2p.ts'
+import { nameKey, signNameRecord, verifyNameRecord, type NameRecord } from './name-record.ts'
+import { NamePins } from './pins.ts'
+import { NameNotFoundError, NamePinConflictError } from './errors.ts'
+import {
+  NAME_RECORD_TTL_MS, NAME_REPUBLISH_INTERVAL_MS, PUBLISH_RETRY_MAX_MS, PUBLISH_RETRY_MIN_MS, SEQ_KEY
+} from './constants.ts'
+
+export interface NameServiceComponents {
+  libp2p: AgentLibp2p
+  privateKey: PrivateKey
+  peerId: PeerId
+  datastore: Datastore
+  log: Logger
+}
+
+export interface NameServiceInit {
+  /** This node's own name; nothing is published without one. */
+  name?: string
+  /** Longest a lookup may take, in ms. @default 10000 */
+  queryTimeoutMs?: number
+  /** Whether a PeerId is one this node already trusts (preferred among claimants). */
+  isTrusted?: (peerId: string) => boolean | Promise<boolean>
+}
+
+export interface ResolveOptions {
+  /** Replace an existing pin with the claimant the DHT returns now. */
+  acceptNew?: boolean
+  signal?: AbortSignal
+}
+
+export interface ResolvedName {
+  name: string
+  peerId: string
+  /** True when this answer matches (or just created) the pin for this name. */
+  pinned: boolean
+  /** True when this resolution created the pin (first use) or replaced it (--accept-new). */
+  newlyPinned: boolean
+  /** DHT hops: peers that answered during the lookup. */
+  hops: number
+}
+
+export class NameService {
+  private readonly components: NameServiceComponents
+  private readonly init: NameServiceInit
+  private readonly pins: NamePins
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private running = false
+  private publishing: Promise<void> | undefined
+  private retryDelay = PUBLISH_RETRY_MIN_MS
+  /** The last record this node published; what `info` and tests can look at. */
+  lastPublished: (NameRecord & { peersReached: number }) | undefined
+
+  constructor (components: NameServiceComponents, init: NameServiceInit) {
+    this.components = components
+    this.init = init
+    this.pins = new NamePins(components.datastore)
+  }
+
+  start (): void {
+    if (this.init.name == null) return
+    this.running = true
+    this.schedule(0)
+  }
+
+  async stop (): Promise<void> {
+    this.running = false
+    clearTimeout(this.timer)
+    await this.publishing?.catch(() => {})
+  }
+
+  private schedule (delayMs: number): void {
+    clearTimeout(this.timer)
+    if (!this.running) return
+    this.timer = setTimeout(() => {
+      this.publishing = this.publish().then(reached => {
+        if (reached > 0) {
+          this.retryDelay = PUBLISH_RETRY_MIN_MS
+          this.schedule(NAME_REPUBLISH_INTERVAL_MS)
+        } else {
+          // Nobody to store it yet (first node of a network, bootstrap still dialling): retry soon.
+          this.schedule(this.retryDelay)
+          this.retryDelay = Math.min(this.retryDelay * 2, PUBLISH_RETRY_MAX_MS)
+        }
+      }, err => {
+        this.components.log.warn({ err }, 'name publish failed')
+        this.schedule(this.retryDelay)
+        this.retryDelay = Math.min(this.retryDelay * 2, PUBLISH_RETRY_MAX_MS)
+      })
+    }, delayMs)
+    this.timer.unref?.()
+  }
+
+  /** Publish (or republish) this node's name now. Returns how many DHT peers accepted it. */
+  async publish (options: { signal?: AbortSignal } = {}): Promise<number> {
+    const name = this.init.name
+    if (name == null) return 0
+    const seq = await this.nextSeq()
+    const record: NameRecord = { name, peerId: this.components.peerId.toString(), seq, expiresAt: Date.now() + NAME_RECORD_TTL_MS }
+    const value = await signNameRecord(this.components.privateKey, record)
+    const signal = this.withTimeout(options.signal)
+    let reached = 0
+    try {
+      for await (const event of this.components.libp2p.services.dht.put(nameKey(name), value, { signal })) {
+        if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE') reached++
+      }
+    } catch (err: any) {
+      if (!signal.aborted) throw err
+    }
+    this.lastPublished = { ...record, peersReached: reached }
+    this.components.log.info({ name, seq, peersReached: reached }, 'name published')
+    return reached
+  }
+
+  /** seq only ever grows, even across restarts and clock steps, so our newest record always wins. */
+  private async nextSeq (): Promise<number> {
+    let last = 0
+    try { last = Number(toString(await this.components.datastore.get(new Key(SEQ_KEY)))) } catch {}
+    const seq = Math.max(Date.now(), last + 1)
+    await this.components.datastore.put(new Key(SEQ_KEY), fromString(String(seq)))
+    return seq
+  }
+
+  /** Every valid record the DHT (and our own store) holds for a name, newest per PeerId. */
+  async lookup (name: string, options: { signal?: AbortSignal } = {}): Promise<{ claimants: NameRecord[], hops: number, errors: number }> {
+    const signal = this.withTimeout(options.signal)
+    const newest = new Map<string, NameRecord>()
+    let hops = 0
+    let errors = 0
+    const consider = async (value: Uint8Array | undefined): Promise<void> => {
+      if (value == null) return
+      try {
+        const record = await verifyNameRecord(value)
+        if (record.name !== name) return
+        const seen = newest.get(record.peerId)
+        if (seen == null || record.seq > seen.seq) newest.set(record.peerId, record)
+      } catch {
+        errors++ // forged, expired or malformed: never chosen
+      }
+    }
+    try {
+      for await (const event of this.components.libp2p.services.dht.get(nameKey(name), { signal })) {
+        if (event.name === 'PEER_RESPONSE') {
+          hops++
+          await consider(event.record?.value)
+        } else if (event.name === 'VALUE') {
+          await consider(event.value)
+        }
+      }
+    } catch (err: any) {
+      // NotFound and timeouts just mean "what we have is all there is".
+      if (err.name !== 'NotFoundError' && !signal.aborted) throw err
+    }
+    return { claimants: [...newest.values()], hops, errors }
+  }
+
+  async resolve (name: string, options: ResolveOptions = {}): Promise<ResolvedName> {
+    const { claimants, hops, errors } = await this.lookup(name, options)
+    const pin = await this.pins.get(name)
+    if (claimants.length === 0) {
+      throw new NameNotFoundError(name, `asked ${hops} DHT peer${hops === 1 ? '' : 's'}${errors > 0 ? `, rejected ${errors} invalid record${errors === 1 ? '' : 's'}` : ''}${pin != null ? `; last known owner ${pin.peerId}` : ''}`)
+    }
+    if (pin != null && !options.acceptNew) {
+      if (claimants.some(c => c.peerId === pin.peerId)) return { name, peerId: pin.peerId, pinned: true, newlyPinned: false, hops }
+      throw new NamePinConflictError(name, pin.peerId, (await this.choose(claimants)).peerId)
+    }
+    const others = pin != null ? claimants.filter(c => c.peerId !== pin.peerId) : claimants
+    const chosen = await this.choose(others.length > 0 ? others : claimants)
+    await this.pins.set(name, chosen.peerId)
+    return { name, peerId: chosen.peerId, pinned: true, newlyPinned: true, hops }
+  }
+
+  /** Among several claimants: a trusted PeerId first, then the newest record. */
+  private async choose (claimants: NameRecord[]): Promise<NameRecord> {
+    const sorted = [...claimants].sort((a, b) => b.seq - a.seq)
+    for (const c of sorted) {
+      if (await this.init.isTrusted?.(c.peerId)) return c
+    }
+    return sorted[0]
+  }
+
+  /** The pinned PeerId for a name, if any, without a network lookup. */
+  async pinned (name: string): Promise<PeerId | undefined> {
+    const pin = await this.pins.get(name)
+    return pin != null ? peerIdFromString(pin.peerId) : undefined
+  }
+
+  private withTimeout (signal?: AbortSignal): AbortSignal {
+    const timeout = AbortSignal.timeout(this.init.queryTimeoutMs ?? 10_000)
+    return signal != null ? AbortSignal.any([signal, timeout]) : timeout
+  }
+}

@@ -1,0 +1,32 @@
+// Find a peer's current addresses through the DHT, bounded by a timeout, and say what was tried
+// when it fails. Used when a PeerId has no known address, or its known addresses stopped working
+// (the peer moved).
+import type { PeerId, PeerInfo } from '@libp2p/interface'
+import type { SingleKadDHT } from '@libp2p/kad-dht'
+import type { AgentLibp2p } from './libp2p.ts'
+import { PeerUnreachableError } from './errors.ts'
+
+export async function findPeer (libp2p: AgentLibp2p, peerId: PeerId, timeoutMs: number, signal?: AbortSignal): Promise<PeerInfo> {
+  const timeout = AbortSignal.timeout(timeoutMs)
+  const combined = signal != null ? AbortSignal.any([signal, timeout]) : timeout
+  let asked = 0
+  try {
+    for await (const event of libp2p.services.dht.findPeer(peerId, { signal: combined })) {
+      if (event.name === 'PEER_RESPONSE') asked++
+      if (event.name === 'FINAL_PEER' && event.peer.multiaddrs.length > 0) {
+        // Remember the fresh addresses so the dial (and later dials) use them.
+        await libp2p.peerStore.merge(peerId, { multiaddrs: event.peer.multiaddrs })
+        return event.peer
+      }
+    }
+  } catch (err: any) {
+    // NotFound is an answer, not a failure: fall through to the "what was tried" error below.
+    if (err.name !== 'NotFoundError' && !timeout.aborted && signal?.aborted !== true) throw new PeerUnreachableError(peerId.toString(), `DHT lookup failed: ${err.message}`)
+  }
+  const routing = (libp2p.services.dht as SingleKadDHT).routingTable?.size ?? 0
+  throw new PeerUnreachableError(peerId.toString(),
+    `not found in the DHT (asked ${asked} peer${asked === 1 ? '' : 's'}, ${routing} in the routing table${timeout.aborted ? `, gave up after ${timeoutMs} ms` : ''})`,
+    routing === 0
+      ? 'this node knows no DHT peers: add a `bootstrap` peer to its config, or `agentwire connect` to a node of the network'
+      : 'the peer may be offline, or not yet announced to the DHT; try again in a few seconds, or dial a multiaddr directly')
+}
