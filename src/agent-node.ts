@@ -12,6 +12,8 @@ import { parseTarget, type Target } from './node/targets.ts'
 import { InvalidTargetError, NotConnectedError, PeerUnreachableError } from './node/errors.ts'
 import { findPeer } from './node/find-peer.ts'
 import { BootstrapKeeper } from './node/bootstrap-keeper.ts'
+import { AuditLog } from './audit/index.ts'
+import { TrustService } from './trust/index.ts'
 import { NameService, NAME_NAMESPACE, validateNameRecord, selectNameRecord, type ResolveOptions } from './naming/index.ts'
 import { silentLogger, type Logger } from './log/logger.ts'
 import { VERSION } from './version.ts'
@@ -55,20 +57,33 @@ export class AgentNode {
   readonly log: Logger
   readonly datastore: LevelDatastore
   readonly naming: NameService
+  readonly trust: TrustService
+  readonly audit: AuditLog
   private readonly bootstrap: BootstrapKeeper
   private readonly privateKey: PrivateKey
   private startedAt = 0
 
-  constructor (init: { config: AgentwireConfig, privateKey: PrivateKey, libp2p: AgentLibp2p, datastore: LevelDatastore, log: Logger }) {
+  constructor (init: { config: AgentwireConfig, privateKey: PrivateKey, libp2p: AgentLibp2p, datastore: LevelDatastore, log: Logger, audit: AuditLog }) {
     this.config = init.config
     this.privateKey = init.privateKey
     this.peerId = peerIdFromPrivateKey(init.privateKey)
     this.libp2p = init.libp2p
     this.datastore = init.datastore
     this.log = init.log
+    this.audit = init.audit
+    this.trust = new TrustService({
+      libp2p: this.libp2p,
+      peerId: this.peerId,
+      privateKey: this.privateKey,
+      datastore: this.datastore,
+      audit: this.audit,
+      log: this.log.child({ component: 'trust' }),
+      resolvePeer: async (target, signal) => (await this.resolveTarget(target, signal != null ? { signal } : {})).peerId,
+      dial: async (peerId, signal) => await this.dial({ peerId, text: peerId.toString() }, signal != null ? { signal } : {})
+    }, { policy: this.config.trust.policy, autoApprove: this.config.trust.autoApprove })
     this.naming = new NameService(
       { libp2p: this.libp2p, privateKey: this.privateKey, peerId: this.peerId, datastore: this.datastore, log: this.log.child({ component: 'naming' }) },
-      { ...(this.config.name != null ? { name: this.config.name } : {}), queryTimeoutMs: this.config.dht.queryTimeoutMs })
+      { ...(this.config.name != null ? { name: this.config.name } : {}), queryTimeoutMs: this.config.dht.queryTimeoutMs, isTrusted: peerId => this.trust.isTrusted(peerId) })
     this.bootstrap = new BootstrapKeeper(this.libp2p, this.config.bootstrap, this.log.child({ component: 'bootstrap' }), this.config.limits.dialTimeoutMs)
   }
 
@@ -76,18 +91,23 @@ export class AgentNode {
   get key (): PrivateKey { return this.privateKey }
 
   async start (): Promise<void> {
+    await this.trust.start()
     await this.libp2p.start()
     if (dhtServes(this.config)) await this.libp2p.services.dht.setMode('server')
     this.startedAt = Date.now()
     this.bootstrap.start()
     this.naming.start()
+    await this.audit.append('node.start', { addresses: this.addresses() })
     this.log.info({ peerId: this.peerId.toString(), addresses: this.addresses() }, 'node started')
   }
 
   async stop (): Promise<void> {
     this.bootstrap.stop()
     await this.naming.stop()
+    await this.trust.stop()
+    await this.audit.append('node.stop')
     await this.libp2p.stop()
+    await this.audit.close()
     await closeDatastore(this.config.dataDir, this.datastore)
     this.log.info('node stopped')
   }
@@ -254,7 +274,11 @@ export async function createAgentNode (config: AgentwireConfigInput | AgentwireC
   const { privateKey, created, path } = await loadOrCreateKey(validated.dataDir)
   if (created) log.info({ keyFile: path }, 'created a new identity key')
   const datastore = await openDatastore(validated.dataDir)
+  let audit: AuditLog | undefined
   try {
+    const opened = await AuditLog.open(validated.dataDir, peerIdFromPrivateKey(privateKey).toString())
+    audit = opened.log
+    if (opened.repaired != null) log.warn(opened.repaired, 'audit log had a torn last line (crash mid-write); moved it aside and recorded the repair')
     const libp2p = await createStack({
       config: validated,
       privateKey,
@@ -263,8 +287,9 @@ export async function createAgentNode (config: AgentwireConfigInput | AgentwireC
       dhtValidators: { [NAME_NAMESPACE]: validateNameRecord },
       dhtSelectors: { [NAME_NAMESPACE]: selectNameRecord }
     })
-    return new AgentNode({ config: validated, privateKey, libp2p, datastore, log })
+    return new AgentNode({ config: validated, privateKey, libp2p, datastore, log, audit })
   } catch (err) {
+    await audit?.close()
     await closeDatastore(validated.dataDir, datastore)
     throw err
   }

@@ -44,6 +44,7 @@ function withCommonOptions (cmd: Command): Command {
 function daemonCommand (program: Command, spec: string, description: string, method: string, params: (args: string[], opts: any) => Record<string, unknown> = () => ({})): Command {
   const cmd = withCommonOptions(program.command(spec).description(description))
   cmd.action(async (...received: any[]) => {
+    // Commander passes the command object last; its args are the positional arguments.
     const command = received[received.length - 1] as Command
     const opts = command.opts() as CommonOptions
     try {
@@ -98,6 +99,32 @@ export function buildProgram (): Command {
   daemonCommand(program, 'disconnect <target>', 'close every connection to a peer', 'disconnect', ([target]) => ({ target }))
   daemonCommand(program, 'resolve <name>', 'find the PeerId and addresses behind a name (pinned on first use)', 'resolve', ([target], opts) => ({ target, acceptNew: opts.acceptNew === true }))
     .option('--accept-new', 'accept a different PeerId for a pinned name (after checking it is the node you mean)')
+  const trust = program.command('trust').description('the trust handshake: who may send work to this node')
+  daemonCommand(trust, 'request <target>', 'ask a peer to trust this node (implies that this node trusts it)', 'trust.request', ([target], opts) => ({ target, reason: opts.reason }))
+    .option('-r, --reason <text>', 'why, shown to the peer\'s operator (at most 280 characters)')
+  daemonCommand(trust, 'pending', 'requests waiting for your decision', 'trust.pending')
+  daemonCommand(trust, 'approve <peer>', 'approve a peer (answers its request, or approves in advance)', 'trust.approve', ([target]) => ({ target }))
+  daemonCommand(trust, 'reject <peer>', 'reject a peer\'s request', 'trust.reject', ([target]) => ({ target }))
+  daemonCommand(trust, 'revoke <peer>', 'withdraw trust: refuse the peer from now on and close its connections', 'trust.revoke', ([target]) => ({ target }))
+  daemonCommand(trust, 'list', 'every peer with a trust record: state, since, mutual or not', 'trust.list')
+
+  withCommonOptions(program.command('audit'))
+    .description('list or verify the audit log (works with the daemon stopped)')
+    .option('-p, --peer <peerId>', 'only entries about this peer')
+    .option('-s, --since <time>', 'only entries at or after this time (ISO 8601, or e.g. 10m, 2h, 1d ago)')
+    .option('-n, --limit <n>', 'only the newest N entries', (v: string) => Number.parseInt(v, 10))
+    .option('--verify', 'check the whole hash chain; exit 0 with the entry count, 1 naming the first broken line')
+    .action(async (opts: CommonOptions & { peer?: string, since?: string, limit?: number, verify?: boolean }) => {
+      try {
+        const { auditCommand } = await import('./audit.ts')
+        const { result, ok } = await auditCommand(await dataDirOf(opts), opts)
+        output(opts.verify === true ? 'audit.verify' : 'audit', result, opts.json === true)
+        if (!ok) process.exit(1)
+      } catch (err) {
+        fail(err, opts.json === true)
+      }
+    })
+
   daemonCommand(program, 'stop', 'stop the running daemon', 'stop')
   return program
 }

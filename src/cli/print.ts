@@ -23,6 +23,18 @@ export const printers: Record<string, Printer> = {
   connect: r => `connected to ${r.peerId} via ${r.address} (${r.direct ? 'direct' : 'relayed'})`,
   disconnect: r => `disconnected from ${r.peerId} (${r.closed} connection${r.closed === 1 ? '' : 's'} closed)`,
   resolve: r => `${r.name} → ${r.peerId}${r.newlyPinned ? '  (pinned now: a different PeerId for this name will be refused)' : r.pinned ? '  (pinned)' : ''}\n${list(r.addresses.length > 0 ? r.addresses : ['(no known addresses)'])}`,
+  'trust.request': r => `asked ${r.peerId} for trust: ${r.state}${r.state === 'pending' ? ' (waiting for its operator)' : ''}`,
+  'trust.approve': r => `approved ${r.peerId}: ${r.state}${r.mutual ? ' (mutual: it may now send work)' : ''}`,
+  'trust.reject': r => `rejected ${r.peerId}`,
+  'trust.revoke': r => `revoked ${r.peerId}; ${r.connectionsClosed} connection${r.connectionsClosed === 1 ? '' : 's'} closed`,
+  'trust.pending': (r: any[]) => r.length === 0 ? 'no pending requests' : r.map(e => `${e.peerId}${e.name != null ? ` (${e.name})` : ''}  since ${e.since}\n  reason: ${e.reason ?? '(none given)'}\n  approve: agentwire trust approve ${e.peerId}`).join('\n'),
+  'trust.list': (r: any[]) => r.length === 0 ? 'no trust records' : r.map(e => `${e.peerId}  ${e.state.padEnd(15)} ${e.mutual ? 'mutual' : '      '}  since ${e.since}${e.name != null ? `  ${e.name}` : ''}`).join('\n'),
+  audit: (r: any[]) => r.length === 0 ? 'no audit entries' : r.map(e => {
+    const { seq, ts, event, peer, prev: _prev, ...rest } = e
+    const extra = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
+    return `${String(seq).padStart(5)}  ${ts}  ${event.padEnd(26)} ${peer ?? ''}${extra !== '' ? `  ${extra}` : ''}`
+  }).join('\n'),
+  'audit.verify': r => r.ok ? `audit log OK: ${r.entries} entries, hash chain intact` : `audit log BROKEN at line ${r.brokenLine}: ${r.reason} (${r.entries} entries before it are intact)`,
   stop: r => `daemon ${r.peerId} is stopping`,
   init: r => `created ${r.configPath}\npeerId: ${r.peerId}\nstart it with: agentwire start --config ${r.configPath}`
 }

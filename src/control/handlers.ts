@@ -23,6 +23,12 @@ export function nodeHandlers (node: AgentNode, hooks: HandlerHooks): ControlHand
     ping: async (params, { signal }) => node.ping(requireTarget(params), { signal }),
     connect: async (params, { signal }) => node.connect(requireTarget(params), { signal }),
     disconnect: async (params) => node.disconnect(requireTarget(params)),
+    'trust.request': async (params, { signal }) => node.trust.request(requireTarget(params), typeof params.reason === 'string' ? params.reason : undefined, signal),
+    'trust.pending': async () => node.trust.pending(),
+    'trust.approve': async (params, { signal }) => node.trust.approve(requireTarget(params), signal),
+    'trust.reject': async (params, { signal }) => node.trust.reject(requireTarget(params), signal),
+    'trust.revoke': async (params, { signal }) => node.trust.revoke(requireTarget(params), signal),
+    'trust.list': async () => node.trust.list(),
     resolve: async (params, { signal }) => node.resolve(requireTarget(params), { acceptNew: params.acceptNew === true, signal }),
     stop: async () => {
       setImmediate(hooks.requestStop)

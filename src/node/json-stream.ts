@@ -1,0 +1,69 @@
+// Length-prefixed JSON frames over a libp2p stream: the framing every agentwire protocol uses.
+// Every read has a size cap and a deadline, so a silent or hostile peer cannot hold a handler open.
+import { lpStream } from '@libp2p/utils'
+import type { Stream } from '@libp2p/interface'
+import { fromString, toString } from 'uint8arrays'
+import { AgentwireError, type ErrorBody } from '../errors.ts'
+
+export interface JsonStreamOptions {
+  /** Largest frame accepted, in bytes. */
+  maxBytes: number
+  /** Longest wait for one frame, in ms. @default 10000 */
+  readTimeoutMs?: number
+}
+
+/** What lpStream throws when a length prefix announces more than maxBytes. */
+const FRAME_LENGTH_ERRORS = new Set(['InvalidDataLengthError', 'InvalidDataLengthLengthError', 'InvalidMessageLengthError'])
+
+export class BadFrameError extends AgentwireError {
+  static override name = 'BadFrameError'
+  constructor (reason: string) {
+    super('BAD_FRAME', `malformed frame: ${reason}`)
+    this.name = 'BadFrameError'
+  }
+}
+
+export interface JsonStream {
+  /** Read one frame; undefined when the remote closed its side cleanly. */
+  read: <T = unknown>(options?: { signal?: AbortSignal }) => Promise<T | undefined>
+  write: (value: unknown) => Promise<void>
+  /** Send an `{error}` frame: how a handler refuses a request. */
+  writeError: (error: ErrorBody) => Promise<void>
+  stream: Stream
+}
+
+export function jsonStream (stream: Stream, options: JsonStreamOptions): JsonStream {
+  const lp = lpStream(stream, { maxDataLength: options.maxBytes })
+  const readTimeoutMs = options.readTimeoutMs ?? 10_000
+  return {
+    stream,
+    read: async <T>(opts: { signal?: AbortSignal } = {}): Promise<T | undefined> => {
+      const timeout = AbortSignal.timeout(readTimeoutMs)
+      const signal = opts.signal != null ? AbortSignal.any([opts.signal, timeout]) : timeout
+      let bytes
+      try {
+        bytes = await lp.read({ signal })
+      } catch (err: any) {
+        if (err.name === 'UnexpectedEOFError') return undefined
+        if (FRAME_LENGTH_ERRORS.has(err.name)) throw new BadFrameError(`longer than ${options.maxBytes} bytes`)
+        if (timeout.aborted) throw new AgentwireError('READ_TIMEOUT', `no frame within ${readTimeoutMs} ms`)
+        throw err
+      }
+      try {
+        return JSON.parse(toString(bytes.subarray())) as T
+      } catch {
+        throw new BadFrameError('not JSON')
+      }
+    },
+    write: async (value: unknown) => { await lp.write(fromString(JSON.stringify(value))) },
+    writeError: async (error: ErrorBody) => { await lp.write(fromString(JSON.stringify({ error }))) }
+  }
+}
+
+/** Throw the error a remote sent as an `{error}` frame, so callers see its code and hint. */
+export function throwIfErrorFrame (frame: unknown): void {
+  const error = (frame as { error?: ErrorBody } | undefined)?.error
+  if (error != null && typeof error === 'object') {
+    throw new AgentwireError(String(error.code ?? 'REMOTE_ERROR'), String(error.message ?? 'the peer refused the request'), error.hint != null ? String(error.hint) : undefined)
+  }
+}

@@ -1,0 +1,289 @@
+// The trust handshake and the operator's decisions. A request carries the requester's own approval;
+// the receiver's operator approves or rejects; both sides approved = mutual. Every message is
+// signed and checked for sender, receiver, clock window and replay; every decision is audited
+// before it is acknowledged, and persisted by PeerId.
+import type { Connection, PeerId, PrivateKey, Stream } from '@libp2p/interface'
+import type { Datastore } from 'interface-datastore'
+import type { AgentLibp2p } from '../node/libp2p.ts'
+import type { AuditLog } from '../audit/index.ts'
+import type { Logger } from '../log/logger.ts'
+import { AgentwireError, toErrorBody } from '../errors.ts'
+import { jsonStream, throwIfErrorFrame } from '../node/json-stream.ts'
+import { NonceGuard } from '../guard/nonce-guard.ts'
+import { RateLimiter } from '../guard/rate-limiter.ts'
+import { signHandshake, verifyHandshake, type HandshakeKind, type SignedHandshake } from './messages.ts'
+import { TrustStore, stateOf, type TrustRecord, type TrustState } from './trust-store.ts'
+import { Gate } from './gate.ts'
+import { HandshakeRefusedError, UnknownPeerError } from './errors.ts'
+import {
+  CLOCK_WINDOW_MS, HANDSHAKE_BURST, HANDSHAKE_PER_MINUTE, HANDSHAKE_PROTOCOL, HANDSHAKE_TIMEOUT_MS, MAX_HANDSHAKE_BYTES,
+  MAX_HANDSHAKE_STREAMS, MAX_PENDING, MAX_RATE_LIMITED_PEERS, MAX_REASON_CHARS, NONCE_PREFIX
+} from './constants.ts'
+
+/** How often undelivered answers are retried, in ms. */
+const OUTBOX_RETRY_MS = 30_000
+/** How long a revoke notice may take before we hang up anyway, in ms. */
+const REVOKE_NOTICE_TIMEOUT_MS = 2_000
+
+export interface TrustComponents {
+  libp2p: AgentLibp2p
+  peerId: PeerId
+  privateKey: PrivateKey
+  datastore: Datastore
+  audit: AuditLog
+  log: Logger
+  /** Turn a target (PeerId, name, multiaddr) into a PeerId. */
+  resolvePeer: (target: string, signal?: AbortSignal) => Promise<PeerId>
+  /** Connect to a peer, looking it up in the DHT if needed. */
+  dial: (peerId: PeerId, signal?: AbortSignal) => Promise<Connection>
+  /** A known name for a PeerId, for `trust list`. */
+  nameOf?: (peerId: string) => string | undefined
+}
+
+export interface TrustInit {
+  policy: 'mutual' | 'reputation' | 'open'
+  autoApprove: string[]
+  /** For policy `reputation`: whether the reputation layer admits this peer. */
+  reputationAdmits?: (peerId: string) => boolean
+}
+
+export interface TrustEntry {
+  peerId: string
+  name: string | null
+  state: TrustState
+  mutual: boolean
+  since: string
+  reason?: string
+}
+
+export class TrustService {
+  readonly gate: Gate
+  private readonly c: TrustComponents
+  private readonly init: TrustInit
+  private readonly store: TrustStore
+  private readonly nonces: NonceGuard
+  private readonly limiter = new RateLimiter({ burst: HANDSHAKE_BURST, perMinute: HANDSHAKE_PER_MINUTE, maxKeys: MAX_RATE_LIMITED_PEERS })
+  private readonly autoApprove: Set<string>
+  private outboxTimer: ReturnType<typeof setInterval> | undefined
+  private readonly onConnect = (evt: CustomEvent<PeerId>): void => { void this.flushOutbox(evt.detail.toString()) }
+
+  constructor (components: TrustComponents, init: TrustInit) {
+    this.c = components
+    this.init = init
+    this.store = new TrustStore(components.datastore)
+    this.nonces = new NonceGuard(components.datastore, { prefix: NONCE_PREFIX, clockWindowMs: CLOCK_WINDOW_MS })
+    this.autoApprove = new Set(init.autoApprove)
+    this.gate = new Gate({ libp2p: components.libp2p, audit: components.audit, isAllowed: peer => this.isAllowed(peer) })
+  }
+
+  async start (): Promise<void> {
+    await this.store.load()
+    await this.nonces.load()
+    await this.c.libp2p.handle(HANDSHAKE_PROTOCOL, (stream, connection) => this.handleInbound(stream, connection), {
+      maxInboundStreams: MAX_HANDSHAKE_STREAMS,
+      maxOutboundStreams: MAX_HANDSHAKE_STREAMS,
+      // NATed peers ask for trust through a relay before any direct connection exists.
+      runOnLimitedConnection: true
+    })
+    this.c.libp2p.addEventListener('peer:connect', this.onConnect)
+    this.outboxTimer = setInterval(() => { for (const r of this.store.all()) if (r.outbox?.length) void this.flushOutbox(r.peerId, true) }, OUTBOX_RETRY_MS)
+    this.outboxTimer.unref?.()
+  }
+
+  async stop (): Promise<void> {
+    clearInterval(this.outboxTimer)
+    this.c.libp2p.removeEventListener('peer:connect', this.onConnect)
+    await this.c.libp2p.unhandle(HANDSHAKE_PROTOCOL).catch(() => {})
+  }
+
+  /** The policy's verdict: may this peer use application protocols? */
+  isAllowed (peerId: string): boolean {
+    if (this.init.policy === 'open') return true
+    if (this.autoApprove.has(peerId)) return true
+    const record = this.store.get(peerId)
+    if (record != null && stateOf(record) === 'mutual') return true
+    if (this.init.policy === 'reputation' && record?.ours !== 'revoked' && record?.ours !== 'rejected') return this.init.reputationAdmits?.(peerId) ?? false
+    return false
+  }
+
+  /** Whether we have approved this peer ourselves (used to prefer trusted name claimants). */
+  isTrusted (peerId: string): boolean {
+    return this.autoApprove.has(peerId) || this.store.get(peerId)?.ours === 'approved'
+  }
+
+  // ---- operator actions -------------------------------------------------------------------
+
+  async request (target: string, reason: string | undefined, signal?: AbortSignal): Promise<TrustEntry> {
+    if (reason != null && reason.length > MAX_REASON_CHARS) throw new AgentwireError('REASON_TOO_LONG', `reason is ${reason.length} characters; at most ${MAX_REASON_CHARS}`, 'shorten --reason')
+    const peerId = await this.c.resolvePeer(target, signal)
+    const peer = peerId.toString()
+    if (peer === this.c.peerId.toString()) throw new AgentwireError('SELF_TRUST', 'a node cannot ask itself for trust', 'give the PeerId or name of another node')
+    const message = await this.sign('request', peer, reason)
+    await this.c.audit.append('handshake.request.sent', { peer, reason: reason ?? null, nonce: message.body.nonce })
+    const record = this.store.getOrNew(peer)
+    await this.store.put({ ...record, ours: 'approved', requestedByUs: { ...(reason != null ? { reason } : {}), at: Date.now() }, since: Date.now() })
+    const reply = await this.send(peerId, message, signal) as { state?: string }
+    const after = this.store.getOrNew(peer)
+    if (reply.state === 'approved') await this.store.put({ ...after, theirs: 'approved', requestedByUs: undefined, since: Date.now() })
+    else if (reply.state === 'rejected') await this.store.put({ ...after, theirs: 'rejected', since: Date.now() })
+    await this.c.audit.append('handshake.request.answered', { peer, state: reply.state ?? 'pending' })
+    return this.entry(this.store.getOrNew(peer))
+  }
+
+  async approve (target: string, signal?: AbortSignal): Promise<TrustEntry> {
+    return await this.decide(target, 'approve', signal)
+  }
+
+  async reject (target: string, signal?: AbortSignal): Promise<TrustEntry> {
+    return await this.decide(target, 'reject', signal)
+  }
+
+  async revoke (target: string, signal?: AbortSignal): Promise<TrustEntry & { connectionsClosed: number }> {
+    const entry = await this.decide(target, 'revoke', signal)
+    const peerId = await this.c.resolvePeer(target, signal)
+    const connections = this.c.libp2p.getConnections(peerId).length
+    await this.c.libp2p.hangUp(peerId).catch(() => {})
+    return { ...entry, connectionsClosed: connections }
+  }
+
+  list (): TrustEntry[] {
+    return this.store.all().map(r => this.entry(r)).filter(e => e.state !== 'none')
+  }
+
+  pending (): TrustEntry[] {
+    return this.list().filter(e => e.state === 'pending')
+  }
+
+  private async decide (target: string, kind: 'approve' | 'reject' | 'revoke', signal?: AbortSignal): Promise<TrustEntry> {
+    const peerId = await this.c.resolvePeer(target, signal)
+    const peer = peerId.toString()
+    const record = this.store.get(peer)
+    if (kind === 'revoke' && record?.ours !== 'approved' && !this.autoApprove.has(peer)) throw new UnknownPeerError(peer)
+    const ours = kind === 'approve' ? 'approved' : kind === 'reject' ? 'rejected' : 'revoked'
+    const message = await this.sign(kind, peer)
+    // Audit first: the decision is on disk before anyone, operator or peer, hears of it.
+    await this.c.audit.append(`trust.${kind}`, { peer, nonce: message.body.nonce })
+    const base = record ?? this.store.getOrNew(peer)
+    await this.store.put({ ...base, ours, requestedByThem: undefined, since: Date.now(), outbox: [...(base.outbox ?? []).filter(m => m.body.kind === 'request'), message] })
+    // Tell the peer now if we can; otherwise the outbox delivers it at the next contact.
+    const timeout = kind === 'revoke' ? REVOKE_NOTICE_TIMEOUT_MS : HANDSHAKE_TIMEOUT_MS
+    await this.flushOutbox(peer, true, AbortSignal.timeout(timeout))
+    return this.entry(this.store.getOrNew(peer))
+  }
+
+  // ---- the wire ---------------------------------------------------------------------------
+
+  private async sign (kind: HandshakeKind, to: string, reason?: string): Promise<SignedHandshake> {
+    return await signHandshake(this.c.privateKey, { kind, from: this.c.peerId.toString(), to, ...(reason != null ? { reason } : {}) })
+  }
+
+  /** Open a handshake stream, send one signed message, read the one reply. */
+  private async send (peerId: PeerId, message: SignedHandshake, signal?: AbortSignal): Promise<unknown> {
+    const timeout = AbortSignal.timeout(HANDSHAKE_TIMEOUT_MS)
+    const combined = signal != null ? AbortSignal.any([signal, timeout]) : timeout
+    const connection = await this.c.dial(peerId, combined)
+    const stream = await connection.newStream(HANDSHAKE_PROTOCOL, { signal: combined, runOnLimitedConnection: true })
+    const framed = jsonStream(stream, { maxBytes: MAX_HANDSHAKE_BYTES, readTimeoutMs: HANDSHAKE_TIMEOUT_MS })
+    try {
+      await framed.write(message)
+      const reply = await framed.read({ signal: combined })
+      if (reply == null) throw new AgentwireError('HANDSHAKE_NO_REPLY', `${peerId} closed the handshake without answering`)
+      throwIfErrorFrame(reply)
+      return reply
+    } finally {
+      await stream.close().catch(() => stream.abort(new Error('closing')))
+    }
+  }
+
+  /** Deliver queued answers to a peer; quiet unless `dial` (otherwise only when already connected). */
+  private async flushOutbox (peer: string, dial = false, signal?: AbortSignal): Promise<void> {
+    const record = this.store.get(peer)
+    if (record?.outbox == null || record.outbox.length === 0) return
+    const connected = this.c.libp2p.getConnections().some(c => c.remotePeer.toString() === peer)
+    if (!connected && !dial) return
+    for (const message of record.outbox) {
+      try {
+        await this.send((await this.c.resolvePeer(peer)), message, signal)
+      } catch (err: any) {
+        this.c.log.debug({ peer, err: err.message }, 'answer not delivered yet; will retry')
+        return
+      }
+      const now = this.store.getOrNew(peer)
+      await this.store.put({ ...now, outbox: (now.outbox ?? []).filter(m => m.body.nonce !== message.body.nonce) })
+      await this.c.audit.append('handshake.answer.delivered', { peer, kind: message.body.kind, nonce: message.body.nonce })
+    }
+  }
+
+  private async handleInbound (stream: Stream, connection: Connection): Promise<void> {
+    const peer = connection.remotePeer.toString()
+    const framed = jsonStream(stream, { maxBytes: MAX_HANDSHAKE_BYTES, readTimeoutMs: HANDSHAKE_TIMEOUT_MS })
+    try {
+      if (!this.limiter.take(peer)) throw new HandshakeRefusedError('RATE_LIMITED', `more than ${HANDSHAKE_PER_MINUTE} handshake messages a minute`, 'wait a minute before asking again')
+      const frame = await framed.read()
+      if (frame == null) return
+      const body = await verifyHandshake(frame)
+      if (body.from !== peer) throw new HandshakeRefusedError('WRONG_SENDER', `message signed by ${body.from} but sent by ${peer}`)
+      if (body.to !== this.c.peerId.toString()) throw new HandshakeRefusedError('WRONG_RECIPIENT', `message addressed to ${body.to}, not to this node`)
+      await this.nonces.check(body.nonce, body.ts)
+      const reply = await this.apply(body.kind, peer, body.reason, body.nonce)
+      await framed.write(reply)
+      await stream.close()
+    } catch (err: any) {
+      const error = toErrorBody(err)
+      await this.c.audit.append('handshake.refused', { peer, code: error.code, reason: error.message }).catch(() => {})
+      this.c.log.info({ peer, code: error.code }, 'handshake message refused')
+      try {
+        await framed.writeError(error)
+        await stream.close()
+      } catch {
+        stream.abort(err)
+      }
+    }
+  }
+
+  /** Apply a verified message from `peer`; returns the reply frame. */
+  private async apply (kind: HandshakeKind, peer: string, reason: string | undefined, nonce: string): Promise<{ ok: true, state: string }> {
+    const record = this.store.getOrNew(peer)
+    const now = Date.now()
+    if (kind === 'request') {
+      // A request carries the requester's own approval of us.
+      let next: TrustRecord = { ...record, theirs: 'approved', since: now }
+      let state: string
+      if (record.ours === 'approved' || this.autoApprove.has(peer)) {
+        next = { ...next, ours: 'approved', requestedByThem: undefined }
+        state = 'approved'
+      } else if (record.ours === 'rejected' || record.ours === 'revoked') {
+        // Asking again after a refusal is allowed: it goes back to the operator, who decides anew.
+        next = { ...next, requestedByThem: { ...(reason != null ? { reason } : {}), at: now } }
+        state = 'pending'
+      } else {
+        if (record.requestedByThem == null && this.store.pendingCount() >= MAX_PENDING) {
+          throw new HandshakeRefusedError('PENDING_FULL', `this node already has ${MAX_PENDING} requests waiting for its operator`, 'try again later')
+        }
+        next = { ...next, requestedByThem: { ...(reason != null ? { reason } : {}), at: now } }
+        state = 'pending'
+      }
+      await this.c.audit.append('handshake.request.received', { peer, reason: reason ?? null, nonce, state })
+      await this.store.put(next)
+      return { ok: true, state }
+    }
+    const theirs = kind === 'approve' ? 'approved' : kind === 'reject' ? 'rejected' : 'revoked'
+    await this.c.audit.append(`handshake.${kind}.received`, { peer, nonce })
+    await this.store.put({ ...record, theirs, ...(theirs === 'approved' ? { requestedByUs: undefined } : {}), since: now })
+    if (kind === 'revoke') this.c.log.warn({ peer }, 'peer revoked its trust in this node')
+    return { ok: true, state: stateOf(this.store.getOrNew(peer)) }
+  }
+
+  private entry (r: TrustRecord): TrustEntry {
+    const state = this.autoApprove.has(r.peerId) && r.ours !== 'revoked' && r.ours !== 'rejected' ? 'mutual' : stateOf(r)
+    const reason = r.requestedByThem?.reason ?? r.requestedByUs?.reason
+    return {
+      peerId: r.peerId,
+      name: r.name ?? this.c.nameOf?.(r.peerId) ?? null,
+      state,
+      mutual: state === 'mutual',
+      since: new Date(r.since).toISOString(),
+      ...(reason != null ? { reason } : {})
+    }
+  }
+}
