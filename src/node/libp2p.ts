@@ -12,6 +12,8 @@ import { autoNAT } from '@libp2p/autonat'
 import { dcutr } from '@libp2p/dcutr'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { bootstrap } from '@libp2p/bootstrap'
+import { relayKeeper } from './reachability.ts'
+import { isMultiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
 import type { PrivateKey, ComponentLogger } from '@libp2p/interface'
 import type { AgentwireConfig } from '../config/index.ts'
@@ -38,11 +40,44 @@ export type AgentLibp2p = Libp2p<{
   autonat: unknown
   dcutr: unknown
   relay?: unknown
+  relayKeeper?: unknown
 }>
+
+/**
+ * @libp2p/autonat 3.0.28's server dials the asking peer back without `force`, so libp2p hands it the
+ * connection the question came in on; the address check then fails ("Unexpected remote address")
+ * and the server closes that connection. Every node with a public address was cut off by every
+ * AutoNAT server it met (seen in the NAT lab). Forcing a fresh dial-back makes the check real.
+ */
+function withFreshDialBack<T> (factory: (components: any) => T): (components: any) => T {
+  return (components) => factory(new Proxy(components, {
+    get (target, prop) {
+      const value = Reflect.get(target, prop)
+      if (prop !== 'connectionManager') return value
+      return new Proxy(value, {
+        get (cm, key) {
+          const member = Reflect.get(cm, key)
+          if (key !== 'openConnection') return typeof member === 'function' ? member.bind(cm) : member
+          // Only dial-backs pass a Multiaddr; other dials (to a PeerId) may reuse connections.
+          return (peer: unknown, options: Record<string, unknown> = {}) =>
+            member.call(cm, peer, isMultiaddr(peer) ? { ...options, force: true } : options)
+        }
+      })
+    }
+  }))
+}
+
+/** True when the node asks a relay for a slot: it expects to sit behind a NAT or firewall. */
+export function wantsRelay (config: AgentwireConfig): boolean {
+  return config.relay.reservations === 'auto' || config.relay.reservations.length > 0
+}
 
 /** True when the config asks for (or `auto` implies) a DHT server. */
 export function dhtServes (config: AgentwireConfig): boolean {
-  if (config.dht.mode === 'auto') return config.listen.length > 0
+  // A node that needs a relay cannot be dialled directly, so it would only slow other nodes'
+  // lookups down as a server; it stays a client (and is still found by PeerId through the relay,
+  // which knows its /p2p-circuit addresses).
+  if (config.dht.mode === 'auto') return config.listen.length > 0 && !wantsRelay(config)
   return config.dht.mode === 'server'
 }
 
@@ -70,7 +105,7 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
       // Many nodes share one host in tests and small fleets; co-location must not be penalised.
       scoreParams: { IPColocationFactorWeight: 0 }
     }),
-    autonat: autoNAT({ protocolPrefix: PROTOCOL_PREFIX }),
+    autonat: withFreshDialBack(autoNAT({ protocolPrefix: PROTOCOL_PREFIX })),
     dcutr: dcutr()
   }
   if (config.relay.server) {
@@ -79,9 +114,16 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
         maxReservations: config.relay.maxReservations,
         applyDefaultLimit: config.relay.applyLimits,
         defaultDurationLimit: config.relay.circuitDurationMs,
-        defaultDataLimit: BigInt(config.relay.circuitDataBytes)
+        defaultDataLimit: BigInt(config.relay.circuitDataBytes),
+        reservationTtl: config.relay.reservationTtlMs
       }
     })
+  }
+  // libp2p refreshes reservations by itself but never re-makes one on a configured relay that
+  // restarted; the keeper does (see reachability.ts). `auto` is libp2p's own relay discovery,
+  // which searches again whenever it loses a relay.
+  if (Array.isArray(config.relay.reservations) && config.relay.reservations.length > 0) {
+    services.relayKeeper = relayKeeper({ relays: config.relay.reservations })
   }
 
   const peerDiscovery = config.bootstrap.length > 0
@@ -94,10 +136,16 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
     datastore: init.datastore,
     ...(init.logger != null ? { logger: init.logger } : {}),
     addresses: {
-      listen: [...config.listen, ...(Array.isArray(config.relay.reservations) ? config.relay.reservations.map(r => `${r}/p2p-circuit`) : [])],
+      // `/p2p-circuit` alone asks libp2p to find a relay itself; configured relays are the keeper's.
+      listen: [...config.listen, ...(config.relay.reservations === 'auto' ? ['/p2p-circuit'] : [])],
       announce: config.announce
     },
-    transports: [tcp(), circuitRelayTransport()],
+    transports: [
+      ...(config.transports.includes('tcp') ? [tcp()] : []),
+      // QUIC is a native module; it is loaded only when asked for, so a TCP-only node never needs it.
+      ...(config.transports.includes('quic') ? [(await import('@chainsafe/libp2p-quic')).quic()] : []),
+      circuitRelayTransport()
+    ],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery,
@@ -107,7 +155,8 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
       maxConnections: config.limits.maxConnections,
       maxIncomingPendingConnections: config.limits.maxIncomingPendingConnections,
       maxParallelDials: config.limits.maxParallelDials,
-      dialTimeout: config.limits.dialTimeoutMs
+      dialTimeout: config.limits.dialTimeoutMs,
+      inboundConnectionThreshold: config.limits.inboundConnectionsPerHostPerSecond
     },
     services,
     start: false

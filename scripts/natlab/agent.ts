@@ -1,0 +1,128 @@
+// One lab node: an agentwire node started inside a lab namespace (`ip netns exec`), driven by the
+// scenario runner with one JSON command per stdin line and one JSON answer per stdout line. Running
+// the node in-process (not as a daemon + CLI) lets the runner time things to the millisecond and
+// look at individual connections (relayed or direct) — the CLI tests cover the daemon path.
+//
+//   node scripts/natlab/agent.ts '<config json>'
+import { createInterface } from 'node:readline'
+import { Circuit } from '@multiformats/multiaddr-matcher'
+import { multiaddr } from '@multiformats/multiaddr'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { Connection } from '@libp2p/interface'
+import { createAgentNode } from '../../src/agent-node.ts'
+import { reachability } from '../../src/node/reachability.ts'
+import { PROTOCOL_PREFIX } from '../../src/node/constants.ts'
+
+// A protocol that swallows bytes, to push a relayed circuit past its data limit.
+const SINK_PROTOCOL = '/natlab/sink/1.0.0'
+// Every wait in this file polls this often, in ms.
+const POLL_MS = 20
+
+const node = await createAgentNode(JSON.parse(process.argv[2]))
+await node.start()
+await node.libp2p.handle(SINK_PROTOCOL, async (stream) => {
+  // Read until the sender is done (or the relay cuts the circuit).
+  for await (const _ of stream) { /* discard */ }
+}, { runOnLimitedConnection: true })
+
+const send = (msg: unknown): void => { process.stdout.write(JSON.stringify(msg) + '\n') }
+const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
+
+function describe (conn: Connection): { addr: string, relayed: boolean, limited: boolean, transport: string } {
+  const relayed = Circuit.matches(conn.remoteAddr)
+  const names = conn.remoteAddr.getComponents().map(c => c.name)
+  const transport = relayed ? 'relay' : names.includes('quic-v1') ? 'quic' : names.includes('tcp') ? 'tcp' : 'unknown'
+  return { addr: conn.remoteAddr.toString(), relayed, limited: conn.limits != null, transport }
+}
+
+const directConn = (peer: string): Connection | undefined =>
+  node.libp2p.getConnections(peerIdFromString(peer)).find(c => !Circuit.matches(c.remoteAddr) && c.status === 'open')
+const relayedConn = (peer: string): Connection | undefined =>
+  node.libp2p.getConnections(peerIdFromString(peer)).find(c => Circuit.matches(c.remoteAddr) && c.status === 'open')
+
+/** Poll `check` until it returns a value or `timeoutMs` passes; answers the wait in ms, or null. */
+async function waitMs<T> (timeoutMs: number, check: () => T | undefined | false): Promise<{ ms: number, value: T } | null> {
+  const start = Date.now()
+  while (Date.now() - start < timeoutMs) {
+    const value = check()
+    if (value != null && value !== false) return { ms: Date.now() - start, value }
+    await sleep(POLL_MS)
+  }
+  return null
+}
+
+/** One ping over exactly this connection (the ping service would pick any connection to the peer). */
+async function pingOver (conn: Connection): Promise<number> {
+  const stream = await conn.newStream(`/${PROTOCOL_PREFIX}/ping/1.0.0`, { runOnLimitedConnection: true, signal: AbortSignal.timeout(5_000) })
+  const data = crypto.getRandomValues(new Uint8Array(32))
+  const start = performance.now()
+  let got = 0
+  const done = new Promise<void>((resolve, reject) => {
+    stream.addEventListener('message', (evt: any) => { got += evt.data.byteLength; if (got >= 32) resolve() })
+    stream.addEventListener('close', () => { if (got < 32) reject(new Error('stream closed before the pong')) })
+  })
+  stream.send(data)
+  await Promise.race([done, sleep(5_000).then(() => { throw new Error('no pong within 5 s') })])
+  const rtt = performance.now() - start
+  stream.abort(new Error('done'))
+  return Math.round(rtt * 100) / 100
+}
+
+const ops: Record<string, (a: any) => Promise<unknown>> = {
+  info: async () => ({ peerId: node.peerId.toString(), addresses: node.addresses(), ...reachability(node.libp2p) }),
+  waitReachability: async (a) => waitMs(a.timeoutMs, () => {
+    const r = reachability(node.libp2p)
+    return (a.verdict == null || r.verdict === a.verdict) && r.relays.length >= (a.relays ?? 0) ? r : undefined
+  }),
+  /** Ping by PeerId (DHT lookup, relay, whatever the node does for a user), timed from here. */
+  ping: async (a) => {
+    const start = performance.now()
+    const r = await node.ping(a.target)
+    const conns = node.libp2p.getConnections(peerIdFromString(r.peerId)).map(describe)
+    return { ms: Math.round(performance.now() - start), rttMs: r.rttMs, conns }
+  },
+  waitDirect: async (a) => waitMs(a.timeoutMs, () => directConn(a.peer) != null && describe(directConn(a.peer) as Connection)),
+  waitClosed: async (a) => waitMs(a.timeoutMs, () => node.libp2p.getConnections(peerIdFromString(a.peer)).length === 0),
+  conns: async (a) => node.libp2p.getConnections(peerIdFromString(a.peer)).map(describe),
+  /** Median RTT over `n` pings on the relayed or the direct connection. */
+  rtt: async (a) => {
+    const conn = a.kind === 'direct' ? directConn(a.peer) : relayedConn(a.peer)
+    if (conn == null) throw new Error(`no ${a.kind} connection to ${a.peer}`)
+    const rtts: number[] = []
+    for (let i = 0; i < a.n; i++) rtts.push(await pingOver(conn))
+    rtts.sort((x, y) => x - y)
+    return { medianMs: rtts[Math.floor(rtts.length / 2)], rtts }
+  },
+  /** Dial an explicit (circuit) address and report the connection. */
+  dial: async (a) => describe(await node.libp2p.dial(multiaddr(a.addr), { signal: AbortSignal.timeout(10_000) })),
+  /** Push `bytes` to the peer's sink over the relayed connection; reports how far it got. */
+  push: async (a) => {
+    const conn = relayedConn(a.peer)
+    if (conn == null) throw new Error(`no relayed connection to ${a.peer}`)
+    const stream = await conn.newStream(SINK_PROTOCOL, { runOnLimitedConnection: true })
+    const chunk = new Uint8Array(16 * 1024)
+    let sent = 0
+    try {
+      while (sent < a.bytes) {
+        if (!stream.send(chunk)) await stream.onDrain({ signal: AbortSignal.timeout(5_000) })
+        sent += chunk.byteLength
+      }
+      await stream.close({ signal: AbortSignal.timeout(5_000) })
+      return { sent, error: null }
+    } catch (err: any) {
+      return { sent, error: err.name }
+    }
+  },
+  hangUp: async (a) => { await node.libp2p.hangUp(peerIdFromString(a.peer)); return true },
+  stop: async () => { await node.stop(); setImmediate(() => process.exit(0)); return true }
+}
+
+send({ event: 'ready', peerId: node.peerId.toString(), addresses: node.addresses() })
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line.trim() === '') continue
+  const { id, op, ...args } = JSON.parse(line)
+  ops[op](args).then(result => { send({ id, result }) }, (err: any) => { send({ id, error: { name: err.name, message: err.message } }) })
+}
+// stdin closed: the runner is gone, so go too.
+await node.stop()
+process.exit(0)

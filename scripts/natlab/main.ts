@@ -1,0 +1,100 @@
+// `npm run natlab`: build the lab, run every scenario, print a summary (or JSON with --json), and
+// always take the lab down again. Run as root (scripts/natlab/run.sh checks).
+//
+//   node scripts/natlab/main.ts [--json] [--attempts N] [--no-quic] [--symmetric]
+import { labUp, labDown, startNode, stopAllNodes, missingTools, type LabNode } from './lab.ts'
+import { reservation, reachAndUpgrade, renewal, relayRestart, relayLimits, relayConfig, natConfig, publicConfig, type ScenarioResult, type LabOptions } from './scenarios.ts'
+import { RELAY_PORT } from './lab.ts'
+
+// Tight limits for the limits scenario, so it is over in seconds.
+const LIMIT_DURATION_MS = 3_000
+const LIMIT_DATA_BYTES = 64 * 1024
+
+/** Run every scenario in an already built lab; `onResult` sees each row as soon as it is known. */
+export async function runScenarios (options: LabOptions & { onResult?: (r: ScenarioResult) => void } = {}): Promise<ScenarioResult[]> {
+  const attempts = options.attempts ?? 20
+  const results: ScenarioResult[] = []
+  const add = (r: ScenarioResult): void => { results.push(r); options.onResult?.(r) }
+  let relay: LabNode = await startNode('relay', relayConfig())
+  const natA = await startNode('a', natConfig(relay))
+  const natB = await startNode('b', natConfig(relay))
+  const pub = await startNode('pub', publicConfig(relay))
+
+  const reserved = await reservation(natA)
+  const reservedAt = Date.now()
+  add(reserved)
+  await natB.call('waitReachability', { relays: 1, timeoutMs: 20_000 })
+
+  const verdict = await pub.call('waitReachability', { verdict: 'public', timeoutMs: 30_000 })
+  add({ name: 'public-node-autonat-verdict', ok: verdict != null, direct: true, transport: 'tcp', ms: verdict?.ms ?? null, note: verdict != null ? 'AutoNAT confirmed the public address' : 'AutoNAT gave no public verdict within 30 s' })
+
+  add(await reachAndUpgrade('public-to-nat-tcp-dcutr', pub, natA, attempts, 'tcp'))
+  add(await reachAndUpgrade('nat-to-nat-tcp-relayed', natB, natA, attempts, 'relay'))
+
+  if (options.quic !== false) {
+    const qa = await startNode('a', natConfig(relay, 'quic'))
+    const qb = await startNode('b', natConfig(relay, 'quic'))
+    const ready = await qa.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null &&
+      await qb.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null
+    if (!ready) {
+      add({ name: 'nat-to-nat-quic-dcutr', ok: false, direct: false, transport: 'quic', ms: null, note: 'QUIC node got no reservation' })
+    } else {
+      // ok = reached over the relay; going direct is reported, not required (see docs/nat.md).
+      add(await reachAndUpgrade('nat-to-nat-quic-dcutr', qb, qa, attempts, 'relay'))
+    }
+    await Promise.all([qa.stop(), qb.stop()])
+  }
+
+  add(await renewal(natB, natA, reservedAt))
+
+  const limited = await startNode('relay', {
+    ...relayConfig({ maxReservations: 1, circuitDurationMs: LIMIT_DURATION_MS, circuitDataBytes: LIMIT_DATA_BYTES }),
+    listen: [`/ip4/0.0.0.0/tcp/${RELAY_PORT + 1}`],
+    announce: [`/ip4/11.0.0.1/tcp/${RELAY_PORT + 1}`],
+    transports: ['tcp']
+  })
+  const limitedAddr = `/ip4/11.0.0.1/tcp/${RELAY_PORT + 1}/p2p/${limited.peerId}`
+  const la = await startNode('a', { listen: ['/ip4/0.0.0.0/tcp/0'], relay: { reservations: [limitedAddr] } })
+  await la.call('waitReachability', { relays: 1, timeoutMs: 20_000 })
+  const lb = await startNode('b', { listen: ['/ip4/0.0.0.0/tcp/0'], relay: { reservations: [limitedAddr] } })
+  add(await relayLimits(la, lb, limited, LIMIT_DURATION_MS, LIMIT_DATA_BYTES))
+  await Promise.all([la.stop(), lb.stop(), limited.stop()])
+
+  const restarted = await relayRestart(relay, natA, natB)
+  relay = restarted.relay
+  add(restarted.result)
+
+  await Promise.all([natA.stop(), natB.stop(), pub.stop(), relay.stop()])
+  return results
+}
+
+function printRow (r: ScenarioResult): void {
+  process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.name.padEnd(36)} ${(r.direct ? 'direct' : 'relayed').padEnd(8)} ${r.transport.padEnd(6)} ${String(r.ms ?? '-').padStart(6)} ms  ${r.note}\n`)
+}
+
+if (import.meta.main) {
+  const args = process.argv.slice(2)
+  const json = args.includes('--json')
+  const at = args.indexOf('--attempts')
+  const attempts = at >= 0 ? Number(args[at + 1]) : 20
+  const missing = missingTools()
+  if (process.getuid?.() !== 0 || missing.length > 0) {
+    process.stderr.write(`natlab needs root and ${missing.join(', ') || 'nothing else'}; run scripts/natlab/run.sh as root\n`)
+    process.exit(2)
+  }
+  // Whatever happens, take the lab down: nodes first (they live in the namespaces), then namespaces.
+  const cleanup = async (): Promise<void> => { await stopAllNodes(); labDown() }
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { void cleanup().finally(() => process.exit(130)) })
+  let code = 1
+  try {
+    labUp({ symmetric: args.includes('--symmetric') })
+    const results = await runScenarios({ attempts, quic: !args.includes('--no-quic'), onResult: json ? undefined : printRow })
+    if (json) process.stdout.write(JSON.stringify({ scenarios: results }, null, 2) + '\n')
+    code = results.every(r => r.ok) ? 0 : 1
+  } catch (err: any) {
+    process.stderr.write(`natlab failed: ${err.stack ?? err.message}\n`)
+  } finally {
+    await cleanup()
+  }
+  process.exit(code)
+}

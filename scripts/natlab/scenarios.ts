@@ -1,0 +1,182 @@
+// The NAT lab scenarios. Each returns one summary row; the figures (times, RTTs, success rates) go
+// into `note` and `figures`. Nothing here asserts a duration: `ok` says whether the behaviour
+// happened at all within generous deadlines.
+import { startNode, RELAY_IP, RELAY_PORT, type LabNode } from './lab.ts'
+
+export interface ScenarioResult {
+  name: string
+  ok: boolean
+  direct: boolean
+  transport: string
+  ms: number | null
+  note: string
+  figures?: Record<string, unknown>
+}
+
+export interface LabOptions {
+  /** Dial attempts per DCUtR scenario (each a fresh relayed connection). @default 20 */
+  attempts?: number
+  /** Try QUIC for NAT-to-NAT. @default true */
+  quic?: boolean
+}
+
+// How long a relayed connection gets to become direct before an attempt counts as failed, in ms.
+const DIRECT_WINDOW_MS = 4_000
+// Reservation lifetime on the lab relay, in ms: short, so a renewal happens while the lab runs.
+export const LAB_RESERVATION_TTL_MS = 45_000
+const RTT_SAMPLES = 10
+
+const relayAddr = (relay: LabNode, transport: 'tcp' | 'quic' = 'tcp'): string =>
+  transport === 'tcp' ? `/ip4/${RELAY_IP}/tcp/${RELAY_PORT}/p2p/${relay.peerId}` : `/ip4/${RELAY_IP}/udp/${RELAY_PORT}/quic-v1/p2p/${relay.peerId}`
+
+export function relayConfig (extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    listen: [`/ip4/0.0.0.0/tcp/${RELAY_PORT}`, `/ip4/0.0.0.0/udp/${RELAY_PORT}/quic-v1`],
+    announce: [`/ip4/${RELAY_IP}/tcp/${RELAY_PORT}`, `/ip4/${RELAY_IP}/udp/${RELAY_PORT}/quic-v1`],
+    transports: ['tcp', 'quic'],
+    dht: { mode: 'server', allowPrivateAddresses: false },
+    relay: { server: true, reservationTtlMs: LAB_RESERVATION_TTL_MS, ...extra }
+  }
+}
+
+/** A node behind a NAT router: reserves on the relay, bootstraps through it. */
+export function natConfig (relay: LabNode, transport: 'tcp' | 'quic' = 'tcp', extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const addr = relayAddr(relay, transport)
+  return {
+    listen: transport === 'tcp' ? ['/ip4/0.0.0.0/tcp/0'] : ['/ip4/0.0.0.0/udp/0/quic-v1'],
+    transports: transport === 'tcp' ? ['tcp'] : ['tcp', 'quic'],
+    bootstrap: [addr],
+    relay: { reservations: [addr], ...extra }
+  }
+}
+
+/** A node with a public address of its own; AutoNAT has to find that out. */
+export function publicConfig (relay: LabNode): Record<string, unknown> {
+  return { listen: ['/ip4/0.0.0.0/tcp/0'], bootstrap: [relayAddr(relay)], dht: { mode: 'server', allowPrivateAddresses: false } }
+}
+
+const median = (xs: number[]): number | null => {
+  if (xs.length === 0) return null
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]
+}
+
+/** A NATed node reserves a slot and advertises /p2p-circuit addresses; AutoNAT calls it private. */
+export async function reservation (nat: LabNode): Promise<ScenarioResult> {
+  const got = await nat.call('waitReachability', { relays: 1, timeoutMs: 20_000 })
+  const verdict = await nat.call('waitReachability', { verdict: 'private', relays: 1, timeoutMs: 20_000 })
+  const ok = got != null && verdict != null && got.value.circuitAddresses.length > 0
+  return { name: 'nat-reserves-on-relay', ok, direct: false, transport: 'relay', ms: got?.ms ?? null, note: ok ? `verdict ${verdict.value.verdict}, ${got.value.circuitAddresses[0]}` : 'no reservation within 20 s' }
+}
+
+/**
+ * `from` reaches `to` by PeerId alone, `attempts` times, each on a fresh connection: the DHT gives
+ * the /p2p-circuit address, the relay carries the first ping, then DCUtR may go direct.
+ */
+export async function reachAndUpgrade (name: string, from: LabNode, to: LabNode, attempts: number, transportWanted: string): Promise<ScenarioResult> {
+  const firstAnswer: number[] = []
+  const toDirect: number[] = []
+  const relayedRtt: number[] = []
+  const directRtt: number[] = []
+  let answered = 0
+  let direct = 0
+  let transport = 'relay'
+  const errors = new Set<string>()
+  for (let i = 0; i < attempts; i++) {
+    await from.call('hangUp', { peer: to.peerId })
+    await from.call('waitClosed', { peer: to.peerId, timeoutMs: 5_000 })
+    try {
+      const ping = await from.call('ping', { target: to.peerId }, 30_000)
+      answered++
+      firstAnswer.push(ping.ms)
+      // While it is still relayed, measure the relayed RTT (a few attempts are enough).
+      if (relayedRtt.length < RTT_SAMPLES) {
+        try { relayedRtt.push((await from.call('rtt', { peer: to.peerId, kind: 'relay', n: 1 })).medianMs) } catch {}
+      }
+      const up = await from.call('waitDirect', { peer: to.peerId, timeoutMs: DIRECT_WINDOW_MS })
+      if (up != null) {
+        direct++
+        transport = up.value.transport
+        toDirect.push(up.ms)
+        if (directRtt.length < RTT_SAMPLES) directRtt.push((await from.call('rtt', { peer: to.peerId, kind: 'direct', n: 1 })).medianMs)
+      }
+    } catch (err: any) {
+      errors.add(err.message.slice(0, 120))
+    }
+  }
+  const figures = {
+    attempts,
+    answered,
+    direct,
+    directRate: direct / attempts,
+    firstAnswerMedianMs: median(firstAnswer),
+    toDirectMedianMs: median(toDirect),
+    relayedRttMedianMs: median(relayedRtt),
+    directRttMedianMs: median(directRtt)
+  }
+  const wantDirect = transportWanted !== 'relay'
+  const ok = answered === attempts && (!wantDirect || direct > 0)
+  const note = `answered ${answered}/${attempts}, direct ${direct}/${attempts}; first answer ${figures.firstAnswerMedianMs} ms, ` +
+    `direct after ${figures.toDirectMedianMs ?? '-'} ms, rtt relayed ${figures.relayedRttMedianMs ?? '-'} ms / direct ${figures.directRttMedianMs ?? '-'} ms` +
+    (errors.size > 0 ? `; errors: ${[...errors].join(' | ')}` : '')
+  return { name, ok, direct: direct > 0, transport: direct > 0 ? transport : 'relay', ms: figures.firstAnswerMedianMs, note, figures }
+}
+
+/** Still reachable through the relay after the first reservation would have expired: it was renewed. */
+export async function renewal (from: LabNode, to: LabNode, reservedAt: number): Promise<ScenarioResult> {
+  const wait = reservedAt + LAB_RESERVATION_TTL_MS + 5_000 - Date.now()
+  if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait))
+  await from.call('hangUp', { peer: to.peerId })
+  await from.call('waitClosed', { peer: to.peerId, timeoutMs: 5_000 })
+  try {
+    const ping = await from.call('ping', { target: to.peerId }, 30_000)
+    return { name: 'reservation-renewed-before-expiry', ok: true, direct: false, transport: 'relay', ms: ping.ms, note: `reached ${Math.round((Date.now() - reservedAt) / 1000)} s after reserving, TTL ${LAB_RESERVATION_TTL_MS / 1000} s` }
+  } catch (err: any) {
+    return { name: 'reservation-renewed-before-expiry', ok: false, direct: false, transport: 'relay', ms: null, note: err.message }
+  }
+}
+
+/** The relay restarts (same key, same address): the NATed node reserves again, and is reachable again. */
+export async function relayRestart (relay: LabNode, nat: LabNode, other: LabNode): Promise<{ result: ScenarioResult, relay: LabNode }> {
+  await relay.kill()
+  // The relay is gone: its reservation and /p2p-circuit addresses must go too.
+  const lost = await nat.call('waitReachability', { relays: 0, timeoutMs: 15_000 })
+  const lostNow = lost != null && lost.value.relays.length === 0
+  const again = await startNode('relay', relayConfig(), relay.dataDir)
+  const back = await nat.call('waitReachability', { relays: 1, timeoutMs: 60_000 })
+  let reached = false
+  let note = ''
+  if (back != null) {
+    await other.call('hangUp', { peer: nat.peerId })
+    try { await other.call('ping', { target: nat.peerId }, 30_000); reached = true } catch (err: any) { note = err.message }
+  }
+  const ms = back?.ms ?? null
+  return {
+    relay: again,
+    result: { name: 'relay-restart-reservation-renewed', ok: back != null && reached, direct: false, transport: 'relay', ms, note: note !== '' ? note : `reservation dropped: ${lostNow}; re-made ${back?.ms ?? '-'} ms after the relay was up, reached again by PeerId: ${reached}` }
+  }
+}
+
+/**
+ * A relay with tight limits: one reservation only, a short circuit duration, a small data cap.
+ * `a` gets the slot, `b` is refused; a circuit to `a` is cut by the duration and by the data limit.
+ */
+export async function relayLimits (a: LabNode, b: LabNode, limited: LabNode, durationMs: number, dataBytes: number): Promise<ScenarioResult> {
+  const notes: string[] = []
+  const got = await a.call('waitReachability', { relays: 1, timeoutMs: 20_000 })
+  // b asks too; the relay is full, so b must stay without a reservation.
+  const refused = (await b.call('waitReachability', { relays: 1, timeoutMs: 5_000 })) == null
+  notes.push(`second reservation refused: ${refused}`)
+  const circuit = `/ip4/${RELAY_IP}/tcp/${RELAY_PORT + 1}/p2p/${limited.peerId}/p2p-circuit/p2p/${a.peerId}`
+  // Duration: an idle circuit is closed by the relay once its time is up.
+  await b.call('dial', { addr: circuit })
+  const cut = await b.call('waitClosed', { peer: a.peerId, timeoutMs: durationMs + 15_000 })
+  notes.push(`circuit closed after ${cut?.ms ?? '-'} ms (limit ${durationMs} ms)`)
+  // Data: pushing more than the cap ends the circuit before everything is through.
+  await b.call('dial', { addr: circuit })
+  const pushed = await b.call('push', { peer: a.peerId, bytes: dataBytes * 4 }, 30_000)
+  const dataCut = (await b.call('waitClosed', { peer: a.peerId, timeoutMs: 10_000 })) != null
+  notes.push(`data cap ${dataBytes} B: sent ${pushed.sent} B of ${dataBytes * 4} (${pushed.error ?? 'no error'}), circuit closed: ${dataCut}`)
+  const ok = got != null && refused && cut != null && dataCut
+  return { name: 'relay-limits-enforced', ok, direct: false, transport: 'relay', ms: cut?.ms ?? null, note: notes.join('; ') }
+}
