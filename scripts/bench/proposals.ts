@@ -20,3 +20,10 @@ export const PROPOSED_ENV = {
   // noise({ crypto: fastNoiseCrypto }) with peers/noise-crypto.ts
   BENCH_NOISE: 'fast'
 }
+
+/**
+ * Environment proposed for the daemon process: V8's young generation otherwise grows to 16 MiB
+ * semi-spaces while modules load and keeps those pages resident. bin/agentwire.js could apply it by
+ * re-spawning `start` with this flag, or `npm start` / the service unit could set it.
+ */
+export const PROPOSED_DAEMON_ENV = { NODE_OPTIONS: '--max-semi-space-size=1' }

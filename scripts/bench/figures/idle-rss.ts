@@ -5,6 +5,7 @@ import type { Figure } from '../lib/figure.ts'
 import { start, PEERS, settledRss, writeDaemonConfig, startDaemon } from '../lib/process.ts'
 import { serve } from '../lib/peers.ts'
 import { round } from '../lib/stats.ts'
+import { PROPOSED_DAEMON_ENV } from '../proposals.ts'
 
 const MB = 1e6
 
@@ -46,6 +47,15 @@ export const figure: Figure = {
       await daemon.child.stop()
     }
 
+    // The proposal, same run: a young generation capped at 1 MiB semi-spaces (see proposals.ts).
+    const tuned = await startDaemon(configPath, 30_000, PROPOSED_DAEMON_ENV)
+    let tunedIdle: { rss: number, settled: boolean }
+    try {
+      tunedIdle = await settledRss(tuned.child.pid, { maxMs: 10_000 })
+    } finally {
+      await tuned.child.stop()
+    }
+
     // Open streams: an agentwire node (the daemon's stack) serving the bench's hold protocol.
     const peer = await serve('libp2p-peer.ts')
     let perStream: number
@@ -73,6 +83,8 @@ export const figure: Figure = {
       baselineValue: baseline / MB,
       details: {
         settled: idle.settled,
+        proposedEnv: PROPOSED_DAEMON_ENV,
+        proposedValue: round(tunedIdle.rss / MB),
         perConnectionKB: round(perConnection / 1e3),
         connections,
         perStreamKB: round(perStream / 1e3),

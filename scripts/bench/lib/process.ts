@@ -134,9 +134,9 @@ export async function writeDaemonConfig (extra: Record<string, unknown> = {}): P
 }
 
 /** `agentwire start` as a child; resolves once the ready line is out. */
-export async function startDaemon (configPath: string, timeoutMs = 30_000): Promise<{ child: Child, ready: any, readyMs: number }> {
+export async function startDaemon (configPath: string, timeoutMs = 30_000, env: Record<string, string> = {}): Promise<{ child: Child, ready: any, readyMs: number }> {
   const t0 = nowMs()
-  const child = start([CLI, 'start', '--config', configPath])
+  const child = start([CLI, 'start', '--config', configPath], { env })
   child.process.stdin!.end()
   const ready = await child.nextJson(l => l?.event === 'ready', timeoutMs)
   return { child, ready, readyMs: nowMs() - t0 }

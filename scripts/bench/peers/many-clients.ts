@@ -12,7 +12,7 @@ import { parseArgs, emit } from './protocols.ts'
 
 const args = parseArgs(process.argv.slice(2))
 const deadline = AbortSignal.timeout(Number(args.timeoutMs ?? 120_000))
-const nodes = []
+const nodes: Array<Awaited<ReturnType<typeof createLibp2p>>> = []
 try {
   for (let i = 0; i < Number(args.count) && !deadline.aborted; i++) {
     const node = await createLibp2p({
@@ -31,7 +31,7 @@ try {
   process.stderr.write(`many-clients failed: ${(err as Error).stack ?? String(err)}\n`)
   process.exit(1)
 }
-const stop = async (): Promise<never> => { await Promise.all(nodes.map(n => n.stop().catch(() => {}))); process.exit(0) }
+const stop = async (): Promise<never> => { await Promise.all(nodes.map(async n => { await n.stop() })); process.exit(0) }
 process.stdin.resume()
 process.stdin.once('end', () => { void stop() })
 process.once('SIGTERM', () => { void stop() })
