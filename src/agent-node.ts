@@ -14,6 +14,8 @@ import { findPeer } from './node/find-peer.ts'
 import { BootstrapKeeper } from './node/bootstrap-keeper.ts'
 import { AuditLog } from './audit/index.ts'
 import { TrustService } from './trust/index.ts'
+import { A2AService, type CardJson } from './a2a/index.ts'
+import type { AgentExecutor } from '@a2a-js/sdk/server'
 import { NameService, NAME_NAMESPACE, validateNameRecord, selectNameRecord, type ResolveOptions } from './naming/index.ts'
 import { silentLogger, type Logger } from './log/logger.ts'
 import { VERSION } from './version.ts'
@@ -21,6 +23,10 @@ import { VERSION } from './version.ts'
 export interface AgentNodeOptions {
   /** Where the node logs. @default a silent logger */
   logger?: Logger
+  /** An in-process A2A agent that answers inbound calls (instead of `a2a.upstream`). */
+  executor?: AgentExecutor
+  /** That agent's AgentCard (protojson); the node adds its libp2p interface and signs it. */
+  card?: CardJson
 }
 
 export interface NodeInfo {
@@ -58,12 +64,13 @@ export class AgentNode {
   readonly datastore: LevelDatastore
   readonly naming: NameService
   readonly trust: TrustService
+  readonly a2a: A2AService
   readonly audit: AuditLog
   private readonly bootstrap: BootstrapKeeper
   private readonly privateKey: PrivateKey
   private startedAt = 0
 
-  constructor (init: { config: AgentwireConfig, privateKey: PrivateKey, libp2p: AgentLibp2p, datastore: LevelDatastore, log: Logger, audit: AuditLog }) {
+  constructor (init: { config: AgentwireConfig, privateKey: PrivateKey, libp2p: AgentLibp2p, datastore: LevelDatastore, log: Logger, audit: AuditLog, options: AgentNodeOptions }) {
     this.config = init.config
     this.privateKey = init.privateKey
     this.peerId = peerIdFromPrivateKey(init.privateKey)
@@ -81,6 +88,16 @@ export class AgentNode {
       resolvePeer: async (target, signal) => (await this.resolveTarget(target, signal != null ? { signal } : {})).peerId,
       dial: async (peerId, signal) => await this.dial({ peerId, text: peerId.toString() }, signal != null ? { signal } : {})
     }, { policy: this.config.trust.policy, autoApprove: this.config.trust.autoApprove })
+    this.a2a = new A2AService({
+      libp2p: this.libp2p,
+      peerId: this.peerId,
+      privateKey: this.privateKey,
+      datastore: this.datastore,
+      audit: this.audit,
+      gate: this.trust.gate,
+      log: this.log.child({ component: 'a2a' }),
+      connect: async (target, signal) => await this.dial(await this.resolveTarget(target, signal != null ? { signal } : {}), signal != null ? { signal } : {})
+    }, { config: this.config, ...(init.options.executor != null ? { executor: init.options.executor } : {}), ...(init.options.card != null ? { card: init.options.card } : {}) })
     this.naming = new NameService(
       { libp2p: this.libp2p, privateKey: this.privateKey, peerId: this.peerId, datastore: this.datastore, log: this.log.child({ component: 'naming' }) },
       { ...(this.config.name != null ? { name: this.config.name } : {}), queryTimeoutMs: this.config.dht.queryTimeoutMs, isTrusted: peerId => this.trust.isTrusted(peerId) })
@@ -92,6 +109,7 @@ export class AgentNode {
 
   async start (): Promise<void> {
     await this.trust.start()
+    await this.a2a.start()
     await this.libp2p.start()
     if (dhtServes(this.config)) await this.libp2p.services.dht.setMode('server')
     this.startedAt = Date.now()
@@ -104,6 +122,7 @@ export class AgentNode {
   async stop (): Promise<void> {
     this.bootstrap.stop()
     await this.naming.stop()
+    await this.a2a.stop()
     await this.trust.stop()
     await this.audit.append('node.stop')
     await this.libp2p.stop()
@@ -155,6 +174,8 @@ export class AgentNode {
     switch (target.kind) {
       case 'peerId': return { peerId: target.peerId, text }
       case 'multiaddr':
+        // `/p2p/<PeerId>` alone names a peer without saying where it is: look it up like a PeerId.
+        if (target.peerId != null && target.addr.getComponents().length === 1) return { peerId: target.peerId, text }
         if (target.peerId == null) throw new InvalidTargetError(text, 'the multiaddr has no /p2p/<PeerId>, so the node could not check who answers')
         return { peerId: target.peerId, addr: target.addr, text }
       case 'name': {
@@ -287,7 +308,7 @@ export async function createAgentNode (config: AgentwireConfigInput | AgentwireC
       dhtValidators: { [NAME_NAMESPACE]: validateNameRecord },
       dhtSelectors: { [NAME_NAMESPACE]: selectNameRecord }
     })
-    return new AgentNode({ config: validated, privateKey, libp2p, datastore, log, audit })
+    return new AgentNode({ config: validated, privateKey, libp2p, datastore, log, audit, options })
   } catch (err) {
     await audit?.close()
     await closeDatastore(validated.dataDir, datastore)

@@ -66,7 +66,20 @@ export const a2aSchema = z.strictObject({
     listen: hostPort.nullable().default(null)
   }).prefault({}),
   /** Who may fetch this node's AgentCard: public (anyone) or trusted (gate-approved peers). @default "public" */
-  cardVisibility: z.enum(['public', 'trusted']).default('public')
+  cardVisibility: z.enum(['public', 'trusted']).default('public'),
+  /** Answer calls with the built-in example agent (quickstart, demo) when there is no upstream. @default false */
+  exampleAgent: z.boolean().default(false),
+  /** Largest A2A frame (one JSON-RPC request or response), in bytes. @default 4194304 (4 MiB) */
+  maxFrameBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+  /** Most A2A calls one peer may have running here at once. @default 8 */
+  maxCallsPerPeer: z.number().int().positive().default(8),
+  /** Longest one A2A call may run, in ms (both as caller and as callee). @default 300000 */
+  callTimeoutMs: z.number().int().positive().default(300_000)
+})
+
+export const auditSchema = z.strictObject({
+  /** How much of each A2A request body the audit log keeps: none, its SHA-256 (hash), or all of it (full). @default "hash" */
+  payloads: z.enum(['none', 'hash', 'full']).default('hash')
 })
 
 export const metricsSchema = z.strictObject({
@@ -111,6 +124,7 @@ export const configSchema = z.strictObject({
   dht: dhtSchema.prefault({}),
   trust: trustSchema.prefault({}),
   a2a: a2aSchema.prefault({}),
+  audit: auditSchema.prefault({}),
   metrics: metricsSchema.prefault({}),
   log: logSchema.prefault({}),
   limits: limitsSchema.prefault({})

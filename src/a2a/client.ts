@@ -1,0 +1,177 @@
+// The calling side of the binding, in three shapes: `call` (one JSON-RPC request → one response or
+// a stream of them), a `fetch` that speaks this binding for the SDK's JSON-RPC transport, and a
+// TransportFactory so the official A2A ClientFactory works with a PeerId, a name or a multiaddr.
+import type { Connection, PeerId, PrivateKey, Stream } from '@libp2p/interface'
+import { JsonRpcTransportFactory, type Transport, type TransportFactory } from '@a2a-js/sdk/client'
+import type { AgentCard } from '@a2a-js/sdk'
+import { jsonStream, throwIfErrorFrame } from '../node/json-stream.ts'
+import { AgentwireError } from '../errors.ts'
+import { signEnvelope } from './envelope.ts'
+import { verifyCard, type CardJson } from './card.ts'
+import type { JsonRpcResponse } from './backend.ts'
+import type { RequestFrame } from './server.ts'
+import { A2A_LIBP2P_BINDING, A2A_PROTOCOL, A2A_VERSION, CARD_CACHE_TTL_MS, CARD_PROTOCOL, MAX_CARD_BYTES, STREAMING_METHODS } from './constants.ts'
+
+export type CallOutcome = 'ok' | 'failed' | 'timeout' | 'invalid'
+
+export interface A2ACallerComponents {
+  peerId: PeerId
+  privateKey: PrivateKey
+  /** Resolve a target (PeerId, name, multiaddr) and connect to it. */
+  connect: (target: string, signal?: AbortSignal) => Promise<Connection>
+  /** Told how every finished outbound call went (reputation uses this). */
+  onOutcome?: (peerId: string, outcome: CallOutcome, method: string) => void
+}
+
+export interface A2ACallerInit {
+  maxFrameBytes: number
+  callTimeoutMs: number
+}
+
+export type CallAnswer =
+  | { kind: 'single', peerId: string, response: JsonRpcResponse }
+  | { kind: 'stream', peerId: string, frames: AsyncGenerator<JsonRpcResponse, void, undefined> }
+
+function looksLikeRpcResponse (frame: any): frame is JsonRpcResponse {
+  return frame != null && typeof frame === 'object' && frame.jsonrpc === '2.0' && ('result' in frame || 'error' in frame)
+}
+
+export class A2ACaller {
+  private readonly c: A2ACallerComponents
+  private readonly init: A2ACallerInit
+  private readonly cards = new Map<string, { card: CardJson, at: number }>()
+
+  constructor (components: A2ACallerComponents, init: A2ACallerInit) {
+    this.c = components
+    this.init = init
+  }
+
+  /** Send one JSON-RPC request (as text) to a target over `/agentwire/a2a/1.0.0`. */
+  async call (target: string, body: string, options: { signal?: AbortSignal, version?: string } = {}): Promise<CallAnswer> {
+    let method = '?'
+    try { method = JSON.parse(body).method } catch {}
+    const timeout = AbortSignal.timeout(this.init.callTimeoutMs)
+    const signal = options.signal != null ? AbortSignal.any([options.signal, timeout]) : timeout
+    const connection = await this.c.connect(target, signal)
+    const peerId = connection.remotePeer.toString()
+    const outcome = (o: CallOutcome): void => { this.c.onOutcome?.(peerId, o, method) }
+    let stream: Stream
+    try {
+      // Runs on limited (relayed) connections too, so a NATed agent answers before DCUtR goes direct.
+      stream = await connection.newStream(A2A_PROTOCOL, { signal, runOnLimitedConnection: true })
+    } catch (err: any) {
+      outcome(timeout.aborted ? 'timeout' : 'failed')
+      throw new AgentwireError('A2A_UNAVAILABLE', `${peerId} does not accept A2A calls: ${err.message}`, 'the peer may run an old agentwire, or refuse this protocol')
+    }
+    const onAbort = (): void => { stream.abort(new Error('call aborted')) }
+    signal.addEventListener('abort', onAbort, { once: true })
+    const framed = jsonStream(stream, { maxBytes: this.init.maxFrameBytes, readTimeoutMs: this.init.callTimeoutMs })
+    const frame: RequestFrame = { envelope: await signEnvelope(this.c.privateKey, this.c.peerId.toString(), peerId, body), body, version: options.version ?? A2A_VERSION }
+    const read = async (): Promise<JsonRpcResponse | undefined> => {
+      const next = await framed.read<unknown>({ signal })
+      if (next == null) return undefined
+      if (looksLikeRpcResponse(next)) return next
+      throwIfErrorFrame(next) // refusals by the gate or the envelope check carry no `jsonrpc`
+      outcome('invalid')
+      throw new AgentwireError('INVALID_A2A_RESPONSE', `${peerId} answered with something that is not a JSON-RPC response`)
+    }
+    const cleanup = (): void => {
+      signal.removeEventListener('abort', onAbort)
+      void stream.close().catch(() => {})
+    }
+    try {
+      await framed.write(frame)
+      if (!STREAMING_METHODS.has(method)) {
+        const response = await read()
+        if (response == null) throw new AgentwireError('A2A_NO_ANSWER', `${peerId} closed the call without answering`)
+        outcome(response.error?.code === -32603 || response.result?.task?.status?.state === 'TASK_STATE_FAILED' ? 'failed' : 'ok')
+        cleanup()
+        return { kind: 'single', peerId, response }
+      }
+      const first = await read()
+      if (first == null) throw new AgentwireError('A2A_NO_ANSWER', `${peerId} closed the call without answering`)
+      const frames = (async function * (): AsyncGenerator<JsonRpcResponse, void, undefined> {
+        let failed = first.error != null
+        try {
+          yield first
+          for (let next = await read(); next != null; next = await read()) {
+            if (next.error != null || next.result?.statusUpdate?.status?.state === 'TASK_STATE_FAILED') failed = true
+            yield next
+          }
+          outcome(failed ? 'failed' : 'ok')
+        } catch (err) {
+          outcome(timeout.aborted ? 'timeout' : 'failed')
+          throw err
+        } finally {
+          cleanup()
+        }
+      })()
+      return { kind: 'stream', peerId, frames }
+    } catch (err: any) {
+      cleanup()
+      if (err.code !== 'INVALID_A2A_RESPONSE') outcome(timeout.aborted ? 'timeout' : 'failed')
+      if (timeout.aborted) throw new AgentwireError('A2A_TIMEOUT', `${peerId} did not answer within ${this.init.callTimeoutMs} ms`, 'raise a2a.callTimeoutMs for slow agents')
+      throw err
+    }
+  }
+
+  /** A peer's AgentCard over `/agentwire/card/1.0.0`, verified against the PeerId we reached. */
+  async card (target: string, options: { signal?: AbortSignal, fresh?: boolean } = {}): Promise<{ peerId: string, card: CardJson }> {
+    const signal = options.signal ?? AbortSignal.timeout(this.init.callTimeoutMs)
+    const connection = await this.c.connect(target, signal)
+    const peerId = connection.remotePeer.toString()
+    const cached = this.cards.get(peerId)
+    if (options.fresh !== true && cached != null && Date.now() - cached.at < CARD_CACHE_TTL_MS) return { peerId, card: cached.card }
+    const stream = await connection.newStream(CARD_PROTOCOL, { signal, runOnLimitedConnection: true })
+    try {
+      const framed = jsonStream(stream, { maxBytes: MAX_CARD_BYTES })
+      const frame = await framed.read<{ card?: CardJson }>({ signal })
+      throwIfErrorFrame(frame)
+      if (frame?.card == null || typeof frame.card !== 'object') throw new AgentwireError('INVALID_CARD', `${peerId} sent no AgentCard`)
+      await verifyCard(frame.card, peerId)
+      this.cards.set(peerId, { card: frame.card, at: Date.now() })
+      return { peerId, card: frame.card }
+    } finally {
+      await stream.close().catch(() => {})
+    }
+  }
+
+  /**
+   * A `fetch` for the SDK's JSON-RPC transport: the URL is a multiaddr (`/p2p/<PeerId>`), a PeerId
+   * or a name; the POST body travels as one signed request frame; the answer comes back as JSON, or
+   * as an SSE stream for streaming methods, exactly as the SDK expects from HTTP.
+   */
+  readonly fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    const target = decodeURIComponent(String(input).replace(/^agentwire:/, ''))
+    const body = String(init.body ?? '')
+    const version = new Headers(init.headers).get('A2A-Version') ?? undefined
+    const answer = await this.call(target, body, { ...(init.signal != null ? { signal: init.signal } : {}), ...(version != null ? { version } : {}) })
+    if (answer.kind === 'single') {
+      return new Response(JSON.stringify(answer.response), { status: 200, headers: { 'content-type': 'application/json' } })
+    }
+    const frames = answer.frames
+    const encoder = new TextEncoder()
+    const sse = new ReadableStream<Uint8Array>({
+      async pull (controller) {
+        try {
+          const next = await frames.next()
+          if (next.done === true) controller.close()
+          else controller.enqueue(encoder.encode(`data: ${JSON.stringify(next.value)}\n\n`))
+        } catch (err) {
+          controller.error(err)
+        }
+      },
+      async cancel () { await frames.return(undefined) }
+    })
+    return new Response(sse, { status: 200, headers: { 'content-type': 'text/event-stream' } })
+  }
+
+  /** A TransportFactory for the SDK's ClientFactory, matching cards that list this binding. */
+  transportFactory (): TransportFactory {
+    const jsonRpc = new JsonRpcTransportFactory({ fetchImpl: this.fetch as typeof fetch })
+    return {
+      get protocolName () { return A2A_LIBP2P_BINDING },
+      create: async (url: string, card: AgentCard): Promise<Transport> => await jsonRpc.create(url, card)
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import { AgentwireError } from '../errors.ts'
+
+export class EnvelopeError extends AgentwireError {
+  static override name = 'EnvelopeError'
+  constructor (code: string, message: string, hint?: string) {
+    super(code, message, hint)
+    this.name = 'EnvelopeError'
+  }
+}
+
+export class CardVerificationError extends AgentwireError {
+  static override name = 'CardVerificationError'
+  constructor (peer: string, reason: string) {
+    super('CARD_UNVERIFIED', `the AgentCard from ${peer} failed verification: ${reason}`, 'do not trust this card; the peer may be misconfigured or impersonating another agent')
+    this.name = 'CardVerificationError'
+  }
+}
+
+export class CallLimitError extends AgentwireError {
+  static override name = 'CallLimitError'
+  constructor (limit: number) {
+    super('TOO_MANY_CALLS', `more than ${limit} concurrent A2A calls from this peer`, 'wait for running calls to finish')
+    this.name = 'CallLimitError'
+  }
+}

@@ -1,0 +1,133 @@
+// The inbound side of the binding: read one request frame, check its envelope, audit it, hand it to
+// the backend, and write one response frame or a stream of frames. The stream's end is the end of
+// the answer. If the caller closes its stream, the backend's generator is closed too.
+import type { Connection, Stream } from '@libp2p/interface'
+import { jsonStream, type JsonStream } from '../node/json-stream.ts'
+import { toErrorBody } from '../errors.ts'
+import type { AuditLog } from '../audit/index.ts'
+import type { NonceGuard } from '../guard/nonce-guard.ts'
+import type { Logger } from '../log/logger.ts'
+import { verifyEnvelope, type Envelope } from './envelope.ts'
+import { rpcError, type A2ABackend, type JsonRpcRequest, type JsonRpcResponse } from './backend.ts'
+import { JsonRpcTransportHandler } from './local-backend.ts'
+import { CallLimitError } from './errors.ts'
+import { A2A_VERSION, REQUEST_READ_TIMEOUT_MS } from './constants.ts'
+
+export interface A2AServerInit {
+  self: string
+  backend: A2ABackend
+  audit: AuditLog
+  nonces: NonceGuard
+  log: Logger
+  maxFrameBytes: number
+  maxCallsPerPeer: number
+  callTimeoutMs: number
+  payloads: 'none' | 'hash' | 'full'
+  /** Called once per finished inbound call (metrics, status). */
+  onCall?: (peer: string, method: string, outcome: 'ok' | 'error' | 'refused') => void
+}
+
+/** What a caller sends first: the signed envelope and the exact JSON-RPC request text it covers. */
+export interface RequestFrame { envelope: Envelope, body: string, version?: string }
+
+export function a2aServer (init: A2AServerInit): (stream: Stream, connection: Connection) => Promise<void> {
+  const running = new Map<string, number>()
+  return async (stream, connection) => {
+    const peer = connection.remotePeer.toString()
+    const framed = jsonStream(stream, { maxBytes: init.maxFrameBytes, readTimeoutMs: REQUEST_READ_TIMEOUT_MS })
+    let method = '?'
+    try {
+      const frame = await framed.read<RequestFrame>()
+      if (frame == null) return
+      const envelope = await verifyEnvelope(frame.envelope, typeof frame.body === 'string' ? frame.body : '', peer, init.self)
+      await init.nonces.check(envelope.nonce, envelope.ts)
+      let request: JsonRpcRequest
+      try {
+        request = JSON.parse(frame.body)
+      } catch {
+        await finish(framed, stream, rpcError(null, -32700, 'Parse error: the request body is not JSON'))
+        return
+      }
+      method = typeof request?.method === 'string' ? request.method : '?'
+      // Audit before answering: who asked for what, provably (the envelope is signed).
+      await init.audit.append('a2a.call', {
+        peer,
+        method,
+        envelope,
+        ...(init.payloads === 'full' ? { body: frame.body } : init.payloads === 'hash' ? { bodyHash: envelope.bodyHash } : {})
+      })
+      const count = running.get(peer) ?? 0
+      if (count >= init.maxCallsPerPeer) throw new CallLimitError(init.maxCallsPerPeer)
+      running.set(peer, count + 1)
+      try {
+        await serveCall(init, framed, stream, request, peer, typeof frame.version === 'string' ? frame.version : A2A_VERSION)
+      } finally {
+        const left = (running.get(peer) ?? 1) - 1
+        if (left <= 0) running.delete(peer)
+        else running.set(peer, left)
+      }
+      init.onCall?.(peer, method, 'ok')
+    } catch (err: any) {
+      init.onCall?.(peer, method, 'refused')
+      const error = toErrorBody(err)
+      await init.audit.append('a2a.refused', { peer, method, code: error.code, reason: error.message }).catch(() => {})
+      init.log.info({ peer, code: error.code }, 'A2A call refused')
+      try {
+        await framed.writeError(error)
+        await stream.close()
+      } catch {
+        stream.abort(err)
+      }
+    }
+  }
+}
+
+async function serveCall (init: A2AServerInit, framed: JsonStream, stream: Stream, request: JsonRpcRequest, caller: string, version: string): Promise<void> {
+  const abort = new AbortController()
+  const timer = setTimeout(() => abort.abort(new Error('call timed out')), init.callTimeoutMs)
+  // The caller going away (closing or resetting its stream) ends the call. A half-close after the
+  // request is not "going away": the caller may still be reading.
+  const onClose = (): void => abort.abort(new Error('caller closed the stream'))
+  stream.addEventListener('close', onClose)
+  try {
+    const answer = await init.backend.handle(request, { caller, version, signal: abort.signal })
+    if (answer.kind === 'single') {
+      await finish(framed, stream, answer.response)
+      return
+    }
+    const events = answer.events
+    abort.signal.addEventListener('abort', () => { void events.return(undefined) })
+    try {
+      // Pull the first event before committing to a stream: an error here is a plain error answer.
+      const first = await events.next()
+      if (!first.done) await framed.write(first.value)
+      if (!first.done) {
+        for (let next = await events.next(); next.done !== true && !abort.signal.aborted; next = await events.next()) {
+          await framed.write(next.value)
+        }
+      }
+    } catch (err) {
+      // Thrown mid-stream: the last frame is the error, then the stream ends.
+      if (!abort.signal.aborted) await framed.write(errorResponse(request, err)).catch(() => {})
+    }
+    await stream.close().catch(() => {})
+  } catch (err) {
+    if (abort.signal.aborted) {
+      stream.abort(new Error('call ended'))
+      return
+    }
+    await finish(framed, stream, errorResponse(request, err))
+  } finally {
+    clearTimeout(timer)
+    stream.removeEventListener('close', onClose)
+  }
+}
+
+function errorResponse (request: JsonRpcRequest, err: unknown): JsonRpcResponse {
+  return { jsonrpc: '2.0', id: request?.id ?? null, error: JsonRpcTransportHandler.mapToJSONRPCError(err) }
+}
+
+async function finish (framed: JsonStream, stream: Stream, response: JsonRpcResponse): Promise<void> {
+  await framed.write(response)
+  await stream.close()
+}
