@@ -38,6 +38,8 @@ export interface NodeInfo {
   version: string
   dataDir: string
   dhtMode: 'server' | 'client'
+  /** The local A2A HTTP gateway, when it runs. */
+  gateway: string | null
 }
 
 export interface PeerSummary {
@@ -145,7 +147,8 @@ export class AgentNode {
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
       version: VERSION,
       dataDir: this.config.dataDir,
-      dhtMode: this.libp2p.services.dht.getMode()
+      dhtMode: this.libp2p.services.dht.getMode(),
+      gateway: this.a2a.gatewayUrl ?? null
     }
   }
 

@@ -21,6 +21,7 @@ import { upstreamBackend } from './upstream-backend.ts'
 import { rpcError, type A2ABackend, type JsonRpcResponse } from './backend.ts'
 import { signCard, withLibp2pInterface, type CardJson } from './card.ts'
 import { ExampleAgentExecutor, exampleAgentCard } from './example-agent.ts'
+import { startGateway, type Gateway } from './gateway.ts'
 import { A2A_NONCE_PREFIX, A2A_PROTOCOL, CARD_PROTOCOL, ENVELOPE_CLOCK_WINDOW_MS, MAX_CARD_BYTES } from './constants.ts'
 
 export interface A2AComponents {
@@ -68,6 +69,10 @@ export class A2AService {
   private readonly backend: A2ABackend
   private readonly nonces: NonceGuard
   private signedCard: CardJson | undefined
+  private gateway: Gateway | undefined
+
+  /** The local HTTP gateway's base URL, when it runs. */
+  get gatewayUrl (): string | undefined { return this.gateway?.url }
 
   constructor (components: A2AComponents, init: A2AInit) {
     this.c = components
@@ -115,9 +120,13 @@ export class A2AService {
     const cardOptions = { maxInboundStreams: 4, maxOutboundStreams: 8, runOnLimitedConnection: true }
     if (a2a.cardVisibility === 'trusted') await this.c.gate.handle(CARD_PROTOCOL, serveCard, cardOptions)
     else await this.c.libp2p.handle(CARD_PROTOCOL, serveCard, cardOptions)
+    if (a2a.gateway.listen != null) {
+      this.gateway = await startGateway({ listen: a2a.gateway.listen, caller: this.caller, log: this.c.log, maxBodyBytes: a2a.maxFrameBytes })
+    }
   }
 
   async stop (): Promise<void> {
+    await this.gateway?.close()
     await this.c.libp2p.unhandle(A2A_PROTOCOL).catch(() => {})
     await this.c.libp2p.unhandle(CARD_PROTOCOL).catch(() => {})
     await this.backend.stop?.()

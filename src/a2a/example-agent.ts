@@ -1,6 +1,7 @@
 // A small agent for the quickstart, the demo and the tests. It "summarises" text: it answers with
 // the first sentence and a word count, streaming submitted → working → artifact → completed. A
-// message containing "slow" takes a few seconds (so cancellation can be seen); "fail" fails the task.
+// message containing "slow" takes a few seconds (so cancellation can be seen); "fail" fails the
+// task; "ping" is answered with a direct message and no task.
 import { randomUUID } from 'node:crypto'
 import { AgentEvent, type AgentExecutor, type ExecutionEventBus, type RequestContext } from '@a2a-js/sdk/server'
 import { Role, TaskState, type Message } from '@a2a-js/sdk'
@@ -58,6 +59,11 @@ export class ExampleAgentExecutor implements AgentExecutor {
         },
         metadata: undefined
       }))
+    }
+    // "ping" gets a direct message, no task: the shape A2A allows for quick answers.
+    if (ctx.task == null && /^ping\b/i.test(text)) {
+      bus.publish(AgentEvent.message({ role: Role.ROLE_AGENT, messageId: randomUUID(), parts: [textPart('pong')], contextId, taskId: '', extensions: [], metadata: {}, referenceTaskIds: [] }))
+      return
     }
     try {
       if (ctx.task == null) {

@@ -2,9 +2,9 @@
 // the daemon's control socket. libp2p is only loaded by `start`, so other commands stay quick.
 import { resolve } from 'node:path'
 import { Command, Option } from 'commander'
-import { toErrorBody, type ErrorBody } from '../errors.ts'
+import { AgentwireError, toErrorBody, type ErrorBody } from '../errors.ts'
 import { callDaemon } from '../control/client.ts'
-import { printHuman } from './print.ts'
+import { printHuman, printEvent } from './print.ts'
 import { VERSION } from '../version.ts'
 
 const DEFAULT_CONFIG = 'config/node.yaml'
@@ -41,7 +41,15 @@ function withCommonOptions (cmd: Command): Command {
 }
 
 /** Register a command that sends one request to the daemon and prints the answer. */
-function daemonCommand (program: Command, spec: string, description: string, method: string, params: (args: string[], opts: any) => Record<string, unknown> = () => ({})): Command {
+function parseJsonOption (text: string, flag: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new AgentwireError('BAD_JSON', `${flag} is not valid JSON: ${text}`, `quote it for the shell, e.g. ${flag} '{"k": 1}'`)
+  }
+}
+
+function daemonCommand (program: Command, spec: string, description: string, method: string, params: (args: string[], opts: any) => Record<string, unknown> = () => ({}), callOptions: { timeoutMs?: number } = {}): Command {
   const cmd = withCommonOptions(program.command(spec).description(description))
   cmd.action(async (...received: any[]) => {
     // Commander passes the command object last; its args are the positional arguments.
@@ -49,8 +57,11 @@ function daemonCommand (program: Command, spec: string, description: string, met
     const opts = command.opts() as CommonOptions
     try {
       const dataDir = await dataDirOf(opts)
-      const result = await callDaemon(dataDir, method, params(command.args, opts))
-      output(method, result, opts.json === true)
+      const json = opts.json === true
+      // Streamed events print as they arrive: one JSON line each with --json, a readable line otherwise.
+      const onEvent = (event: unknown): void => { process.stdout.write((json ? JSON.stringify(event) : printEvent(event)) + '\n') }
+      const result = await callDaemon(dataDir, method, params(command.args, opts), { onEvent, ...callOptions })
+      output(method, result, json)
     } catch (err) {
       fail(err, opts.json === true)
     }
@@ -99,6 +110,32 @@ export function buildProgram (): Command {
   daemonCommand(program, 'disconnect <target>', 'close every connection to a peer', 'disconnect', ([target]) => ({ target }))
   daemonCommand(program, 'resolve <name>', 'find the PeerId and addresses behind a name (pinned on first use)', 'resolve', ([target], opts) => ({ target, acceptNew: opts.acceptNew === true }))
     .option('--accept-new', 'accept a different PeerId for a pinned name (after checking it is the node you mean)')
+  daemonCommand(program, 'send <target> <text>', 'send an A2A message to a peer\'s agent and print the result', 'send', ([target, text], opts) => ({
+    target,
+    text,
+    ...(opts.data != null ? { data: parseJsonOption(opts.data, '--data') } : {}),
+    ...(opts.context != null ? { contextId: opts.context } : {}),
+    ...(opts.task != null ? { taskId: opts.task } : {}),
+    stream: opts.stream === true
+  }), { timeoutMs: 0 })
+    .option('--data <json>', 'a JSON value sent as a data part beside the text')
+    .option('--stream', 'stream the task\'s events as they arrive (SendStreamingMessage)')
+    .option('--context <id>', 'continue a conversation (contextId)')
+    .option('--task <id>', 'continue a task that asked for more input (taskId)')
+  const tasks = program.command('tasks').description('A2A tasks you started on a peer\'s agent')
+  daemonCommand(tasks, 'list <target>', 'your tasks on that peer, newest first', 'tasks.list', ([target], opts) => ({
+    target,
+    ...(opts.context != null ? { contextId: opts.context } : {}),
+    ...(opts.pageSize != null ? { pageSize: Number(opts.pageSize) } : {}),
+    ...(opts.pageToken != null ? { pageToken: opts.pageToken } : {})
+  }))
+    .option('--context <id>', 'only tasks of this contextId')
+    .option('--page-size <n>', 'tasks per page')
+    .option('--page-token <token>', 'the nextPageToken of the previous page')
+  daemonCommand(tasks, 'get <target> <taskId>', 'one task with its status, artifacts and history', 'tasks.get', ([target, taskId]) => ({ target, taskId }))
+  daemonCommand(tasks, 'cancel <target> <taskId>', 'cancel a running task', 'tasks.cancel', ([target, taskId]) => ({ target, taskId }))
+  daemonCommand(program, 'card <target>', 'a peer\'s AgentCard, fetched over libp2p and signature-checked', 'card', ([target]) => ({ target }))
+
   const trust = program.command('trust').description('the trust handshake: who may send work to this node')
   daemonCommand(trust, 'request <target>', 'ask a peer to trust this node (implies that this node trusts it)', 'trust.request', ([target], opts) => ({ target, reason: opts.reason }))
     .option('-r, --reason <text>', 'why, shown to the peer\'s operator (at most 280 characters)')

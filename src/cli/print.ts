@@ -2,6 +2,28 @@
 
 type Printer = (result: any) => string
 
+const state = (s: string | undefined): string => (s ?? 'TASK_STATE_UNSPECIFIED').replace(/^TASK_STATE_/, '').toLowerCase()
+const textOf = (parts: any[] | undefined): string => (parts ?? []).map(p => p.text ?? (p.data !== undefined ? JSON.stringify(p.data) : p.url ?? '')).filter((t: string) => t !== '').join(' ')
+
+/** One A2A object (Task, Message, or a stream event) as a line or two for a person. */
+export function describeA2A (r: any): string {
+  if (r == null) return '(no result)'
+  if (r.task != null) return describeA2A(r.task)
+  if (r.message != null) return describeA2A(r.message)
+  if (r.statusUpdate != null) return `status: ${state(r.statusUpdate.status?.state)}${r.statusUpdate.status?.message != null ? ` (${textOf(r.statusUpdate.status.message.parts)})` : ''}`
+  if (r.artifactUpdate != null) return `artifact ${r.artifactUpdate.artifact?.name ?? ''}: ${textOf(r.artifactUpdate.artifact?.parts)}`
+  if (r.messageId != null) return `message from ${(r.role ?? '').replace(/^ROLE_/, '').toLowerCase()}: ${textOf(r.parts)}`
+  if (r.id != null && r.status != null) {
+    const artifacts = (r.artifacts ?? []).map((a: any) => `  ${a.name ?? 'artifact'}: ${textOf(a.parts)}`)
+    return [`task ${r.id}  ${state(r.status.state)}  (context ${r.contextId})`, ...artifacts].join('\n')
+  }
+  return JSON.stringify(r)
+}
+
+export function printEvent (event: unknown): string {
+  return describeA2A(event)
+}
+
 const list = (items: string[], indent = '  '): string => items.map(i => `${indent}${i}`).join('\n')
 
 export const printers: Record<string, Printer> = {
@@ -13,6 +35,7 @@ export const printers: Record<string, Printer> = {
     `connections: ${r.connections}`,
     `dht mode:    ${r.dhtMode}`,
     `data dir:    ${r.dataDir}`,
+    ...(r.gateway != null ? [`gateway:     ${r.gateway}/peers/<peer>`] : []),
     'addresses:',
     list(r.addresses.length > 0 ? r.addresses : ['(none)'])
   ].join('\n'),
@@ -35,6 +58,20 @@ export const printers: Record<string, Printer> = {
     return `${String(seq).padStart(5)}  ${ts}  ${event.padEnd(26)} ${peer ?? ''}${extra !== '' ? `  ${extra}` : ''}`
   }).join('\n'),
   'audit.verify': r => r.ok ? `audit log OK: ${r.entries} entries, hash chain intact` : `audit log BROKEN at line ${r.brokenLine}: ${r.reason} (${r.entries} entries before it are intact)`,
+  send: r => `${describeA2A(r.result)}\n(answered by ${r.peerId})`,
+  'tasks.list': r => {
+    const tasks = r.result?.tasks ?? []
+    const lines = tasks.length === 0 ? ['no tasks'] : tasks.map((t: any) => `${t.id}  ${state(t.status?.state).padEnd(10)} ${t.status?.timestamp ?? ''}`)
+    return [...lines, ...(r.result?.nextPageToken ? [`more: --page-token ${r.result.nextPageToken}`] : [])].join('\n')
+  },
+  'tasks.get': r => describeA2A(r.result),
+  'tasks.cancel': r => describeA2A(r.result),
+  card: r => [
+    `${r.card.name} ${r.card.version ?? ''}  (signature verified: signed by ${r.peerId})`,
+    r.card.description ?? '',
+    ...(r.card.skills ?? []).map((s: any) => `  skill ${s.id}: ${s.description ?? s.name}`),
+    ...(r.card.supportedInterfaces ?? []).map((i: any) => `  interface ${i.protocolBinding} ${i.url}`)
+  ].join('\n'),
   stop: r => `daemon ${r.peerId} is stopping`,
   init: r => `created ${r.configPath}\npeerId: ${r.peerId}\nstart it with: agentwire start --config ${r.configPath}`
 }

@@ -16,6 +16,11 @@ function requireTarget (params: Record<string, any>): string {
   return params.target
 }
 
+function requireTaskId (params: Record<string, any>): string {
+  if (typeof params.taskId !== 'string' || params.taskId === '') throw new AgentwireError('MISSING_TASK_ID', 'this command needs a task id', 'list task ids with `agentwire tasks list <target>`')
+  return params.taskId
+}
+
 export function nodeHandlers (node: AgentNode, hooks: HandlerHooks): ControlHandlers {
   return {
     info: async () => node.info(),
@@ -29,6 +34,25 @@ export function nodeHandlers (node: AgentNode, hooks: HandlerHooks): ControlHand
     'trust.reject': async (params, { signal }) => node.trust.reject(requireTarget(params), signal),
     'trust.revoke': async (params, { signal }) => node.trust.revoke(requireTarget(params), signal),
     'trust.list': async () => node.trust.list(),
+    send: async (params, { signal, emit }) => {
+      if (typeof params.text !== 'string') throw new AgentwireError('MISSING_TEXT', 'send needs the text of the message', 'agentwire send <target> "text"')
+      return await node.a2a.send(requireTarget(params), params.text, {
+        ...(params.data !== undefined ? { data: params.data } : {}),
+        ...(typeof params.contextId === 'string' ? { contextId: params.contextId } : {}),
+        ...(typeof params.taskId === 'string' ? { taskId: params.taskId } : {}),
+        stream: params.stream === true,
+        signal,
+        onEvent: emit
+      })
+    },
+    'tasks.list': async (params, { signal }) => await node.a2a.rpc(requireTarget(params), 'ListTasks', {
+      ...(typeof params.contextId === 'string' ? { contextId: params.contextId } : {}),
+      ...(typeof params.pageSize === 'number' ? { pageSize: params.pageSize } : {}),
+      ...(typeof params.pageToken === 'string' ? { pageToken: params.pageToken } : {})
+    }, { signal }),
+    'tasks.get': async (params, { signal }) => await node.a2a.rpc(requireTarget(params), 'GetTask', { id: requireTaskId(params) }, { signal }),
+    'tasks.cancel': async (params, { signal }) => await node.a2a.rpc(requireTarget(params), 'CancelTask', { id: requireTaskId(params) }, { signal }),
+    card: async (params, { signal }) => ({ ...(await node.a2a.caller.card(requireTarget(params), { signal, fresh: true })), verified: true }),
     resolve: async (params, { signal }) => node.resolve(requireTarget(params), { acceptNew: params.acceptNew === true, signal }),
     stop: async () => {
       setImmediate(hooks.requestStop)
