@@ -8,6 +8,7 @@ import { Key } from 'interface-datastore'
 import { fromString, toString } from 'uint8arrays'
 import type { Logger } from '../log/logger.ts'
 import type { AgentLibp2p } from '../node/libp2p.ts'
+import type { SingleKadDHT } from '@libp2p/kad-dht'
 import { nameKey, signNameRecord, verifyNameRecord, type NameRecord } from './name-record.ts'
 import { NamePins } from './pins.ts'
 import { NameNotFoundError, NamePinConflictError } from './errors.ts'
@@ -164,6 +165,10 @@ export class NameService {
   }
 
   async resolve (name: string, options: ResolveOptions = {}): Promise<ResolvedName> {
+    if (((this.components.libp2p.services.dht as SingleKadDHT).routingTable?.size ?? 0) === 0) {
+      // kad-dht would hold the query until the whole timeout; nobody can answer, so say so now.
+      throw new NameNotFoundError(name, 'this node knows no DHT peers to ask: add a `bootstrap` peer to its config, or `agentwire connect` to a node of the network')
+    }
     const { claimants, hops, errors } = await this.lookup(name, options)
     const pin = await this.pins.get(name)
     if (claimants.length === 0) {
