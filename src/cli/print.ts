@@ -54,11 +54,13 @@ export const printers: Record<string, Printer> = {
   'trust.list': (r: any[]) => r.length === 0 ? 'no trust records' : r.map(e => `${e.peerId}  ${e.state.padEnd(15)} ${e.mutual ? 'mutual' : '      '}  since ${e.since}${e.name != null ? `  ${e.name}` : ''}`).join('\n'),
   audit: (r: any[]) => r.length === 0 ? 'no audit entries' : r.map(e => {
     const { seq, ts, event, peer, prev: _prev, ...rest } = e
-    const extra = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
+    // A call's signed envelope is long; its nonce identifies it (`--json` shows all of it).
+    const extra = Object.entries(rest).map(([k, v]: [string, any]) => k === 'envelope' ? `envelope.nonce=${v?.nonce}` : `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
     return `${String(seq).padStart(5)}  ${ts}  ${event.padEnd(26)} ${peer ?? ''}${extra !== '' ? `  ${extra}` : ''}`
   }).join('\n'),
   'audit.verify': r => r.ok ? `audit log OK: ${r.entries} entries, hash chain intact` : `audit log BROKEN at line ${r.brokenLine}: ${r.reason} (${r.entries} entries before it are intact)`,
-  send: r => `${describeA2A(r.result)}\n(answered by ${r.peerId})`,
+  // With --stream every event, the last included, was already printed as it arrived.
+  send: r => `${r.streamed === true ? '' : `${describeA2A(r.result)}\n`}(answered by ${r.peerId})`,
   'tasks.list': r => {
     const tasks = r.result?.tasks ?? []
     const lines = tasks.length === 0 ? ['no tasks'] : tasks.map((t: any) => `${t.id}  ${state(t.status?.state).padEnd(10)} ${t.status?.timestamp ?? ''}`)

@@ -36,14 +36,16 @@ export function nodeHandlers (node: AgentNode, hooks: HandlerHooks): ControlHand
     'trust.list': async () => node.trust.list(),
     send: async (params, { signal, emit }) => {
       if (typeof params.text !== 'string') throw new AgentwireError('MISSING_TEXT', 'send needs the text of the message', 'agentwire send <target> "text"')
-      return await node.a2a.send(requireTarget(params), params.text, {
+      const streamed = params.stream === true
+      const answer = await node.a2a.send(requireTarget(params), params.text, {
         ...(params.data !== undefined ? { data: params.data } : {}),
         ...(typeof params.contextId === 'string' ? { contextId: params.contextId } : {}),
         ...(typeof params.taskId === 'string' ? { taskId: params.taskId } : {}),
-        stream: params.stream === true,
+        stream: streamed,
         signal,
         onEvent: emit
       })
+      return { ...answer, streamed }
     },
     'tasks.list': async (params, { signal }) => await node.a2a.rpc(requireTarget(params), 'ListTasks', {
       ...(typeof params.contextId === 'string' ? { contextId: params.contextId } : {}),
