@@ -1,0 +1,202 @@
+// The three selection models the simulation compares: agentwire (the node's own aggregation code,
+// src/reputation/model.ts), EigenTrust (Kamvar, Schlosser, Garcia-Molina 2003, with pre-trusted
+// peers), and none (uniform random choice).
+import { ReputationModel, type Outcome } from '../../src/reputation/model.ts'
+import { ReportStore } from '../../src/reputation/report-store.ts'
+import { QuarantineBook } from '../../src/reputation/quarantine.ts'
+import type { ReportBody } from '../../src/reputation/report.ts'
+import type { ReputationConfig } from '../../src/config/reputation-schema.ts'
+import { modelParams, quarantineParams } from '../../src/reputation/params.ts'
+import type { Rng } from './rng.ts'
+
+export type ModelName = 'agentwire' | 'eigentrust' | 'none'
+
+export interface Chooser {
+  /** Which candidate the observer sends its request to, or null to send none. */
+  choose: (observer: string, candidates: string[], now: number) => string | null
+  /** The observer's own outcome with a provider. */
+  outcome: (observer: string, provider: string, outcome: Outcome, now: number) => void
+  /** A (possibly fabricated) cumulative opinion an agent publishes about a subject. */
+  claim: (issuer: string, subject: string, positive: number, negative: number, now: number) => void
+  /** End of a round: gossip, recomputation. */
+  endRound: (now: number) => void
+  /** An identity leaves for good (whitewashing). */
+  retire: (id: string) => void
+}
+
+export type QuarantineListener = (observer: string, subject: string, now: number) => void
+
+const ROUND_MS = 60 * 60 * 1000
+
+export class AgentwireChooser implements Chooser {
+  private readonly store = new ReportStore<ReportBody>(10_000_000)
+  private readonly models = new Map<string, ReputationModel>()
+  private readonly pending = new Set<string>()
+  private readonly seq = new Map<string, number>()
+  private readonly touched = new Set<string>()
+  private readonly cfg: ReputationConfig
+  private readonly rng: Rng
+  private readonly onQuarantine: QuarantineListener
+  /** Observers that judge every subject with fresh reports each round, as a node does on arrival. */
+  private readonly panel: string[]
+  private rounds = 0
+
+  constructor (cfg: ReputationConfig, rng: Rng, panel: string[], onQuarantine: QuarantineListener) {
+    this.cfg = cfg
+    this.rng = rng
+    this.panel = panel
+    this.onQuarantine = onQuarantine
+  }
+
+  private model (id: string): ReputationModel {
+    let m = this.models.get(id)
+    // Credibility is recomputed every round (one round is one hour of simulated time).
+    if (m == null) this.models.set(id, m = new ReputationModel(id, modelParams(this.cfg, ROUND_MS - 1), this.store, new QuarantineBook(quarantineParams(this.cfg))))
+    return m
+  }
+
+  private judge (observer: string, subject: string, now: number): ReturnType<ReputationModel['judge']> {
+    const j = this.model(observer).judge(subject, now)
+    if (j.entered != null) this.onQuarantine(observer, subject, now)
+    return j
+  }
+
+  choose (observer: string, candidates: string[], now: number): string | null {
+    const rank = { accept: 3, throttle: 2, unknown: 1, refuse: 0, quarantined: 0 }
+    let best: string | null = null
+    let bestKey = -1
+    for (const c of candidates) {
+      const j = this.judge(observer, c, now)
+      const r = rank[j.state]
+      if (r === 0) continue
+      const key = r * 10 + j.view.score + this.rng.next() * 1e-6
+      if (key > bestKey) { bestKey = key; best = c }
+    }
+    return best
+  }
+
+  outcome (observer: string, provider: string, outcome: Outcome, now: number): void {
+    this.model(observer).record(provider, outcome, now)
+    this.judge(observer, provider, now)
+    this.pending.add(observer + '|' + provider)
+  }
+
+  private publish (issuer: string, subject: string, positive: number, negative: number, now: number): void {
+    const key = issuer + '|' + subject
+    const seq = (this.seq.get(key) ?? 0) + 1
+    this.seq.set(key, seq)
+    this.store.put({ issuer, subject, positive, negative, vouch: 0, seq, issuedAt: now, expiresAt: now + this.cfg.reportTtlMs })
+    this.touched.add(subject)
+  }
+
+  claim (issuer: string, subject: string, positive: number, negative: number, now: number): void {
+    this.publish(issuer, subject, positive, negative, now)
+  }
+
+  endRound (now: number): void {
+    for (const key of this.pending) {
+      const [issuer, subject] = key.split('|')
+      const d = this.model(issuer).directNow(subject, now)
+      this.publish(issuer, subject, d.positive, d.negative, now)
+    }
+    this.pending.clear()
+    for (const observer of this.panel) {
+      for (const subject of this.touched) if (subject !== observer) this.judge(observer, subject, now)
+    }
+    this.touched.clear()
+    if (++this.rounds % 24 === 0) this.store.prune(now)
+  }
+
+  retire (id: string): void {
+    this.store.dropIssuer(id)
+  }
+}
+
+/**
+ * EigenTrust: normalised local trust c_ij = max(s_ij, 0) / sum_j max(s_ij, 0), global trust
+ * t = (1 - a) C^T t + a p with p uniform over pre-trusted peers, and the paper's probabilistic
+ * selection (by global trust, with 10% of choices among zero-trust candidates).
+ */
+export class EigenTrustChooser implements Chooser {
+  private readonly local = new Map<string, Map<string, number>>()
+  private trust = new Map<string, number>()
+  private readonly pretrusted: string[]
+  private readonly rng: Rng
+  private readonly a: number
+
+  constructor (pretrusted: string[], rng: Rng, a = 0.1) {
+    this.pretrusted = pretrusted
+    this.rng = rng
+    this.a = a
+    for (const p of pretrusted) this.trust.set(p, 1 / pretrusted.length)
+  }
+
+  private row (i: string): Map<string, number> {
+    let r = this.local.get(i)
+    if (r == null) this.local.set(i, r = new Map())
+    return r
+  }
+
+  choose (_observer: string, candidates: string[], _now: number): string | null {
+    const withTrust = candidates.filter(c => (this.trust.get(c) ?? 0) > 1e-12)
+    const zero = candidates.filter(c => (this.trust.get(c) ?? 0) <= 1e-12)
+    if (withTrust.length === 0 || (zero.length > 0 && this.rng.next() < 0.1)) return this.rng.pick(zero.length > 0 ? zero : candidates)
+    const total = withTrust.reduce((s, c) => s + this.trust.get(c)!, 0)
+    let x = this.rng.next() * total
+    for (const c of withTrust) { x -= this.trust.get(c)!; if (x <= 0) return c }
+    return withTrust[withTrust.length - 1]
+  }
+
+  outcome (observer: string, provider: string, outcome: Outcome, _now: number): void {
+    const r = this.row(observer)
+    r.set(provider, (r.get(provider) ?? 0) + (outcome === 'ok' ? 1 : -1))
+  }
+
+  claim (issuer: string, subject: string, positive: number, negative: number, _now: number): void {
+    this.row(issuer).set(subject, positive - negative)
+  }
+
+  endRound (_now: number): void {
+    const p = new Map<string, number>()
+    for (const id of this.pretrusted) p.set(id, 1 / this.pretrusted.length)
+    // Normalised rows, computed once per round.
+    const rows = new Map<string, Array<[string, number]>>()
+    for (const [i, r] of this.local) {
+      let sum = 0
+      for (const v of r.values()) if (v > 0) sum += v
+      if (sum > 0) rows.set(i, [...r].filter(([, v]) => v > 0).map(([j, v]) => [j, v / sum]))
+    }
+    let t = new Map(this.trust.size > 0 ? this.trust : p)
+    for (let iter = 0; iter < 30; iter++) {
+      const next = new Map<string, number>()
+      let dangling = 0
+      for (const [i, ti] of t) {
+        const r = rows.get(i)
+        // A peer with no positive opinions trusts the pre-trusted peers (the paper's rule).
+        if (r == null) { dangling += ti; continue }
+        for (const [j, c] of r) next.set(j, (next.get(j) ?? 0) + (1 - this.a) * c * ti)
+      }
+      for (const [j, pj] of p) next.set(j, (next.get(j) ?? 0) + ((1 - this.a) * dangling + this.a) * pj)
+      let delta = 0
+      for (const [j, v] of next) delta += Math.abs(v - (t.get(j) ?? 0))
+      t = next
+      if (delta < 1e-6) break
+    }
+    this.trust = t
+  }
+
+  retire (id: string): void {
+    this.local.delete(id)
+    this.trust.delete(id)
+  }
+}
+
+export class RandomChooser implements Chooser {
+  private readonly rng: Rng
+  constructor (rng: Rng) { this.rng = rng }
+  choose (_o: string, candidates: string[]): string | null { return this.rng.pick(candidates) }
+  outcome (): void {}
+  claim (): void {}
+  endRound (): void {}
+  retire (): void {}
+}

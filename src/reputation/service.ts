@@ -1,0 +1,467 @@
+// The reputation service: records outcomes, publishes signed trust reports on GossipSub (on change,
+// rate-limited, republished before they expire), validates and stores others' reports, judges peers
+// with the aggregation model, and enforces quarantine (hang up, refuse, graylist in GossipSub).
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+import type { Datastore } from 'interface-datastore'
+import { Key } from 'interface-datastore'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { fromString, toString } from 'uint8arrays'
+import { TopicValidatorResult } from '@libp2p/gossipsub'
+import type { AgentLibp2p } from '../node/libp2p.ts'
+import type { Logger } from '../log/logger.ts'
+import { reputationSchema, type ReputationConfig, type ReputationConfigInput } from '../config/reputation-schema.ts'
+import { ReputationModel, OUTCOMES, type Outcome, type ReputationState, type Evidence, type DatedEvidence } from './model.ts'
+import { ReportStore } from './report-store.ts'
+import { QuarantineBook, type QuarantineRecord } from './quarantine.ts'
+import { ReportValidator, type Verdict } from './validator.ts'
+import { encodeReport, signReport, type TrustReport } from './report.ts'
+import { modelParams, quarantineParams } from './params.ts'
+import { NotQuarantinedError, SelfRatingError, UnknownOutcomeError } from './errors.ts'
+import { DIRECT_PREFIX, QUARANTINE_PREFIX, QUARANTINE_TICK_MS, TRUST_TOPIC, WATCH_BUFFER } from './constants.ts'
+
+/** Half-life of a peer's gossip-abuse count (rejected or flooded reports), in ms. */
+const ABUSE_HALF_LIFE_MS = 10 * 60 * 1000
+/** Abuse added for a report GossipSub must reject, and for one ignored as part of a flood. */
+const ABUSE_REJECT = 1
+const ABUSE_FLOOD = 0.25
+/** Most reports republished per republish tick, so one tick stays cheap. */
+const MAX_REPUBLISH_PER_TICK = 1000
+/** Application-specific GossipSub score (before GossipSub's appSpecificWeight, default 10). */
+const GOSSIP_SCORE_QUARANTINED = -10
+const GOSSIP_SCORE_REFUSED = -2
+const GOSSIP_SCORE_ACCEPTED = 1
+const GOSSIP_SCORE_FLOOR = -20
+
+export interface ReputationComponents {
+  /** Only pubsub, hangUp and connection events are used. */
+  libp2p: Pick<AgentLibp2p, 'hangUp' | 'addEventListener' | 'removeEventListener'> & { services: { pubsub: AgentLibp2p['services']['pubsub'] } }
+  peerId: PeerId
+  privateKey: PrivateKey
+  datastore: Datastore
+  /** Where rating and quarantine decisions are recorded. */
+  audit?: { append: (event: string, fields?: Record<string, unknown>) => Promise<unknown> }
+  log: Logger
+}
+
+export interface ReputationInit extends ReputationConfigInput {
+  /**
+   * Install the reputation score as GossipSub's application-specific score (and score rejected
+   * trust reports) at start. Prefer wiring `scoreParams.appSpecificScore` in the stack instead;
+   * this is for stacks that were built without it.
+   *
+   * @default false
+   */
+  attachGossipScore?: boolean
+}
+
+export interface ReputationView {
+  peerId: string
+  score: number
+  state: ReputationState
+  evidence: { direct: Evidence, hearsay: Evidence, vouch: Evidence }
+  reporters: number
+  credibleReporters: number
+  condemnedBy: number
+  quarantine: { level: number, since: string, until: string, durationMs: number, reason: string } | null
+  /** Rejected or flooded reports from this peer, decayed. */
+  abuse: number
+}
+
+export type ReportJson = Omit<TrustReport, 'sig'>
+
+export type ReputationEvent =
+  | { type: 'report', at: number, from: string, report: ReportJson }
+  | { type: 'published', at: number, report: ReportJson }
+  | { type: 'rejected', at: number, from: string, code: string, reason: string }
+  | { type: 'ignored', at: number, from: string, issuer: string, code: string }
+  | { type: 'outcome', at: number, peerId: string, outcome: Outcome, note?: string }
+  | { type: 'quarantine', at: number, peerId: string, level: number, until: number, durationMs: number, reason: string }
+  | { type: 'release', at: number, peerId: string, by: 'expiry' | 'operator' }
+
+export type RateOutcome = Outcome | 'fail'
+
+function toOutcome (o: string): Outcome {
+  if (o === 'fail') return 'failed'
+  if ((OUTCOMES as readonly string[]).includes(o)) return o as Outcome
+  throw new UnknownOutcomeError(o)
+}
+
+function strip (r: TrustReport): ReportJson {
+  const { sig: _sig, ...rest } = r
+  return rest
+}
+
+export class ReputationService {
+  readonly config: ReputationConfig
+  private readonly c: ReputationComponents
+  private readonly attach: boolean
+  private readonly self: string
+  private readonly store = new ReportStore<TrustReport>()
+  private readonly book: QuarantineBook
+  private readonly model: ReputationModel
+  private readonly validator: ReportValidator
+  private readonly abuseBy = new Map<string, { value: number, at: number }>()
+  private readonly lastPublished = new Map<string, number>()
+  private readonly publishTimers = new Map<string, ReturnType<typeof setTimeout>>()
+  private readonly watchers = new Set<(e: ReputationEvent) => void>()
+  private lastSeq = 0
+  private tick: ReturnType<typeof setInterval> | undefined
+  private republish: ReturnType<typeof setInterval> | undefined
+  private previousAppScore: ((p: string) => number) | undefined
+  private running = false
+  private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
+    const peer = evt.detail.toString()
+    if (this.isQuarantined(peer)) void this.c.libp2p.hangUp(evt.detail).catch(() => {})
+  }
+
+  constructor (components: ReputationComponents, init: ReputationInit = {}) {
+    const { attachGossipScore, ...config } = init
+    this.c = components
+    this.config = reputationSchema.parse(config)
+    this.attach = attachGossipScore ?? false
+    this.self = components.peerId.toString()
+    this.book = new QuarantineBook(quarantineParams(this.config))
+    this.model = new ReputationModel(this.self, modelParams(this.config), this.store as ReportStore, this.book)
+    this.validator = new ReportValidator(this.store, { perIssuer: this.config.perIssuer, perPair: this.config.perPair })
+  }
+
+  async start (): Promise<void> {
+    if (this.running) return
+    await this.load()
+    const pubsub = this.c.libp2p.services.pubsub
+    if (this.config.gossip) {
+      pubsub.topicValidators.set(TRUST_TOPIC, async (from, msg) => await this.validate(from.toString(), msg))
+      pubsub.subscribe(TRUST_TOPIC)
+    }
+    if (this.attach) this.attachScore()
+    this.c.libp2p.addEventListener('peer:connect', this.onConnect)
+    this.tick = setInterval(() => { this.expireQuarantines() }, Math.min(QUARANTINE_TICK_MS, this.config.quarantineMs))
+    this.tick.unref?.()
+    if (this.config.gossip) {
+      this.republish = setInterval(() => { void this.republishAll() }, this.config.republishIntervalMs)
+      this.republish.unref?.()
+    }
+    this.running = true
+  }
+
+  async stop (): Promise<void> {
+    if (!this.running) return
+    this.running = false
+    clearInterval(this.tick)
+    clearInterval(this.republish)
+    for (const t of this.publishTimers.values()) clearTimeout(t)
+    this.publishTimers.clear()
+    this.c.libp2p.removeEventListener('peer:connect', this.onConnect)
+    const pubsub = this.c.libp2p.services.pubsub
+    if (this.config.gossip) {
+      try { pubsub.unsubscribe(TRUST_TOPIC) } catch {}
+      pubsub.topicValidators.delete(TRUST_TOPIC)
+    }
+    if (this.attach) this.detachScore()
+    this.watchers.clear()
+  }
+
+  // ---- recording outcomes ---------------------------------------------------------------------
+
+  /**
+   * Record the outcome of an interaction with a peer (a finished A2A call, or `agentwire rate`).
+   * Publishes an updated report (rate-limited) and quarantines the peer if the evidence calls for it.
+   */
+  async rate (peer: string, outcome: RateOutcome | string, options: { note?: string, now?: number } = {}): Promise<ReputationView> {
+    const o = toOutcome(outcome)
+    peerIdFromString(peer) // throws on a malformed PeerId
+    if (peer === this.self) throw new SelfRatingError()
+    const now = options.now ?? Date.now()
+    const e = this.model.record(peer, o, now)
+    await this.c.datastore.put(new Key(DIRECT_PREFIX + peer), fromString(JSON.stringify(e)))
+    await this.c.audit?.append('reputation.rate', { peer, outcome: o, ...(options.note != null ? { note: options.note } : {}) })
+    this.emit({ type: 'outcome', at: now, peerId: peer, outcome: o, ...(options.note != null ? { note: options.note } : {}) })
+    await this.judge(peer, now)
+    this.schedulePublish(peer)
+    return this.get(peer)
+  }
+
+  /** The hook for finished A2A calls: same as `rate`, never throws (a failed record must not fail a call). */
+  recordOutcome (peer: string, outcome: Outcome, note?: string): void {
+    this.rate(peer, outcome, note != null ? { note } : {}).catch(err => { this.c.log.warn({ err, peer }, 'could not record outcome') })
+  }
+
+  /**
+   * Vouch for a newcomer: peers that accept us give it a head start; if it goes bad, we lose
+   * reputation with them in proportion to the stake.
+   */
+  async vouch (peer: string, stake = this.config.vouchStake): Promise<ReportJson | null> {
+    peerIdFromString(peer)
+    if (peer === this.self) throw new SelfRatingError()
+    return await this.publish(peer, Math.min(stake, this.config.vouchStake))
+  }
+
+  // ---- queries ----------------------------------------------------------------------------------
+
+  get (peer: string, now = Date.now()): ReputationView {
+    const v = this.model.view(peer, now)
+    const q = this.book.isActive(peer, now) ? this.book.get(peer) : undefined
+    return {
+      peerId: peer,
+      score: Math.round(v.score * 1000) / 1000,
+      state: q != null ? 'quarantined' : v.state,
+      evidence: { direct: round(v.evidence.direct), hearsay: round(v.evidence.hearsay), vouch: round(v.evidence.vouch) },
+      reporters: v.reporters,
+      credibleReporters: v.credibleReporters,
+      condemnedBy: v.condemnedBy,
+      quarantine: q == null ? null : { level: q.level, since: new Date(q.since).toISOString(), until: new Date(q.until).toISOString(), durationMs: q.durationMs, reason: q.reason },
+      abuse: Math.round(this.abuse(peer, now) * 100) / 100
+    }
+  }
+
+  /** Every peer this node has evidence, reports or a quarantine record about. */
+  list (now = Date.now()): ReputationView[] {
+    const peers = new Set<string>([...this.model.directSubjects(), ...this.store.subjects(), ...this.book.all().map(r => r.peerId)])
+    peers.delete(this.self)
+    return [...peers].map(p => this.get(p, now)).sort((a, b) => b.score - a.score)
+  }
+
+  /** The quarantine record of a peer (active or past), for tests and `status`. */
+  quarantineRecord (peer: string): QuarantineRecord | undefined {
+    const r = this.book.get(peer)
+    return r == null ? undefined : { ...r }
+  }
+
+  isQuarantined (peer: string, now = Date.now()): boolean {
+    return this.book.isActive(peer, now)
+  }
+
+  /** `trust.policy: reputation` admits peers in `accept`. */
+  admits (peer: string): boolean {
+    return this.get(peer).state === 'accept'
+  }
+
+  /** Application-specific GossipSub score: graylists quarantined peers, suppresses gossip to refused and abusive ones. */
+  gossipScore (peer: string): number {
+    const now = Date.now()
+    if (this.book.isActive(peer, now)) return GOSSIP_SCORE_QUARANTINED
+    let s = 0
+    const state = this.model.view(peer, now).state
+    if (state === 'refuse') s += GOSSIP_SCORE_REFUSED
+    else if (state === 'accept') s += GOSSIP_SCORE_ACCEPTED
+    s -= this.abuse(peer, now)
+    return Math.max(GOSSIP_SCORE_FLOOR, s)
+  }
+
+  abuse (peer: string, now = Date.now()): number {
+    const a = this.abuseBy.get(peer)
+    return a == null ? 0 : a.value * Math.pow(0.5, (now - a.at) / ABUSE_HALF_LIFE_MS)
+  }
+
+  /** Lift a quarantine by the operator's decision; our own bad evidence about the peer is forgiven. */
+  async unquarantine (peer: string): Promise<ReputationView> {
+    const now = Date.now()
+    const r = this.book.lift(peer, now)
+    if (r == null) throw new NotQuarantinedError(peer)
+    this.model.setDirect(peer, { positive: this.model.directNow(peer, now).positive, negative: 0, at: now })
+    await this.persistQuarantine(r)
+    await this.c.audit?.append('reputation.unquarantine', { peer, level: r.level })
+    this.emit({ type: 'release', at: now, peerId: peer, by: 'operator' })
+    this.schedulePublish(peer)
+    return this.get(peer)
+  }
+
+  /**
+   * Events as they happen: verified reports from other nodes, our own publications, outcomes,
+   * quarantines and releases. Ends when `signal` aborts; a slow reader loses the oldest events.
+   */
+  async * watch (options: { signal?: AbortSignal } = {}): AsyncGenerator<ReputationEvent> {
+    const queue: ReputationEvent[] = []
+    let wake: (() => void) | undefined
+    const listener = (e: ReputationEvent): void => {
+      queue.push(e)
+      if (queue.length > WATCH_BUFFER) queue.shift()
+      wake?.()
+    }
+    const onAbort = (): void => wake?.()
+    this.watchers.add(listener)
+    options.signal?.addEventListener('abort', onAbort)
+    try {
+      while (options.signal?.aborted !== true && this.running) {
+        const next = queue.shift()
+        if (next != null) { yield next; continue }
+        await new Promise<void>(resolve => { wake = resolve })
+        wake = undefined
+      }
+    } finally {
+      this.watchers.delete(listener)
+      options.signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  // ---- gossip -------------------------------------------------------------------------------------
+
+  private async validate (from: string, msg: { type: string, data: Uint8Array }): Promise<TopicValidatorResult> {
+    const now = Date.now()
+    if (msg.type !== 'signed') {
+      this.addAbuse(from, ABUSE_REJECT, now)
+      this.emit({ type: 'rejected', at: now, from, code: 'UNSIGNED', reason: 'unsigned gossip message' })
+      return TopicValidatorResult.Reject
+    }
+    let verdict: Verdict
+    try {
+      verdict = await this.validator.check(msg.data, now)
+    } catch (err) {
+      this.c.log.debug({ err }, 'report validation failed')
+      return TopicValidatorResult.Ignore
+    }
+    if (verdict.action === 'reject') {
+      this.addAbuse(from, ABUSE_REJECT, now)
+      this.emit({ type: 'rejected', at: now, from, code: verdict.code, reason: verdict.reason })
+      return TopicValidatorResult.Reject
+    }
+    if (verdict.action === 'ignore') {
+      this.addAbuse(verdict.issuer, ABUSE_FLOOD, now)
+      this.emit({ type: 'ignored', at: now, from, issuer: verdict.issuer, code: verdict.code })
+      return TopicValidatorResult.Ignore
+    }
+    this.emit({ type: 'report', at: now, from, report: strip(verdict.report) })
+    if (verdict.report.subject !== this.self) await this.judge(verdict.report.subject, now)
+    return TopicValidatorResult.Accept
+  }
+
+  private schedulePublish (peer: string): void {
+    if (!this.config.gossip || !this.running || this.publishTimers.has(peer)) return
+    const wait = Math.max(0, (this.lastPublished.get(peer) ?? 0) + this.config.publishIntervalMs - Date.now())
+    const timer = setTimeout(() => {
+      this.publishTimers.delete(peer)
+      void this.publish(peer).catch(err => { this.c.log.debug({ err, peer }, 'could not publish trust report') })
+    }, wait)
+    timer.unref?.()
+    this.publishTimers.set(peer, timer)
+  }
+
+  /** Sign and publish our current evidence about a peer. */
+  private async publish (peer: string, vouch?: number): Promise<ReportJson | null> {
+    if (!this.config.gossip || !this.running) return null
+    const now = Date.now()
+    const d = this.model.directNow(peer, now)
+    const previous = this.store.get(this.self, peer)
+    const seq = this.lastSeq = Math.max(this.lastSeq + 1, now)
+    const report = await signReport(this.c.privateKey, {
+      issuer: this.self,
+      subject: peer,
+      positive: d.positive,
+      negative: d.negative,
+      vouch: vouch ?? previous?.vouch ?? 0,
+      seq,
+      issuedAt: now,
+      expiresAt: now + this.config.reportTtlMs
+    })
+    this.store.put(report)
+    this.lastPublished.set(peer, now)
+    await this.c.libp2p.services.pubsub.publish(TRUST_TOPIC, encodeReport(report))
+    this.emit({ type: 'published', at: now, report: strip(report) })
+    return strip(report)
+  }
+
+  private async republishAll (): Promise<void> {
+    let n = 0
+    for (const peer of [...this.model.directSubjects()]) {
+      if (++n > MAX_REPUBLISH_PER_TICK || !this.running) break
+      await this.publish(peer).catch(() => {})
+    }
+  }
+
+  // ---- judging and quarantine ---------------------------------------------------------------------
+
+  private async judge (peer: string, now: number): Promise<void> {
+    const j = this.model.judge(peer, now)
+    if (j.entered == null) return
+    const r = j.entered
+    this.c.log.info({ peer, level: r.level, until: new Date(r.until).toISOString(), reason: r.reason }, 'peer quarantined')
+    this.emit({ type: 'quarantine', at: now, peerId: peer, level: r.level, until: r.until, durationMs: r.durationMs, reason: r.reason })
+    await this.persistQuarantine(r)
+    await this.c.audit?.append('reputation.quarantine', { peer, level: r.level, until: new Date(r.until).toISOString(), reason: r.reason })
+    try { await this.c.libp2p.hangUp(peerIdFromString(peer)) } catch {}
+  }
+
+  private expireQuarantines (): void {
+    const now = Date.now()
+    for (const r of this.book.expire(now)) {
+      this.emit({ type: 'release', at: now, peerId: r.peerId, by: 'expiry' })
+      void this.persistQuarantine(r).catch(() => {})
+      void this.c.audit?.append('reputation.release', { peer: r.peerId, level: r.level })?.catch(() => {})
+    }
+  }
+
+  private async persistQuarantine (r: QuarantineRecord): Promise<void> {
+    await this.c.datastore.put(new Key(QUARANTINE_PREFIX + r.peerId), fromString(JSON.stringify(r)))
+  }
+
+  private async load (): Promise<void> {
+    for await (const { key, value } of this.c.datastore.query({ prefix: DIRECT_PREFIX })) {
+      try {
+        const e = JSON.parse(toString(value)) as DatedEvidence
+        this.model.setDirect(key.toString().slice(DIRECT_PREFIX.length), e)
+      } catch {}
+    }
+    for await (const { value } of this.c.datastore.query({ prefix: QUARANTINE_PREFIX })) {
+      try { this.book.restore(JSON.parse(toString(value)) as QuarantineRecord) } catch {}
+    }
+  }
+
+  private addAbuse (peer: string, amount: number, now: number): void {
+    this.abuseBy.set(peer, { value: this.abuse(peer, now) + amount, at: now })
+    if (this.abuseBy.size > 10_000) this.abuseBy.delete(this.abuseBy.keys().next().value!)
+  }
+
+  private emit (e: ReputationEvent): void {
+    for (const w of this.watchers) w(e)
+  }
+
+  // ---- GossipSub scoring ----------------------------------------------------------------------------
+
+  private scoreParams (): { appSpecificScore: (p: string) => number, topics: Record<string, unknown> } | undefined {
+    return (this.c.libp2p.services.pubsub as unknown as { score?: { params?: { appSpecificScore: (p: string) => number, topics: Record<string, unknown> } } }).score?.params
+  }
+
+  private attachScore (): void {
+    const params = this.scoreParams()
+    if (params == null) { this.c.log.warn('GossipSub exposes no score parameters; reputation not attached to peer scores'); return }
+    this.previousAppScore = params.appSpecificScore
+    params.appSpecificScore = (p: string) => this.gossipScore(p)
+    params.topics[TRUST_TOPIC] ??= trustTopicScoreParams()
+  }
+
+  private detachScore (): void {
+    const params = this.scoreParams()
+    if (params != null && this.previousAppScore != null) params.appSpecificScore = this.previousAppScore
+  }
+}
+
+/**
+ * GossipSub topic score parameters for the trust topic: only invalid deliveries (P4) count, since
+ * reports are rare and mesh-delivery counters would penalise honest peers on a quiet topic.
+ */
+export function trustTopicScoreParams (): Record<string, number> {
+  return {
+    topicWeight: 1,
+    timeInMeshWeight: 0,
+    timeInMeshQuantum: 1000,
+    timeInMeshCap: 1,
+    firstMessageDeliveriesWeight: 0,
+    firstMessageDeliveriesDecay: 0.5,
+    firstMessageDeliveriesCap: 1,
+    meshMessageDeliveriesWeight: 0,
+    meshMessageDeliveriesDecay: 0.5,
+    meshMessageDeliveriesCap: 1,
+    meshMessageDeliveriesThreshold: 1,
+    meshMessageDeliveriesWindow: 10,
+    meshMessageDeliveriesActivation: 5000,
+    meshFailurePenaltyWeight: 0,
+    meshFailurePenaltyDecay: 0.5,
+    invalidMessageDeliveriesWeight: -10,
+    // Per decay interval (1 s): about a 4-minute half-life.
+    invalidMessageDeliveriesDecay: 0.997
+  }
+}
+
+function round (e: Evidence): Evidence {
+  return { positive: Math.round(e.positive * 1000) / 1000, negative: Math.round(e.negative * 1000) / 1000 }
+}

@@ -1,0 +1,51 @@
+// The GossipSub topic validator for trust reports. Reject (GossipSub penalises the sender) for what
+// no honest node forwards: bad size, shape or signature, expired, or not newer than what we hold.
+// Ignore (dropped, not forwarded) for floods: per issuer, and per issuer-subject pair.
+import { RateLimiter } from '../guard/rate-limiter.ts'
+import { decodeReport, type TrustReport } from './report.ts'
+import type { ReportStore } from './report-store.ts'
+import { InvalidReportError } from './errors.ts'
+
+export type Verdict =
+  | { action: 'accept', report: TrustReport }
+  | { action: 'reject', code: string, reason: string }
+  | { action: 'ignore', code: string, reason: string, issuer: string }
+
+export interface ReportValidatorInit {
+  perIssuer: { burst: number, perMinute: number }
+  perPair: { burst: number, perMinute: number }
+  /** Most issuers (and pairs) tracked by the rate limiters. @default 10000 */
+  maxKeys?: number
+}
+
+export class ReportValidator {
+  private readonly store: ReportStore<TrustReport>
+  private readonly byIssuer: RateLimiter
+  private readonly byPair: RateLimiter
+
+  constructor (store: ReportStore<TrustReport>, init: ReportValidatorInit) {
+    this.store = store
+    this.byIssuer = new RateLimiter({ ...init.perIssuer, maxKeys: init.maxKeys ?? 10_000 })
+    this.byPair = new RateLimiter({ ...init.perPair, maxKeys: init.maxKeys ?? 10_000 })
+  }
+
+  /** Check one report from the wire; on accept it is already stored as the newest of its pair. */
+  async check (data: Uint8Array, now = Date.now()): Promise<Verdict> {
+    let report: TrustReport
+    try {
+      report = await decodeReport(data, now)
+    } catch (err) {
+      if (err instanceof InvalidReportError) return { action: 'reject', code: err.code, reason: err.message }
+      throw err
+    }
+    if (report.seq <= this.store.seqOf(report.issuer, report.subject)) {
+      return { action: 'reject', code: 'STALE_SEQ', reason: `seq ${report.seq} is not newer than the report already held (replay or reorder)` }
+    }
+    if (!this.byIssuer.take(report.issuer, now)) return { action: 'ignore', code: 'ISSUER_FLOOD', reason: 'issuer over its report rate', issuer: report.issuer }
+    if (!this.byPair.take(report.issuer + '/' + report.subject, now)) return { action: 'ignore', code: 'PAIR_FLOOD', reason: 'issuer over its rate for this subject', issuer: report.issuer }
+    const put = this.store.put(report)
+    if (put === 'stale') return { action: 'reject', code: 'STALE_SEQ', reason: 'not newer than the report already held' }
+    if (put === 'full') return { action: 'ignore', code: 'STORE_FULL', reason: 'report store full', issuer: report.issuer }
+    return { action: 'accept', report }
+  }
+}
