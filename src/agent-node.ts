@@ -16,6 +16,11 @@ import { AuditLog } from './audit/index.ts'
 import { TrustService } from './trust/index.ts'
 import { A2AService, type CardJson } from './a2a/index.ts'
 import type { AgentExecutor } from '@a2a-js/sdk/server'
+import { Registry } from 'prom-client'
+import { prometheusMetrics } from '@libp2p/prometheus-metrics'
+import type { SingleKadDHT } from '@libp2p/kad-dht'
+import { NodeStats, registerAgentMetrics, startMetricsServer, assessHealth, type MetricsServer, type HealthReport, type Refusal } from './metrics/index.ts'
+import { reachability, type Reachability } from './node/reachability.ts'
 import { NameService, NAME_NAMESPACE, validateNameRecord, selectNameRecord, type ResolveOptions } from './naming/index.ts'
 import { silentLogger, type Logger } from './log/logger.ts'
 import { VERSION } from './version.ts'
@@ -40,6 +45,23 @@ export interface NodeInfo {
   dhtMode: 'server' | 'client'
   /** The local A2A HTTP gateway, when it runs. */
   gateway: string | null
+  /** Prometheus endpoint, when `metrics.listen` is set. */
+  metrics: string | null
+  /** AutoNAT's verdict, the relays holding a reservation for us, and our /p2p-circuit addresses. */
+  reachability: Reachability
+}
+
+export interface StatusSummary {
+  peerId: string
+  name: string | null
+  uptimeSeconds: number
+  peers: { total: number, direct: number, relayed: number }
+  trust: Record<string, number>
+  a2a: { callsIn: number, refusedIn: number, outcomesOut: Record<string, number> }
+  gate: { accepted: number, refused: number }
+  reputation: Record<string, number>
+  recentRefusals: Refusal[]
+  health: HealthReport
 }
 
 export interface PeerSummary {
@@ -68,11 +90,16 @@ export class AgentNode {
   readonly trust: TrustService
   readonly a2a: A2AService
   readonly audit: AuditLog
+  /** Counters since start, for `status`, `health` and Prometheus. */
+  readonly stats = new NodeStats()
+  /** This node's Prometheus registry (libp2p's metrics and ours). */
+  readonly registry: Registry
+  private metricsServer: MetricsServer | undefined
   private readonly bootstrap: BootstrapKeeper
   private readonly privateKey: PrivateKey
   private startedAt = 0
 
-  constructor (init: { config: AgentwireConfig, privateKey: PrivateKey, libp2p: AgentLibp2p, datastore: LevelDatastore, log: Logger, audit: AuditLog, options: AgentNodeOptions }) {
+  constructor (init: { config: AgentwireConfig, privateKey: PrivateKey, libp2p: AgentLibp2p, datastore: LevelDatastore, log: Logger, audit: AuditLog, options: AgentNodeOptions, registry: Registry }) {
     this.config = init.config
     this.privateKey = init.privateKey
     this.peerId = peerIdFromPrivateKey(init.privateKey)
@@ -80,6 +107,8 @@ export class AgentNode {
     this.datastore = init.datastore
     this.log = init.log
     this.audit = init.audit
+    this.registry = init.registry
+    this.audit.onAppend(entry => this.stats.recordAudit(entry))
     this.trust = new TrustService({
       libp2p: this.libp2p,
       peerId: this.peerId,
@@ -98,7 +127,8 @@ export class AgentNode {
       audit: this.audit,
       gate: this.trust.gate,
       log: this.log.child({ component: 'a2a' }),
-      connect: async (target, signal) => await this.dial(await this.resolveTarget(target, signal != null ? { signal } : {}), signal != null ? { signal } : {})
+      connect: async (target, signal) => await this.dial(await this.resolveTarget(target, signal != null ? { signal } : {}), signal != null ? { signal } : {}),
+      onOutcome: (_peer, outcome) => { this.stats.recordOutcome(outcome) }
     }, { config: this.config, ...(init.options.executor != null ? { executor: init.options.executor } : {}), ...(init.options.card != null ? { card: init.options.card } : {}) })
     this.naming = new NameService(
       { libp2p: this.libp2p, privateKey: this.privateKey, peerId: this.peerId, datastore: this.datastore, log: this.log.child({ component: 'naming' }) },
@@ -117,12 +147,22 @@ export class AgentNode {
     this.startedAt = Date.now()
     this.bootstrap.start()
     this.naming.start()
+    if (this.config.metrics.listen != null) {
+      registerAgentMetrics(this.registry, {
+        stats: this.stats,
+        connections: () => { const p = this.peers(); return { direct: p.filter(x => x.direct).length, relayed: p.filter(x => !x.direct).length } },
+        trustStates: () => countBy(this.trust.list().map(e => e.state))
+      })
+      this.metricsServer = await startMetricsServer(this.config.metrics.listen, this.registry)
+      this.log.info({ url: this.metricsServer.url }, 'metrics served')
+    }
     await this.audit.append('node.start', { addresses: this.addresses() })
     this.log.info({ peerId: this.peerId.toString(), addresses: this.addresses() }, 'node started')
   }
 
   async stop (): Promise<void> {
     this.bootstrap.stop()
+    await this.metricsServer?.close()
     await this.naming.stop()
     await this.a2a.stop()
     await this.trust.stop()
@@ -148,7 +188,45 @@ export class AgentNode {
       version: VERSION,
       dataDir: this.config.dataDir,
       dhtMode: this.libp2p.services.dht.getMode(),
-      gateway: this.a2a.gatewayUrl ?? null
+      gateway: this.a2a.gatewayUrl ?? null,
+      metrics: this.metricsServer?.url ?? null,
+      reachability: reachability(this.libp2p)
+    }
+  }
+
+  health (): HealthReport {
+    const info = this.info()
+    const rt = (this.libp2p.services.dht as SingleKadDHT).routingTable?.size ?? 0
+    const wanted = this.config.relay.reservations === 'auto' ? 1 : this.config.relay.reservations.length
+    return assessHealth({
+      addresses: info.addresses.length,
+      connections: info.connections,
+      bootstrapConfigured: this.config.bootstrap.length,
+      bootstrapConnected: this.bootstrap.connected(),
+      dhtMode: info.dhtMode,
+      routingTable: rt,
+      namePublishedTo: this.config.name != null ? (this.naming.lastPublished?.peersReached ?? 0) : null,
+      uptimeSeconds: info.uptimeSeconds,
+      relaysWanted: wanted,
+      relaysHeld: info.reachability.relays.length,
+      pendingTrustRequests: this.trust.pending().length,
+      quarantined: 0
+    })
+  }
+
+  status (): StatusSummary {
+    const peers = this.peers()
+    return {
+      peerId: this.peerId.toString(),
+      name: this.config.name ?? null,
+      uptimeSeconds: this.info().uptimeSeconds,
+      peers: { total: peers.length, direct: peers.filter(p => p.direct).length, relayed: peers.filter(p => !p.direct).length },
+      trust: countBy(this.trust.list().map(e => e.state)),
+      a2a: { callsIn: this.stats.count('a2a.call'), refusedIn: this.stats.count('a2a.refused'), outcomesOut: Object.fromEntries(this.stats.outcomes) },
+      gate: { accepted: this.stats.count('gate.accepted'), refused: this.stats.count('gate.refused') },
+      reputation: {},
+      recentRefusals: [...this.stats.recentRefusals].reverse(),
+      health: this.health()
     }
   }
 
@@ -274,6 +352,12 @@ export class AgentNode {
   }
 }
 
+function countBy (values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1
+  return counts
+}
+
 function anySignal (signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
   const timeout = AbortSignal.timeout(timeoutMs)
   return signal == null ? timeout : AbortSignal.any([signal, timeout])
@@ -303,15 +387,18 @@ export async function createAgentNode (config: AgentwireConfigInput | AgentwireC
     const opened = await AuditLog.open(validated.dataDir, peerIdFromPrivateKey(privateKey).toString())
     audit = opened.log
     if (opened.repaired != null) log.warn(opened.repaired, 'audit log had a torn last line (crash mid-write); moved it aside and recorded the repair')
+    // One registry per node, so several nodes in one process (tests, embedding) never clash.
+    const registry = new Registry()
     const libp2p = await createStack({
       config: validated,
       privateKey,
       datastore,
+      ...(validated.metrics.listen != null ? { metrics: prometheusMetrics({ registry, preserveExistingMetrics: true }) } : {}),
       // Every node validates name records, or a DHT server would refuse (or worse, keep) bad ones.
       dhtValidators: { [NAME_NAMESPACE]: validateNameRecord },
       dhtSelectors: { [NAME_NAMESPACE]: selectNameRecord }
     })
-    return new AgentNode({ config: validated, privateKey, libp2p, datastore, log, audit, options })
+    return new AgentNode({ config: validated, privateKey, libp2p, datastore, log, audit, options, registry })
   } catch (err) {
     await audit?.close()
     await closeDatastore(validated.dataDir, datastore)

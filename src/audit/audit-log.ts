@@ -39,6 +39,8 @@ export class AuditLog {
   private lastHash: string
   private seq = 0
   private queue: Promise<unknown> = Promise.resolve()
+  /** Told of every entry once it is on disk: metrics and `status` count events from here. */
+  private readonly listeners: Array<(entry: AuditEntry) => void> = []
 
   private constructor (path: string, peerId: string) {
     this.path = path
@@ -109,10 +111,15 @@ export class AuditLog {
       await this.handle.datasync()
       this.seq = entry.seq
       this.lastHash = sha256(line)
+      for (const listener of this.listeners) listener(entry)
       return entry
     })
     this.queue = run.catch(() => {})
     return await run
+  }
+
+  onAppend (listener: (entry: AuditEntry) => void): void {
+    this.listeners.push(listener)
   }
 
   async close (): Promise<void> {

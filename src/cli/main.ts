@@ -173,6 +173,44 @@ export function buildProgram (): Command {
       }
     })
 
+  withCommonOptions(program.command('health'))
+    .description('health verdict for monitoring: exit 0 healthy, 1 degraded, 2 unhealthy or not running')
+    .action(async (opts: CommonOptions) => {
+      const json = opts.json === true
+      let report: any
+      try {
+        report = await callDaemon(await dataDirOf(opts), 'health')
+      } catch (err) {
+        const body = toErrorBody(err)
+        report = { status: 'unhealthy', exitCode: 2, checks: [{ name: 'daemon', level: 'unhealthy', detail: `${body.message}${body.hint != null ? ` (${body.hint})` : ''}` }] }
+      }
+      output('health', report, json)
+      process.exit(report.exitCode)
+    })
+
+  withCommonOptions(program.command('status'))
+    .description('one-screen summary for an operator: peers, trust, A2A, refusals, health (live on a terminal)')
+    .option('--once', 'print once and exit (the default when not on a terminal, or with --json)')
+    .option('--interval <seconds>', 'refresh interval of the live view', (v: string) => Number(v), 2)
+    .action(async (opts: CommonOptions & { once?: boolean, interval: number }) => {
+      const json = opts.json === true
+      try {
+        const dataDir = await dataDirOf(opts)
+        const live = !json && opts.once !== true && process.stdout.isTTY === true
+        do {
+          const summary = await callDaemon(dataDir, 'status')
+          if (live) process.stdout.write('\x1b[2J\x1b[H') // clear the screen, cursor home
+          output('status', summary, json)
+          if (live) {
+            process.stdout.write(`\n(refreshing every ${opts.interval}s; Ctrl-C to quit)\n`)
+            await new Promise(resolve => setTimeout(resolve, Math.max(0.5, opts.interval) * 1000))
+          }
+        } while (!json && opts.once !== true && process.stdout.isTTY === true)
+      } catch (err) {
+        fail(err, json)
+      }
+    })
+
   daemonCommand(program, 'stop', 'stop the running daemon', 'stop')
   return program
 }

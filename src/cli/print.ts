@@ -34,6 +34,8 @@ export const printers: Record<string, Printer> = {
     `uptime:      ${r.uptimeSeconds}s`,
     `connections: ${r.connections}`,
     `dht mode:    ${r.dhtMode}`,
+    `reachable:   ${r.reachability.verdict}${r.reachability.relays.length > 0 ? ` (relays: ${r.reachability.relays.join(', ')})` : ''}`,
+    ...(r.metrics != null ? [`metrics:     ${r.metrics}`] : []),
     `data dir:    ${r.dataDir}`,
     ...(r.gateway != null ? [`gateway:     ${r.gateway}/peers/<peer>`] : []),
     'addresses:',
@@ -74,6 +76,21 @@ export const printers: Record<string, Printer> = {
     ...(r.card.skills ?? []).map((s: any) => `  skill ${s.id}: ${s.description ?? s.name}`),
     ...(r.card.supportedInterfaces ?? []).map((i: any) => `  interface ${i.protocolBinding} ${i.url}`)
   ].join('\n'),
+  health: r => [`health: ${r.status}`, ...r.checks.map((c: any) => `  ${c.level === 'ok' ? 'ok  ' : c.level === 'degraded' ? 'WARN' : 'FAIL'}  ${c.name.padEnd(10)} ${c.detail}`)].join('\n'),
+  status: r => {
+    const kv = (o: Record<string, number>): string => Object.keys(o).length === 0 ? 'none' : Object.entries(o).map(([k, v]) => `${k} ${v}`).join(', ')
+    return [
+      `agentwire ${r.peerId}${r.name != null ? ` (${r.name})` : ''}  up ${r.uptimeSeconds}s  health: ${r.health.status}`,
+      `peers       ${r.peers.total} connected: ${r.peers.direct} direct, ${r.peers.relayed} relayed`,
+      `trust       ${kv(r.trust)}`,
+      `reputation  ${kv(r.reputation)}`,
+      `a2a in      ${r.a2a.callsIn} calls, ${r.a2a.refusedIn} refused   out: ${kv(r.a2a.outcomesOut)}`,
+      `gate        ${r.gate.accepted} accepted, ${r.gate.refused} refused`,
+      ...r.health.checks.filter((c: any) => c.level !== 'ok').map((c: any) => `warning     ${c.name}: ${c.detail}`),
+      'recent refusals:',
+      ...(r.recentRefusals.length === 0 ? ['  none'] : r.recentRefusals.map((x: any) => `  ${x.ts}  ${x.event.padEnd(18)} ${x.peer ?? ''}  ${x.reason}`))
+    ].join('\n')
+  },
   stop: r => `daemon ${r.peerId} is stopping`,
   init: r => `created ${r.configPath}\npeerId: ${r.peerId}\nstart it with: agentwire start --config ${r.configPath}`
 }

@@ -24,6 +24,8 @@ function requireTaskId (params: Record<string, any>): string {
 export function nodeHandlers (node: AgentNode, hooks: HandlerHooks): ControlHandlers {
   return {
     info: async () => node.info(),
+    health: async () => node.health(),
+    status: async () => node.status(),
     peers: async () => node.peers(),
     ping: async (params, { signal }) => node.ping(requireTarget(params), { signal }),
     connect: async (params, { signal }) => node.connect(requireTarget(params), { signal }),
