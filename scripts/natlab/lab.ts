@@ -52,7 +52,11 @@ export async function startNode (ns: string, config: Record<string, unknown>, da
   const dir = dataDir ?? await mkdtemp(join(tmpdir(), `awl-${ns}-`))
   dataDirs.add(dir)
   const full = { dataDir: dir, log: { level: 'silent' }, dht: { allowPrivateAddresses: false }, ...config }
-  const child = spawn('ip', ['netns', 'exec', `awl-${ns}`, process.execPath, AGENT, JSON.stringify(full)], { stdio: ['pipe', 'pipe', 'pipe'] })
+  const child = spawn('ip', ['netns', 'exec', `awl-${ns}`, process.execPath, AGENT, JSON.stringify(full)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    // Keeper and relay logs land in output(), so a failed scenario can say what happened.
+    env: { ...process.env, DEBUG: process.env.DEBUG ?? 'agentwire:relay-keeper,libp2p:circuit-relay:transport:reservation-store' }
+  })
   running.add(child)
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-20000) })

@@ -26,7 +26,7 @@ export async function runScenarios (options: LabOptions & { onResult?: (r: Scena
   await natB.call('waitReachability', { relays: 1, timeoutMs: 20_000 })
 
   const verdict = await pub.call('waitReachability', { verdict: 'public', timeoutMs: 30_000 })
-  add({ name: 'public-node-autonat-verdict', ok: verdict != null, direct: true, transport: 'tcp', ms: verdict?.ms ?? null, note: verdict != null ? 'AutoNAT confirmed the public address' : 'AutoNAT gave no public verdict within 30 s' })
+  add({ name: 'public-node-autonat-verdict', ok: verdict != null, direct: true, transport: 'tcp', ms: verdict?.ms ?? null, note: verdict != null ? 'AutoNAT confirmed the public address' : `AutoNAT gave no public verdict within 30 s; ${JSON.stringify(await pub.call('info'))} log: ${pub.output().split('\n').filter(l => /error|bootstrap|closing/.test(l)).slice(-12).join(' / ')}` })
 
   add(await reachAndUpgrade('public-to-nat-tcp-dcutr', pub, natA, attempts, 'tcp'))
   add(await reachAndUpgrade('nat-to-nat-tcp-relayed', natB, natA, attempts, 'relay'))

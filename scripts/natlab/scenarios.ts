@@ -66,7 +66,7 @@ export async function reservation (nat: LabNode): Promise<ScenarioResult> {
   const got = await nat.call('waitReachability', { relays: 1, timeoutMs: 20_000 })
   const verdict = await nat.call('waitReachability', { verdict: 'private', relays: 1, timeoutMs: 20_000 })
   const ok = got != null && verdict != null && got.value.circuitAddresses.length > 0
-  return { name: 'nat-reserves-on-relay', ok, direct: false, transport: 'relay', ms: got?.ms ?? null, note: ok ? `verdict ${verdict.value.verdict}, ${got.value.circuitAddresses[0]}` : 'no reservation within 20 s' }
+  return { name: 'nat-reserves-on-relay', ok, direct: false, transport: 'relay', ms: got?.ms ?? null, note: ok ? `verdict ${verdict.value.verdict}, ${got.value.circuitAddresses[0]}` : `no reservation within 20 s; log: ${nat.output().split('\n').slice(-8).join(' / ')}` }
 }
 
 /**

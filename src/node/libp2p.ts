@@ -15,7 +15,7 @@ import { bootstrap } from '@libp2p/bootstrap'
 import { relayKeeper } from './reachability.ts'
 import { isMultiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
-import type { PrivateKey, ComponentLogger } from '@libp2p/interface'
+import type { PrivateKey, ComponentLogger, Metrics } from '@libp2p/interface'
 import type { AgentwireConfig } from '../config/index.ts'
 import { AGENT_VERSION_PREFIX, DHT_PROTOCOL, PROTOCOL_PREFIX } from './constants.ts'
 import { VERSION } from '../version.ts'
@@ -26,6 +26,8 @@ export interface StackInit {
   privateKey: PrivateKey
   datastore: Datastore
   logger?: ComponentLogger
+  /** libp2p's metrics implementation (Prometheus), when `metrics.listen` is set. */
+  metrics?: (components: any) => Metrics
   /** DHT record validators and selectors every node registers (the naming layer supplies these). */
   dhtValidators?: Validators
   dhtSelectors?: Selectors
@@ -66,6 +68,9 @@ function withFreshDialBack<T> (factory: (components: any) => T): (components: an
     }
   }))
 }
+
+// How long after start the bootstrap peers are dialled, in ms.
+const BOOTSTRAP_DELAY_MS = 500
 
 /** True when the node asks a relay for a slot: it expects to sit behind a NAT or firewall. */
 export function wantsRelay (config: AgentwireConfig): boolean {
@@ -127,7 +132,9 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
   }
 
   const peerDiscovery = config.bootstrap.length > 0
-    ? [bootstrap({ list: config.bootstrap, timeout: 0 })]
+    // Not 0: libp2p starts its components together, and a bootstrap dial fired before the
+    // connection manager is up was sometimes lost, leaving the node alone (seen in the NAT lab).
+    ? [bootstrap({ list: config.bootstrap, timeout: BOOTSTRAP_DELAY_MS })]
     : []
 
   const node = await createLibp2p({
@@ -135,6 +142,7 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
     nodeInfo: { name: 'agentwire', version: VERSION, userAgent: `${AGENT_VERSION_PREFIX}${VERSION}` },
     datastore: init.datastore,
     ...(init.logger != null ? { logger: init.logger } : {}),
+    ...(init.metrics != null ? { metrics: init.metrics } : {}),
     addresses: {
       // `/p2p-circuit` alone asks libp2p to find a relay itself; configured relays are the keeper's.
       listen: [...config.listen, ...(config.relay.reservations === 'auto' ? ['/p2p-circuit'] : [])],

@@ -74,6 +74,14 @@ const RETRY_MAX_MS = 30_000
 const CHECK_INTERVAL_MS = 30_000
 // Longest a dial to a relay may take, in ms.
 const DIAL_TIMEOUT_MS = 10_000
+// Longest one reservation attempt may take after the dial, in ms.
+const ATTEMPT_TIMEOUT_MS = 15_000
+
+async function withTimeout (ms: number, fn: () => Promise<void>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new Error(`no reservation within ${ms} ms`)) }, ms) })
+  try { await Promise.race([fn(), late]) } finally { clearTimeout(timer) }
+}
 
 export interface RelayKeeperInit {
   /** Relay multiaddrs, each ending in /p2p/<PeerId>. */
@@ -152,14 +160,17 @@ class RelayKeeper implements Startable {
         // Connect first: a circuit listener that fails stays registered in libp2p, so only create
         // one when the relay answers.
         await this.components.connectionManager.openConnection(relay.addr, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
-        if (!relay.listening) {
-          // The first time, a circuit listener does the work and turns the reservation into addresses.
-          await this.components.transportManager.listen([relay.addr.encapsulate('/p2p-circuit')])
-          relay.listening = true
-        } else if (store?.hasReservation(relay.peerId) !== true) {
-          // Afterwards that listener is still there and re-advertises whatever we reserve now.
-          await store?.addRelay(relay.peerId, 'configured')
-        }
+        // Never wait on libp2p forever: a stuck attempt would leave `busy` set and the relay unkept.
+        await withTimeout(ATTEMPT_TIMEOUT_MS, async () => {
+          if (!relay.listening) {
+            // The first time, a circuit listener does the work and turns the reservation into addresses.
+            await this.components.transportManager.listen([relay.addr.encapsulate('/p2p-circuit')])
+            relay.listening = true
+          } else if (store?.hasReservation(relay.peerId) !== true) {
+            // Afterwards that listener is still there and re-advertises whatever we reserve now.
+            await store?.addRelay(relay.peerId, 'configured')
+          }
+        })
         this.log('holding a reservation on relay %p', relay.peerId)
         relay.busy = false
       } catch (err: any) {

@@ -1,0 +1,63 @@
+// NAT traversal on real NATs: the scenarios of scripts/natlab in Linux network namespaces. Needs root
+// and iproute2 + nftables; skipped with the reason otherwise. Asserts behaviour, never a duration.
+import { describe, it, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { labUp, labDown, stopAllNodes, missingTools } from '../scripts/natlab/lab.ts'
+import { runScenarios } from '../scripts/natlab/main.ts'
+import type { ScenarioResult } from '../scripts/natlab/scenarios.ts'
+
+const missing = missingTools()
+const skip = process.getuid?.() !== 0
+  ? 'NAT lab needs root (it creates network namespaces)'
+  : missing.length > 0 ? `NAT lab needs ${missing.join(', ')}` : false
+if (skip !== false) process.stdout.write(`# skipping the NAT lab: ${skip}\n`)
+
+describe('NAT lab', { skip, timeout: 15 * 60_000 }, () => {
+  let results: ScenarioResult[] = []
+  const row = (name: string): ScenarioResult => {
+    const r = results.find(x => x.name === name)
+    assert.ok(r != null, `scenario ${name} did not run`)
+    return r
+  }
+
+  before(async () => {
+    labUp()
+    // A few attempts per scenario prove the behaviour; `npm run natlab` runs 20 for the figures.
+    results = await runScenarios({ attempts: 3 })
+  })
+  after(async () => { await stopAllNodes(); labDown() })
+
+  it('a NATed node reserves a slot on the relay and calls itself private', () => {
+    assert.ok(row('nat-reserves-on-relay').ok, row('nat-reserves-on-relay').note)
+  })
+
+  it('a public node learns it is public through AutoNAT', () => {
+    assert.ok(row('public-node-autonat-verdict').ok, row('public-node-autonat-verdict').note)
+  })
+
+  it('a public node reaches a NATed node by PeerId, and DCUtR makes the connection direct', () => {
+    const r = row('public-to-nat-tcp-dcutr')
+    assert.ok(r.ok, r.note)
+    assert.equal(r.direct, true, r.note)
+  })
+
+  it('a NATed node reaches another NATed node by PeerId through the relay (TCP)', () => {
+    assert.ok(row('nat-to-nat-tcp-relayed').ok, row('nat-to-nat-tcp-relayed').note)
+  })
+
+  it('NATed nodes on QUIC reach each other through the relay', () => {
+    assert.ok(row('nat-to-nat-quic-dcutr').ok, row('nat-to-nat-quic-dcutr').note)
+  })
+
+  it('a reservation is renewed before it expires', () => {
+    assert.ok(row('reservation-renewed-before-expiry').ok, row('reservation-renewed-before-expiry').note)
+  })
+
+  it('after a relay restart the NATed node reserves again and is reachable again', () => {
+    assert.ok(row('relay-restart-reservation-renewed').ok, row('relay-restart-reservation-renewed').note)
+  })
+
+  it('relay limits are enforced: reservation count, circuit duration, circuit data', () => {
+    assert.ok(row('relay-limits-enforced').ok, row('relay-limits-enforced').note)
+  })
+})
