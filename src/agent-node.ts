@@ -24,6 +24,7 @@ import { reachability, type Reachability } from './node/reachability.ts'
 import { NameService, NAME_NAMESPACE, validateNameRecord, selectNameRecord, type ResolveOptions } from './naming/index.ts'
 import { silentLogger, type Logger } from './log/logger.ts'
 import { VERSION } from './version.ts'
+import { AgentwireError } from './errors.ts'
 
 export interface AgentNodeOptions {
   /** Where the node logs. @default a silent logger */
@@ -117,7 +118,8 @@ export class AgentNode {
       audit: this.audit,
       log: this.log.child({ component: 'trust' }),
       resolvePeer: async (target, signal) => (await this.resolveTarget(target, signal != null ? { signal } : {})).peerId,
-      dial: async (peerId, signal) => await this.dial({ peerId, text: peerId.toString() }, signal != null ? { signal } : {})
+      dial: async (peerId, signal) => await this.dial({ peerId, text: peerId.toString() }, signal != null ? { signal } : {}),
+      nameOf: peerId => this.naming.nameOf(peerId)
     }, { policy: this.config.trust.policy, autoApprove: this.config.trust.autoApprove })
     this.a2a = new A2AService({
       libp2p: this.libp2p,
@@ -302,6 +304,9 @@ export class AgentNode {
    * are looked up in the DHT and dialled once more.
    */
   async dial (target: ResolvedTarget, options: { signal?: AbortSignal } = {}): Promise<Connection> {
+    if (target.peerId.equals(this.peerId)) {
+      throw new AgentwireError('SELF_TARGET', `${target.text} is this node itself`, 'give the PeerId, name or address of another node (a local agent is reached directly, not through its own node)')
+    }
     if (target.addr != null) return await this.dialOnce(target, target.addr, options)
     const existing = this.libp2p.getConnections(target.peerId)
     if (existing.length > 0) return existing.find(c => c.direct) ?? existing[0]

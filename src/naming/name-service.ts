@@ -58,6 +58,8 @@ export class NameService {
   private running = false
   private publishing: Promise<void> | undefined
   private retryDelay = PUBLISH_RETRY_MIN_MS
+  /** PeerId → name, from this node's resolutions; bounded by how many names an operator uses. */
+  private readonly namesByPeer = new Map<string, string>()
   /** The last record this node published; what `info` and tests can look at. */
   lastPublished: (NameRecord & { peersReached: number }) | undefined
 
@@ -175,12 +177,16 @@ export class NameService {
       throw new NameNotFoundError(name, `asked ${hops} DHT peer${hops === 1 ? '' : 's'}${errors > 0 ? `, rejected ${errors} invalid record${errors === 1 ? '' : 's'}` : ''}${pin != null ? `; last known owner ${pin.peerId}` : ''}`)
     }
     if (pin != null && !options.acceptNew) {
-      if (claimants.some(c => c.peerId === pin.peerId)) return { name, peerId: pin.peerId, pinned: true, newlyPinned: false, hops }
+      if (claimants.some(c => c.peerId === pin.peerId)) {
+        this.namesByPeer.set(pin.peerId, name)
+        return { name, peerId: pin.peerId, pinned: true, newlyPinned: false, hops }
+      }
       throw new NamePinConflictError(name, pin.peerId, (await this.choose(claimants)).peerId)
     }
     const others = pin != null ? claimants.filter(c => c.peerId !== pin.peerId) : claimants
     const chosen = await this.choose(others.length > 0 ? others : claimants)
     await this.pins.set(name, chosen.peerId)
+    this.namesByPeer.set(chosen.peerId, name)
     return { name, peerId: chosen.peerId, pinned: true, newlyPinned: true, hops }
   }
 
@@ -191,6 +197,11 @@ export class NameService {
       if (await this.init.isTrusted?.(c.peerId)) return c
     }
     return sorted[0]
+  }
+
+  /** The name this node last resolved to a PeerId, for display (`trust list`). */
+  nameOf (peerId: string): string | undefined {
+    return this.namesByPeer.get(peerId)
   }
 
   /** The pinned PeerId for a name, if any, without a network lookup. */
