@@ -128,8 +128,15 @@ export class ReputationModel {
     this.book = book
   }
 
+  /** A new report from `issuer` arrived: its credibility must be recomputed. */
+  noteReport (issuer: string): void {
+    this.credCache.delete(issuer)
+  }
+
   /** Add one outcome to our own evidence about `subject`; returns the evidence as of `now`. */
   record (subject: string, outcome: Outcome, now: number): DatedEvidence {
+    // Our own experience changed, so every reporter's agreement with it may have too.
+    this.credCache.clear()
     const w = OUTCOME_WEIGHTS[outcome]
     const d = this.directNow(subject, now)
     const next: DatedEvidence = { positive: d.positive + w.positive, negative: d.negative + w.negative, at: now }

@@ -320,6 +320,7 @@ export class ReputationService {
       this.emit({ type: 'ignored', at: now, from, issuer: verdict.issuer, code: verdict.code })
       return TopicValidatorResult.Ignore
     }
+    this.model.noteReport(verdict.report.issuer)
     this.emit({ type: 'report', at: now, from, report: strip(verdict.report) })
     if (verdict.report.subject !== this.self) await this.judge(verdict.report.subject, now)
     return TopicValidatorResult.Accept
