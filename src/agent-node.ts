@@ -17,6 +17,7 @@ import { TrustService } from './trust/index.ts'
 import { A2AService, type CardJson } from './a2a/index.ts'
 import type { AgentExecutor } from '@a2a-js/sdk/server'
 import { Registry } from 'prom-client'
+import { Circuit } from '@multiformats/multiaddr-matcher'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import type { SingleKadDHT } from '@libp2p/kad-dht'
 import { NodeStats, registerAgentMetrics, startMetricsServer, assessHealth, type MetricsServer, type HealthReport, type Refusal } from './metrics/index.ts'
@@ -240,12 +241,14 @@ export class AgentNode {
     }
     return [...byPeer.entries()].map(([peerId, conns]) => {
       // Report the best connection: a direct one if there is any.
-      const best = conns.find(c => c.direct) ?? conns[0]
+      const best = conns.find(c => !Circuit.matches(c.remoteAddr)) ?? conns[0]
+      const relayed = Circuit.matches(best.remoteAddr)
+      const names = best.remoteAddr.getComponents().map(c => c.name)
       return {
         peerId,
         addresses: conns.map(c => c.remoteAddr.toString()),
-        direct: best.direct && best.limits == null,
-        transport: best.remoteAddr.toString().includes('/p2p-circuit') ? 'relay' : best.remoteAddr.getComponents().find(c => c.name === 'tcp' || c.name === 'udp' || c.name === 'quic-v1')?.name ?? 'unknown',
+        direct: !relayed,
+        transport: relayed ? 'relay' : names.includes('quic-v1') ? 'quic' : names.includes('tcp') ? 'tcp' : 'unknown',
         latencyMs: best.rtt != null ? Math.round(best.rtt * 10) / 10 : null
       }
     })
@@ -295,7 +298,7 @@ export class AgentNode {
   async connect (text: string, options: { signal?: AbortSignal } = {}): Promise<ConnectResult> {
     const target = await this.resolveTarget(text, options)
     const conn = await this.dial(target, options)
-    return { peerId: conn.remotePeer.toString(), address: conn.remoteAddr.toString(), direct: conn.direct && conn.limits == null }
+    return { peerId: conn.remotePeer.toString(), address: conn.remoteAddr.toString(), direct: !Circuit.matches(conn.remoteAddr) }
   }
 
   /**
@@ -338,14 +341,21 @@ export class AgentNode {
 
   async ping (text: string, options: { signal?: AbortSignal } = {}): Promise<PingResult> {
     const target = await this.resolveTarget(text, options)
-    const conn = await this.dial(target, options)
     const signal = anySignal(options.signal, this.config.limits.dialTimeoutMs)
-    try {
-      const rtt = await this.libp2p.services.ping.ping(conn.remotePeer, { signal })
-      return { peerId: conn.remotePeer.toString(), rttMs: Math.round(rtt * 100) / 100 }
-    } catch (err: any) {
-      throw new PeerUnreachableError(text, `connected, but ping failed: ${err.message}`)
+    let lastError: Error | undefined
+    // Two tries: DCUtR closes the relayed connection the moment the direct one exists, which can
+    // cut a ping in flight; the second try runs on whichever connection is there now.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const conn = await this.dial(target, options)
+      try {
+        const rtt = await this.libp2p.services.ping.ping(conn.remotePeer, { signal })
+        return { peerId: conn.remotePeer.toString(), rttMs: Math.round(rtt * 100) / 100 }
+      } catch (err: any) {
+        lastError = err
+        if (signal.aborted || conn.status === 'open') break
+      }
     }
+    throw new PeerUnreachableError(text, `connected, but ping failed: ${lastError?.message}`)
   }
 
   async disconnect (text: string): Promise<{ peerId: string, closed: number }> {

@@ -52,16 +52,23 @@ export class A2ACaller {
     try { method = JSON.parse(body).method } catch {}
     const timeout = AbortSignal.timeout(this.init.callTimeoutMs)
     const signal = options.signal != null ? AbortSignal.any([options.signal, timeout]) : timeout
-    const connection = await this.c.connect(target, signal)
+    let connection = await this.c.connect(target, signal)
     const peerId = connection.remotePeer.toString()
     const outcome = (o: CallOutcome): void => { this.c.onOutcome?.(peerId, o, method) }
-    let stream: Stream
-    try {
-      // Runs on limited (relayed) connections too, so a NATed agent answers before DCUtR goes direct.
-      stream = await connection.newStream(A2A_PROTOCOL, { signal, runOnLimitedConnection: true })
-    } catch (err: any) {
-      outcome(timeout.aborted ? 'timeout' : 'failed')
-      throw new AgentwireError('A2A_UNAVAILABLE', `${peerId} does not accept A2A calls: ${err.message}`, 'the peer may run an old agentwire, or refuse this protocol')
+    let stream: Stream | undefined
+    for (let attempt = 0; stream == null; attempt++) {
+      try {
+        // Runs on limited (relayed) connections too, so a NATed agent answers before DCUtR goes direct.
+        stream = await connection.newStream(A2A_PROTOCOL, { signal, runOnLimitedConnection: true })
+      } catch (err: any) {
+        // DCUtR closes the relayed connection once the direct one is up: open the stream on the new one.
+        if (attempt === 0 && connection.status !== 'open' && !signal.aborted) {
+          connection = await this.c.connect(target, signal)
+          continue
+        }
+        outcome(timeout.aborted ? 'timeout' : 'failed')
+        throw new AgentwireError('A2A_UNAVAILABLE', `${peerId} does not accept A2A calls: ${err.message}`, 'the peer may run an old agentwire, or refuse this protocol')
+      }
     }
     const onAbort = (): void => { stream.abort(new Error('call aborted')) }
     signal.addEventListener('abort', onAbort, { once: true })
