@@ -1,0 +1,87 @@
+// npm run sim:reputation — the reputation simulation: agentwire's own aggregation code
+// (src/reputation/model.ts) against EigenTrust and random choice, under nine attacks, at 10/30/50/70%
+// malicious, for 100 and 1000 agents with fixed seeds. Prints a table (or `--json` rows) and, unless
+// --quick or --no-write, writes the table and an SVG chart into docs/reputation.md.
+//
+//   node scripts/sim-reputation.ts [--json] [--quick] [--no-write] [--agents 100,1000] [--attacks a,b] [--malicious 0.3,0.5]
+import { readFile, writeFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { runOne, ATTACKS, type Attack, type Row } from './sim/world.ts'
+import { table, svg } from './sim/chart.ts'
+import { defaultReputationConfig } from '../src/reputation/params.ts'
+import type { ModelName } from './sim/models.ts'
+
+const args = process.argv.slice(2)
+const flag = (name: string): boolean => args.includes(name)
+const opt = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined }
+const quick = flag('--quick')
+const json = flag('--json')
+const agentsList = (opt('--agents') ?? (quick ? '60' : '100,1000')).split(',').map(Number)
+const attacks = (opt('--attacks')?.split(',') ?? (quick ? ['liars', 'badmouthing', 'sybil-whitewash'] : [...ATTACKS])) as Attack[]
+const mals = (opt('--malicious') ?? (quick ? '0.3' : '0.1,0.3,0.5,0.7')).split(',').map(Number)
+const models: ModelName[] = ['agentwire', 'eigentrust', 'none']
+/** Rounds per run: each honest agent makes one request per round (one simulated hour). */
+const roundsFor = (agents: number): number => Number(opt('--rounds') ?? (quick ? 30 : agents >= 1000 ? 40 : 100))
+const SEED = 20260101
+const config = defaultReputationConfig()
+
+for (const a of attacks) if (!(ATTACKS as readonly string[]).includes(a)) { console.error(`error: unknown attack "${a}"\nhint: one of ${ATTACKS.join(', ')}`); process.exit(2) }
+
+const rows: Row[] = []
+const started = Date.now()
+for (const agents of agentsList) {
+  for (const attack of attacks) {
+    for (const malicious of mals) {
+      for (const model of models) {
+        rows.push(runOne({ model, attack, agents, malicious, rounds: roundsFor(agents), seed: SEED, config }))
+        if (!json) process.stderr.write('.')
+      }
+    }
+  }
+}
+if (!json) process.stderr.write(`\n${rows.length} runs in ${Math.round((Date.now() - started) / 1000)} s\n`)
+
+/** Goals from the issue: at most 0.05 at 30% and 0.10 at 50% malicious, false quarantine at most 0.01, never worse than EigenTrust. */
+function misses (rows: Row[]): string[] {
+  const out: string[] = []
+  for (const r of rows.filter(x => x.model === 'agentwire')) {
+    const et = rows.find(x => x.model === 'eigentrust' && x.agents === r.agents && x.attack === r.attack && x.malicious === r.malicious)
+    const tag = `${r.agents} agents, ${r.attack}, ${Math.round(r.malicious * 100)}%`
+    if (r.malicious === 0.3 && r.servedByMalicious > 0.05) out.push(`${tag}: servedByMalicious ${r.servedByMalicious} > 0.05`)
+    if (r.malicious === 0.5 && r.servedByMalicious > 0.10) out.push(`${tag}: servedByMalicious ${r.servedByMalicious} > 0.10`)
+    if (r.falseQuarantine > 0.01) out.push(`${tag}: falseQuarantine ${r.falseQuarantine} > 0.01`)
+    if (et != null && r.servedByMalicious > et.servedByMalicious + 0.005) out.push(`${tag}: worse than EigenTrust (${r.servedByMalicious} vs ${et.servedByMalicious})`)
+  }
+  return out
+}
+
+const missed = misses(rows)
+if (json) {
+  console.log(JSON.stringify({ rows, missed }, null, 2))
+} else {
+  console.log(table(rows))
+  console.log(missed.length === 0 ? '\nall goals met' : `\ngoals missed in ${missed.length} rows:\n- ${missed.join('\n- ')}`)
+}
+
+if (!quick && !flag('--no-write')) {
+  const docs = fileURLToPath(new URL('../docs/reputation.md', import.meta.url))
+  const chart = fileURLToPath(new URL('../docs/reputation-sim.svg', import.meta.url))
+  await writeFile(chart, svg(rows.filter(r => r.agents === agentsList[0])) + '\n')
+  const section = [
+    '<!-- sim:begin (written by npm run sim:reputation; do not edit by hand) -->',
+    `Command: \`npm run sim:reputation\` (seed ${SEED}; ${agentsList.map(a => `${a} agents × ${roundsFor(a)} rounds`).join(', ')}; ${rows.length} runs).`,
+    '',
+    '![servedByMalicious per attack and model](reputation-sim.svg)',
+    '',
+    table(rows),
+    '',
+    missed.length === 0 ? 'All goals met.' : `Goals missed in ${missed.length} rows:\n\n- ${missed.join('\n- ')}`,
+    '<!-- sim:end -->'
+  ].join('\n')
+  let text = ''
+  try { text = await readFile(docs, 'utf8') } catch {}
+  const re = /<!-- sim:begin[\s\S]*?<!-- sim:end -->/
+  text = re.test(text) ? text.replace(re, section) : `${text}\n## Simulation results\n\n${section}\n`
+  await writeFile(docs, text)
+  if (!json) console.error(`wrote ${docs} and ${chart}`)
+}
