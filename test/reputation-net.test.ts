@@ -104,7 +104,7 @@ test('forged, replayed, stale, expired and oversized reports are rejected', asyn
     assert.equal(events[i].slice(before[HONEST.indexOf(i)]).filter(e => e.type === 'report' && (e.report.issuer === id(1) || e.report.seq === 1)).length, 0)
   }
   // GossipSub penalises the sender of rejected messages at the nodes that received them.
-  await waitFor('the attacker to score below zero at a neighbour', () => HONEST.some(i => net.nodes[i].libp2p.services.pubsub.getScore(id(ATTACKER)) < 0), 10_000)
+  await waitFor('the attacker to score below zero at a neighbour', () => HONEST.some(i => (net.nodes[i].libp2p.services.pubsub as unknown as { getScore: (p: string) => number }).getScore(id(ATTACKER)) < 0), 10_000)
 })
 
 test('a report flood from one peer is ignored and penalised, and honest reports still get through', async () => {
