@@ -167,8 +167,9 @@ export class NameService {
   }
 
   async resolve (name: string, options: ResolveOptions = {}): Promise<ResolvedName> {
-    if (((this.components.libp2p.services.dht as SingleKadDHT).routingTable?.size ?? 0) === 0) {
-      // kad-dht would hold the query until the whole timeout; nobody can answer, so say so now.
+    if (((this.components.libp2p.services.dht as SingleKadDHT).routingTable?.size ?? 0) === 0 && this.components.libp2p.getConnections().length === 0) {
+      // No DHT peer and no connection: kad-dht would hold the query for the whole timeout, and
+      // nobody can answer, so say so now.
       throw new NameNotFoundError(name, 'this node knows no DHT peers to ask: add a `bootstrap` peer to its config, or `agentwire connect` to a node of the network')
     }
     const { claimants, hops, errors } = await this.lookup(name, options)

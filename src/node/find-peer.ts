@@ -7,9 +7,10 @@ import type { AgentLibp2p } from './libp2p.ts'
 import { PeerUnreachableError } from './errors.ts'
 
 export async function findPeer (libp2p: AgentLibp2p, peerId: PeerId, timeoutMs: number, signal?: AbortSignal): Promise<PeerInfo> {
-  // kad-dht holds queries until its routing table has a peer; with none there is nobody to ask,
-  // so say so now instead of after the whole timeout.
-  if (((libp2p.services.dht as SingleKadDHT).routingTable?.size ?? 0) === 0) {
+  // kad-dht holds queries until its routing table has a peer. With no table entry and no connection
+  // at all nobody can ever answer, so say so now instead of after the whole timeout (with a
+  // connection, the table may just be refilling: wait for it).
+  if (((libp2p.services.dht as SingleKadDHT).routingTable?.size ?? 0) === 0 && libp2p.getConnections().length === 0) {
     throw new PeerUnreachableError(peerId.toString(), 'not found: this node knows no DHT peers to ask',
       'add a `bootstrap` peer to the config, or `agentwire connect` to a node of the network first')
   }
