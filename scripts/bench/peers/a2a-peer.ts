@@ -4,6 +4,9 @@
 //   serve-http                               the same agent as an A2A HTTP JSON-RPC server (SDK Express adapter)
 //   latency --addr A --url U --count N       N sequential SendMessage calls per path, interleaved
 //   throughput --addr A --url U --concurrency C --windowMs W --rounds R   calls/s with C in flight
+//   serve-trust                              an agentwire node with the default mutual policy whose
+//                                            "operator" approves every request as soon as it is pending
+//   handshake --addr A --rounds R            per round a fresh caller: request → approved → first call
 // Results are JSON lines on stdout.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { randomUUID } from 'node:crypto'
@@ -71,6 +74,15 @@ async function callers (addr: string, url: string): Promise<{ p2p: () => Promise
   }
 }
 
+/** Poll (1 ms) until `check` is true: the state we wait for is written just after the event that wakes us. */
+async function until (check: () => boolean, what: string, maxMs = 10_000): Promise<void> {
+  const end = performance.now() + maxMs
+  while (!check()) {
+    if (performance.now() > end || deadline.aborted) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 1))
+  }
+}
+
 async function timed (fn: () => Promise<void>): Promise<number> {
   const t0 = performance.now()
   await fn()
@@ -100,6 +112,42 @@ try {
       emit({ event: 'ready', pid: process.pid, addr: node.addresses()[0], guard: guard?.limits ?? null })
       process.stdin.resume()
       process.stdin.once('end', () => { void shutdown() })
+      break
+    }
+    case 'serve-trust': {
+      const node = await agentwireNode({ listen: ['/ip4/127.0.0.1/tcp/0'], a2a: { exampleAgent: true } })
+      node.audit.onAppend(entry => {
+        if (entry.event !== 'handshake.request.received' || entry.peer == null) return
+        const peer = entry.peer
+        void until(() => node.trust.pending().some(e => e.peerId === peer), 'the request to be pending')
+          .then(async () => { await node.trust.approve(peer) })
+          .catch(err => { process.stderr.write(`approve failed: ${(err as Error).message}\n`) })
+      })
+      emit({ event: 'ready', pid: process.pid, addr: node.addresses()[0] })
+      process.stdin.resume()
+      process.stdin.once('end', () => { void shutdown() })
+      break
+    }
+    case 'handshake': {
+      const rounds: Array<{ requestMs: number, approvedMs: number, firstCallMs: number, totalMs: number }> = []
+      for (let r = 0; r < Number(args.rounds) && !deadline.aborted; r++) {
+        // A fresh identity each round (the callee remembers everyone it approved); setup is untimed.
+        const node = await agentwireNode({ listen: [] })
+        const { peerId } = await node.connect(args.addr, { signal: deadline })
+        const mutual = (): boolean => node.trust.list().some(e => e.peerId === peerId && e.state === 'mutual')
+        const t0 = performance.now()
+        await node.trust.request(peerId, 'bench', deadline)
+        const t1 = performance.now()
+        await until(mutual, 'the approval')
+        const t2 = performance.now()
+        const answer: any = (await node.a2a.send(peerId, PING, { signal: deadline })).result
+        const t3 = performance.now()
+        if (answer?.message == null) throw new Error(`first call not answered: ${JSON.stringify(answer).slice(0, 300)}`)
+        rounds.push({ requestMs: t1 - t0, approvedMs: t2 - t1, firstCallMs: t3 - t2, totalMs: t3 - t0 })
+        await cleanups.pop()!()
+      }
+      emit({ event: 'result', rounds })
+      await shutdown()
       break
     }
     case 'serve-http': {
