@@ -15,6 +15,7 @@ import { BootstrapKeeper } from './node/bootstrap-keeper.ts'
 import { AuditLog } from './audit/index.ts'
 import { TrustService } from './trust/index.ts'
 import { A2AService, type CardJson } from './a2a/index.ts'
+import { ReputationService, TRUST_TOPIC, trustTopicScoreParams } from './reputation/index.ts'
 import type { AgentExecutor } from '@a2a-js/sdk/server'
 import { Registry } from 'prom-client'
 import { Circuit } from '@multiformats/multiaddr-matcher'
@@ -91,6 +92,7 @@ export class AgentNode {
   readonly naming: NameService
   readonly trust: TrustService
   readonly a2a: A2AService
+  readonly reputation: ReputationService
   readonly audit: AuditLog
   /** Counters since start, for `status`, `health` and Prometheus. */
   readonly stats = new NodeStats()
@@ -101,7 +103,7 @@ export class AgentNode {
   private readonly privateKey: PrivateKey
   private startedAt = 0
 
-  constructor (init: { config: AgentwireConfig, privateKey: PrivateKey, libp2p: AgentLibp2p, datastore: LevelDatastore, log: Logger, audit: AuditLog, options: AgentNodeOptions, registry: Registry }) {
+  constructor (init: { config: AgentwireConfig, privateKey: PrivateKey, libp2p: AgentLibp2p, datastore: LevelDatastore, log: Logger, audit: AuditLog, options: AgentNodeOptions, registry: Registry, bindReputation: (r: ReputationService) => void }) {
     this.config = init.config
     this.privateKey = init.privateKey
     this.peerId = peerIdFromPrivateKey(init.privateKey)
@@ -111,6 +113,15 @@ export class AgentNode {
     this.audit = init.audit
     this.registry = init.registry
     this.audit.onAppend(entry => this.stats.recordAudit(entry))
+    this.reputation = new ReputationService({
+      libp2p: this.libp2p,
+      peerId: this.peerId,
+      privateKey: this.privateKey,
+      datastore: this.datastore,
+      audit: this.audit,
+      log: this.log.child({ component: 'reputation' })
+    }, this.config.reputation)
+    init.bindReputation(this.reputation)
     this.trust = new TrustService({
       libp2p: this.libp2p,
       peerId: this.peerId,
@@ -121,7 +132,7 @@ export class AgentNode {
       resolvePeer: async (target, signal) => (await this.resolveTarget(target, signal != null ? { signal } : {})).peerId,
       dial: async (peerId, signal) => await this.dial({ peerId, text: peerId.toString() }, signal != null ? { signal } : {}),
       nameOf: peerId => this.naming.nameOf(peerId)
-    }, { policy: this.config.trust.policy, autoApprove: this.config.trust.autoApprove })
+    }, { policy: this.config.trust.policy, autoApprove: this.config.trust.autoApprove, reputationAdmits: peer => this.reputation.admits(peer) })
     this.a2a = new A2AService({
       libp2p: this.libp2p,
       peerId: this.peerId,
@@ -131,7 +142,10 @@ export class AgentNode {
       gate: this.trust.gate,
       log: this.log.child({ component: 'a2a' }),
       connect: async (target, signal) => await this.dial(await this.resolveTarget(target, signal != null ? { signal } : {}), signal != null ? { signal } : {}),
-      onOutcome: (_peer, outcome) => { this.stats.recordOutcome(outcome) }
+      onOutcome: (peer, outcome, method) => {
+        this.stats.recordOutcome(outcome)
+        this.reputation.recordOutcome(peer, outcome, method)
+      }
     }, { config: this.config, ...(init.options.executor != null ? { executor: init.options.executor } : {}), ...(init.options.card != null ? { card: init.options.card } : {}) })
     this.naming = new NameService(
       { libp2p: this.libp2p, privateKey: this.privateKey, peerId: this.peerId, datastore: this.datastore, log: this.log.child({ component: 'naming' }) },
@@ -146,6 +160,8 @@ export class AgentNode {
     await this.trust.start()
     await this.a2a.start()
     await this.libp2p.start()
+    // GossipSub must be running before the reputation layer subscribes to its topic.
+    await this.reputation.start()
     if (dhtServes(this.config)) await this.libp2p.services.dht.setMode('server')
     this.startedAt = Date.now()
     this.bootstrap.start()
@@ -154,7 +170,8 @@ export class AgentNode {
       registerAgentMetrics(this.registry, {
         stats: this.stats,
         connections: () => { const p = this.peers(); return { direct: p.filter(x => x.direct).length, relayed: p.filter(x => !x.direct).length } },
-        trustStates: () => countBy(this.trust.list().map(e => e.state))
+        trustStates: () => countBy(this.trust.list().map(e => e.state)),
+        reputationStates: () => countBy(this.reputation.list().map(v => v.state))
       })
       this.metricsServer = await startMetricsServer(this.config.metrics.listen, this.registry)
       this.log.info({ url: this.metricsServer.url }, 'metrics served')
@@ -169,6 +186,7 @@ export class AgentNode {
     await this.naming.stop()
     await this.a2a.stop()
     await this.trust.stop()
+    await this.reputation.stop()
     await this.audit.append('node.stop')
     await this.libp2p.stop()
     await this.audit.close()
@@ -213,7 +231,7 @@ export class AgentNode {
       relaysWanted: wanted,
       relaysHeld: info.reachability.relays.length,
       pendingTrustRequests: this.trust.pending().length,
-      quarantined: 0
+      quarantined: this.reputation.list().filter(v => v.state === 'quarantined').length
     })
   }
 
@@ -227,7 +245,7 @@ export class AgentNode {
       trust: countBy(this.trust.list().map(e => e.state)),
       a2a: { callsIn: this.stats.count('a2a.call'), refusedIn: this.stats.count('a2a.refused'), outcomesOut: Object.fromEntries(this.stats.outcomes) },
       gate: { accepted: this.stats.count('gate.accepted'), refused: this.stats.count('gate.refused') },
-      reputation: {},
+      reputation: countBy(this.reputation.list().map(v => v.state)),
       recentRefusals: [...this.stats.recentRefusals].reverse(),
       health: this.health()
     }
@@ -309,6 +327,11 @@ export class AgentNode {
   async dial (target: ResolvedTarget, options: { signal?: AbortSignal } = {}): Promise<Connection> {
     if (target.peerId.equals(this.peerId)) {
       throw new AgentwireError('SELF_TARGET', `${target.text} is this node itself`, 'give the PeerId, name or address of another node (a local agent is reached directly, not through its own node)')
+    }
+    if (this.reputation.isQuarantined(target.peerId.toString())) {
+      const until = this.reputation.quarantineRecord(target.peerId.toString())?.until
+      throw new AgentwireError('PEER_QUARANTINED', `${target.text} is quarantined${until != null ? ` until ${new Date(until).toISOString()}` : ''} for misbehaving`,
+        `see why with \`agentwire reputation ${target.peerId.toString()}\`; lift it deliberately with \`agentwire reputation unquarantine ${target.peerId.toString()}\``)
     }
     if (target.addr != null) return await this.dialOnce(target, target.addr, options)
     const existing = this.libp2p.getConnections(target.peerId)
@@ -404,16 +427,21 @@ export async function createAgentNode (config: AgentwireConfigInput | AgentwireC
     if (opened.repaired != null) log.warn(opened.repaired, 'audit log had a torn last line (crash mid-write); moved it aside and recorded the repair')
     // One registry per node, so several nodes in one process (tests, embedding) never clash.
     const registry = new Registry()
+    // The stack is built before the reputation service that scores its peers: bind it late.
+    let reputation: ReputationService | undefined
     const libp2p = await createStack({
       config: validated,
       privateKey,
       datastore,
       ...(validated.metrics.listen != null ? { metrics: prometheusMetrics({ registry, preserveExistingMetrics: true }) } : {}),
+      gossipScore: { appSpecificScore: peer => reputation?.gossipScore(peer) ?? 0, topics: { [TRUST_TOPIC]: trustTopicScoreParams() } },
+      // A quarantined peer cannot even connect: refused before any protocol runs.
+      refusePeer: peer => reputation?.isQuarantined(peer) ?? false,
       // Every node validates name records, or a DHT server would refuse (or worse, keep) bad ones.
       dhtValidators: { [NAME_NAMESPACE]: validateNameRecord },
       dhtSelectors: { [NAME_NAMESPACE]: selectNameRecord }
     })
-    return new AgentNode({ config: validated, privateKey, libp2p, datastore, log, audit, options, registry })
+    return new AgentNode({ config: validated, privateKey, libp2p, datastore, log, audit, options, registry, bindReputation: r => { reputation = r } })
   } catch (err) {
     await audit?.close()
     await closeDatastore(validated.dataDir, datastore)

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { testnet, waitFor, type Testnet } from './helpers/testnet.ts'
 import { removeTempDirs } from './helpers/tmp.ts'
 import type { AgentNode } from '../src/agent-node.ts'
-import { ReputationService, TRUST_TOPIC, signReport, encodeReport, type ReputationEvent } from '../src/reputation/index.ts'
+import { TRUST_TOPIC, signReport, encodeReport, type ReputationService, type ReputationEvent } from '../src/reputation/index.ts'
 
 const N = 13
 const BAD = 11 // returns invalid results
@@ -24,13 +24,12 @@ const watchStop = new AbortController()
 const id = (i: number): string => net.nodes[i].peerId.toString()
 
 before(async () => {
-  net = await testnet(N)
+  // Short publish interval and quarantine, so the test polls seconds, not minutes.
+  net = await testnet(N, { config: () => ({ reputation: { publishIntervalMs: 100, quarantineMs: QUARANTINE_MS, maxQuarantineMs: 60_000, republishIntervalMs: 600_000 } }) })
   // A ring as well as the hub, so gossip has more than one path.
   await Promise.all(net.nodes.map(async (node, i) => { if (i > 1) await node.connect(net.nodes[(i % (N - 1)) + 1].addresses()[0]) }))
-  rep = net.nodes.map((node: AgentNode) => new ReputationService(
-    { libp2p: node.libp2p, peerId: node.peerId, privateKey: node.key, datastore: node.datastore, audit: node.audit, log: node.log },
-    { publishIntervalMs: 100, quarantineMs: QUARANTINE_MS, maxQuarantineMs: 60_000, republishIntervalMs: 600_000, attachGossipScore: true }))
-  for (const r of rep) await r.start()
+  // Each node's own reputation service, wired into its stack (gossip score, gate, connection gater).
+  rep = net.nodes.map((node: AgentNode) => node.reputation)
   for (const [i, r] of rep.entries()) {
     events[i] = []
     void (async () => { for await (const e of r.watch({ signal: watchStop.signal })) events[i].push(e) })()
@@ -47,7 +46,6 @@ before(async () => {
 
 after(async () => {
   watchStop.abort()
-  for (const r of rep) await r.stop()
   await net.stop()
   await removeTempDirs()
 })

@@ -65,7 +65,7 @@ function daemonCommand (program: Command, spec: string, description: string, met
   cmd.action(async (...received: any[]) => {
     // Commander passes the command object last; its args are the positional arguments.
     const command = received[received.length - 1] as Command
-    const opts = command.opts() as CommonOptions
+    const opts = command.optsWithGlobals() as CommonOptions
     try {
       const dataDir = await dataDirOf(opts)
       const json = opts.json === true
@@ -155,6 +155,13 @@ export function buildProgram (): Command {
   daemonCommand(trust, 'reject <peer>', 'reject a peer\'s request', 'trust.reject', ([target]) => ({ target }))
   daemonCommand(trust, 'revoke <peer>', 'withdraw trust: refuse the peer from now on and close its connections', 'trust.revoke', ([target]) => ({ target }))
   daemonCommand(trust, 'list', 'every peer with a trust record: state, since, mutual or not', 'trust.list')
+
+  daemonCommand(program, 'rate <peer> <outcome>', 'record an outcome by hand (ok, fail, timeout, invalid, malicious); published as a trust report', 'rate', ([target, outcome], opts) => ({ target, outcome, ...(opts.note != null ? { note: opts.note } : {}) }))
+    .option('--note <text>', 'why (kept in the audit log)')
+  const reputation = daemonCommand(program, 'reputation [peer]', 'reputation of one peer, or of every known peer', 'reputation', ([target]) => (target != null ? { target } : {}))
+  daemonCommand(reputation, 'watch', 'print each verified trust report from the network as it arrives (Ctrl-C to stop)', 'reputation.watch', (_args, opts) => ({ all: opts.all === true }), { timeoutMs: 0 })
+    .option('--all', 'also this node\'s own publications, rejections, quarantines and releases')
+  daemonCommand(reputation, 'unquarantine <peer>', 'lift a quarantine deliberately', 'reputation.unquarantine', ([target]) => ({ target }))
 
   withCommonOptions(program.command('audit'))
     .description('list or verify the audit log (works with the daemon stopped)')

@@ -20,7 +20,28 @@ export function describeA2A (r: any): string {
   return JSON.stringify(r)
 }
 
+function printReputation (v: any): string {
+  const e = v.evidence
+  const ev = (x: any): string => x == null ? '-' : `+${(x.positive ?? 0).toFixed(1)}/-${(x.negative ?? 0).toFixed(1)}`
+  return [
+    `${v.peerId}  ${v.state}  score ${v.score.toFixed(2)}`,
+    `  evidence: direct ${ev(e?.direct)}, hearsay ${ev(e?.hearsay)}, vouch ${ev(e?.vouch)}; ${v.reporters} reporter(s), ${v.credibleReporters} credible`,
+    ...(v.quarantine != null ? [`  quarantined until ${v.quarantine.until} (level ${v.quarantine.level}): ${v.quarantine.reason}`] : [])
+  ].join('\n')
+}
+
+/** A reputation watch event: a verified report from the network, or (with --all) this node's own. */
+function describeReputationEvent (e: any): string {
+  const r = e.report
+  if (r != null) return `${e.type.padEnd(9)} ${r.issuer} → ${r.subject}  +${Number(r.positive).toFixed(1)}/-${Number(r.negative).toFixed(1)}  seq ${r.seq}`
+  const who = e.peerId ?? e.from ?? ''
+  const what = e.type === 'quarantine' ? `until ${new Date(e.until).toISOString()}: ${e.reason}` : e.type === 'release' ? `by ${e.by}` : e.outcome ?? `${e.code ?? ''} ${e.reason ?? ''}`
+  return `${e.type.padEnd(9)} ${who}  ${what}`
+}
+
 export function printEvent (event: unknown): string {
+  const e = event as any
+  if (e != null && typeof e.type === 'string' && ['report', 'published', 'rejected', 'ignored', 'outcome', 'quarantine', 'release'].includes(e.type)) return describeReputationEvent(e)
   return describeA2A(event)
 }
 
@@ -91,6 +112,9 @@ export const printers: Record<string, Printer> = {
       ...(r.recentRefusals.length === 0 ? ['  none'] : r.recentRefusals.map((x: any) => `  ${x.ts}  ${x.event.padEnd(18)} ${x.peer ?? ''}  ${x.reason}`))
     ].join('\n')
   },
+  rate: r => printReputation(r),
+  reputation: r => Array.isArray(r) ? (r.length === 0 ? 'no peers with reputation yet' : r.map(v => `${v.peerId}  ${v.state.padEnd(11)} score ${v.score.toFixed(2)}  reporters ${v.reporters}`).join('\n')) : printReputation(r),
+  'reputation.unquarantine': r => `quarantine lifted: ${printReputation(r)}`,
   stop: r => `daemon ${r.peerId} is stopping`,
   init: r => `created ${r.configPath}\npeerId: ${r.peerId}\nstart it with: agentwire start --config ${r.configPath}`
 }

@@ -2,6 +2,7 @@
 // misspelled key is refused before anything starts; README.md's config table mirrors this file.
 import { z } from 'zod'
 import { multiaddr } from '@multiformats/multiaddr'
+import { reputationSchema } from './reputation-schema.ts'
 
 const multiaddrString = z.string().superRefine((value, ctx) => {
   try {
@@ -125,6 +126,7 @@ export const configSchema = z.strictObject({
   trust: trustSchema.prefault({}),
   a2a: a2aSchema.prefault({}),
   audit: auditSchema.prefault({}),
+  reputation: reputationSchema.prefault({}),
   metrics: metricsSchema.prefault({}),
   log: logSchema.prefault({}),
   limits: limitsSchema.prefault({})

@@ -57,6 +57,23 @@ export function nodeHandlers (node: AgentNode, hooks: HandlerHooks): ControlHand
     'tasks.get': async (params, { signal }) => await node.a2a.rpc(requireTarget(params), 'GetTask', { id: requireTaskId(params) }, { signal }),
     'tasks.cancel': async (params, { signal }) => await node.a2a.rpc(requireTarget(params), 'CancelTask', { id: requireTaskId(params) }, { signal }),
     card: async (params, { signal }) => ({ ...(await node.a2a.caller.card(requireTarget(params), { signal, fresh: true })), verified: true }),
+    rate: async (params, { signal }) => {
+      const peerId = (await node.resolveTarget(requireTarget(params), { signal })).peerId.toString()
+      return await node.reputation.rate(peerId, String(params.outcome ?? ''), typeof params.note === 'string' ? { note: params.note } : {})
+    },
+    reputation: async (params, { signal }) => {
+      if (params.target == null) return node.reputation.list()
+      return node.reputation.get((await node.resolveTarget(requireTarget(params), { signal })).peerId.toString())
+    },
+    'reputation.watch': async (params, { signal, emit }) => {
+      const all = params.all === true
+      for await (const event of node.reputation.watch({ signal })) {
+        if (all || (event as { type?: string }).type === 'report') emit(event)
+      }
+      return null
+    },
+    'reputation.unquarantine': async (params, { signal }) =>
+      await node.reputation.unquarantine((await node.resolveTarget(requireTarget(params), { signal })).peerId.toString()),
     resolve: async (params, { signal }) => node.resolve(requireTarget(params), { acceptNew: params.acceptNew === true, signal }),
     stop: async () => {
       setImmediate(hooks.requestStop)

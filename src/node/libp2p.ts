@@ -27,6 +27,10 @@ export interface StackInit {
   privateKey: PrivateKey
   datastore: Datastore
   logger?: ComponentLogger
+  /** GossipSub's application-specific score (the reputation layer) and per-topic score params. */
+  gossipScore?: { appSpecificScore: (peerId: string) => number, topics: Record<string, any> }
+  /** Connections refused before any protocol runs (quarantined peers). */
+  refusePeer?: (peerId: string) => boolean
   /** libp2p's metrics implementation (Prometheus), when `metrics.listen` is set. */
   metrics?: (components: any) => Metrics
   /** DHT record validators and selectors every node registers (the naming layer supplies these). */
@@ -109,7 +113,12 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,
       // Many nodes share one host in tests and small fleets; co-location must not be penalised.
-      scoreParams: { IPColocationFactorWeight: 0 }
+      scoreParams: {
+        IPColocationFactorWeight: 0,
+        // Reputation feeds the mesh: a quarantined peer scores below the graylist threshold.
+        appSpecificScore: (peerId: string) => init.gossipScore?.appSpecificScore(peerId) ?? 0,
+        topics: init.gossipScore?.topics ?? {}
+      }
     }),
     autonat: withFreshDialBack(autoNAT({ protocolPrefix: PROTOCOL_PREFIX })),
     dcutr: dcutr()
@@ -174,6 +183,10 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
       inboundConnectionThreshold: config.limits.inboundConnectionsPerHostPerSecond
     },
     services,
+    connectionGater: {
+      denyDialPeer: (peerId) => init.refusePeer?.(peerId.toString()) ?? false,
+      denyInboundEncryptedConnection: (peerId) => init.refusePeer?.(peerId.toString()) ?? false
+    },
     start: false
   })
   return node as unknown as AgentLibp2p
