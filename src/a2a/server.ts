@@ -30,7 +30,8 @@ export interface A2AServerInit {
 /** What a caller sends first: the signed envelope and the exact JSON-RPC request text it covers. */
 export interface RequestFrame { envelope: Envelope, body: string, version?: string }
 
-export function a2aServer (init: A2AServerInit): (stream: Stream, connection: Connection) => Promise<void> {
+/** Serve one inbound call; resolves to the refusal's error code when the caller's input was refused (the gate strikes it). */
+export function a2aServer (init: A2AServerInit): (stream: Stream, connection: Connection) => Promise<string | undefined> {
   const running = new Map<string, number>()
   return async (stream, connection) => {
     const peer = connection.remotePeer.toString()
@@ -38,7 +39,11 @@ export function a2aServer (init: A2AServerInit): (stream: Stream, connection: Co
     let method = '?'
     try {
       const frame = await framed.read<RequestFrame>()
-      if (frame == null) return
+      if (frame == null) {
+        // The caller closed without a request: close our side too, or the stream lingers.
+        await stream.close().catch(() => { stream.abort(new Error('closing')) })
+        return
+      }
       const envelope = await verifyEnvelope(frame.envelope, typeof frame.body === 'string' ? frame.body : '', peer, init.self)
       await init.nonces.check(envelope.nonce, envelope.ts)
       let request: JsonRpcRequest
@@ -78,6 +83,7 @@ export function a2aServer (init: A2AServerInit): (stream: Stream, connection: Co
       } catch {
         stream.abort(err)
       }
+      return error.code
     }
   }
 }

@@ -8,6 +8,9 @@ import { readJsonLines, writeJsonLine } from './framing.ts'
 import { ControlProtocolError, SocketPathTooLongError, UnknownMethodError } from './errors.ts'
 import { MAX_SOCKET_PATH } from './constants.ts'
 
+/** Longest a client may take to send its one request line, in ms; a silent connection is dropped. */
+const REQUEST_DEADLINE_MS = 10_000
+
 export interface CallContext {
   /** Send one event line before the result (streaming commands). */
   emit: (event: unknown) => void
@@ -22,7 +25,12 @@ export interface ControlServer {
   close: () => Promise<void>
 }
 
-export async function startControlServer (socketPath: string, handlers: ControlHandlers, log: Logger): Promise<ControlServer> {
+export interface ControlServerOptions {
+  /** Longest a client may take to send its request line, in ms. @default 10000 */
+  requestDeadlineMs?: number
+}
+
+export async function startControlServer (socketPath: string, handlers: ControlHandlers, log: Logger, options: ControlServerOptions = {}): Promise<ControlServer> {
   if (socketPath.length > MAX_SOCKET_PATH) throw new SocketPathTooLongError(socketPath)
   // A socket file left by a crashed daemon would make listen() fail; the data-dir lock is already
   // ours, so whatever is there is stale.
@@ -32,7 +40,7 @@ export async function startControlServer (socketPath: string, handlers: ControlH
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
     socket.on('error', () => {})
-    serveOne(socket, handlers, log)
+    serveOne(socket, handlers, log, options.requestDeadlineMs ?? REQUEST_DEADLINE_MS)
   })
   // Owner-only from the first moment: the umask covers the window before chmod.
   const oldMask = process.umask(0o177)
@@ -54,13 +62,16 @@ export async function startControlServer (socketPath: string, handlers: ControlH
   }
 }
 
-function serveOne (socket: Socket, handlers: ControlHandlers, log: Logger): void {
+function serveOne (socket: Socket, handlers: ControlHandlers, log: Logger, requestDeadlineMs: number): void {
   const abort = new AbortController()
   socket.on('close', () => abort.abort())
   let answered = false
+  // The CLI sends its request at once; a connection that never completes a line only holds a slot.
+  socket.setTimeout(requestDeadlineMs, () => { if (!answered) socket.destroy() })
   readJsonLines(socket, request => {
     if (answered) return
     answered = true
+    socket.setTimeout(0)
     void handle(request).then(result => {
       writeJsonLine(socket, { result: result ?? null })
     }, err => {

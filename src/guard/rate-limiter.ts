@@ -37,5 +37,8 @@ export class RateLimiter {
     return true
   }
 
+  /** Drop a key's bucket: it starts full again. */
+  forget (key: string): void { this.buckets.delete(key) }
+
   get size (): number { return this.buckets.size }
 }

@@ -85,6 +85,9 @@ export const selectNameRecord: SelectFn = (_key, values) => {
   values.forEach((value, i) => {
     let r: WireRecord
     try { r = JSON.parse(toString(value)) } catch { return }
+    // Only records that look like records compete; `null`, numbers and half-records are skipped
+    // (the validator refuses them anyway, but a selector must never throw).
+    if (r == null || typeof r !== 'object' || !Number.isSafeInteger(r.seq) || !Number.isSafeInteger(r.expiresAt) || typeof r.peerId !== 'string') return
     if (bestRecord == null || r.seq > bestRecord.seq ||
       (r.seq === bestRecord.seq && (r.expiresAt > bestRecord.expiresAt || (r.expiresAt === bestRecord.expiresAt && r.peerId < bestRecord.peerId)))) {
       best = i

@@ -33,6 +33,11 @@ export interface JsonStream {
 }
 
 export function jsonStream (stream: Stream, options: JsonStreamOptions): JsonStream {
+  // lpStream reports a clean end and a frame cut short with the same error; counting bytes received
+  // against bytes consumed by whole frames tells them apart (a cut frame is malformed input).
+  let received = 0
+  let consumed = 0
+  stream.addEventListener('message', evt => { received += evt.data.byteLength })
   const lp = lpStream(stream, { maxDataLength: options.maxBytes })
   const readTimeoutMs = options.readTimeoutMs ?? 10_000
   return {
@@ -44,20 +49,34 @@ export function jsonStream (stream: Stream, options: JsonStreamOptions): JsonStr
       try {
         bytes = await lp.read({ signal })
       } catch (err: any) {
-        if (err.name === 'UnexpectedEOFError') return undefined
+        if (err.name === 'UnexpectedEOFError') {
+          if (received === consumed) return undefined
+          throw new BadFrameError(`the stream ended inside a frame (${received - consumed} bytes of an unfinished frame)`)
+        }
         if (FRAME_LENGTH_ERRORS.has(err.name)) throw new BadFrameError(`longer than ${options.maxBytes} bytes`)
         if (timeout.aborted) throw new AgentwireError('READ_TIMEOUT', `no frame within ${readTimeoutMs} ms`)
         throw err
       }
+      consumed += varintLength(bytes.byteLength) + bytes.byteLength
+      let value: unknown
       try {
-        return JSON.parse(toString(bytes.subarray())) as T
+        value = JSON.parse(toString(bytes.subarray()))
       } catch {
         throw new BadFrameError('not JSON')
       }
+      // Every agentwire frame is an object; a bare `null` would otherwise read as "the peer closed".
+      if (value === null || typeof value !== 'object') throw new BadFrameError('not a JSON object')
+      return value as T
     },
     write: async (value: unknown) => { await lp.write(fromString(JSON.stringify(value))) },
     writeError: async (error: ErrorBody) => { await lp.write(fromString(JSON.stringify({ error }))) }
   }
+}
+
+function varintLength (n: number): number {
+  let len = 1
+  while (n >= 128) { n = Math.floor(n / 128); len++ }
+  return len
 }
 
 /** Throw the error a remote sent as an `{error}` frame, so callers see its code and hint. */

@@ -1,9 +1,12 @@
 // The gate: the one door every application protocol comes in through. A protocol registered here
 // only ever sees streams from peers the trust policy admits; everyone else gets a NOT_TRUSTED
-// error frame that says how to ask, and the refusal is audited.
+// error frame that says how to ask, and the refusal is audited. Every stream first passes the
+// peer guard (rates, in-progress caps, bans); a handler may return an error code to have its
+// peer struck for bad input.
 import type { Connection, Stream, StreamHandlerOptions } from '@libp2p/interface'
 import type { AgentLibp2p } from '../node/libp2p.ts'
 import type { AuditLog } from '../audit/index.ts'
+import type { PeerGuard } from '../guard/peer-guard.ts'
 import { jsonStream } from '../node/json-stream.ts'
 import { toErrorBody } from '../errors.ts'
 import { NotTrustedError } from './errors.ts'
@@ -11,13 +14,19 @@ import { NotTrustedError } from './errors.ts'
 export interface GateComponents {
   libp2p: AgentLibp2p
   audit: AuditLog
+  /** Admission and strikes per peer. */
+  guard: PeerGuard
   /** The trust policy's verdict for a PeerId. */
   isAllowed: (peerId: string) => boolean
   /** Counts refusals for metrics and `status`. */
   onRefused?: (peerId: string, protocol: string) => void
 }
 
-export type GatedHandler = (stream: Stream, connection: Connection) => void | Promise<void>
+/**
+ * A gated protocol's handler. It may return the error code of a refusal caused by the peer's input
+ * (a malformed frame, a bad signature); the gate then strikes the peer.
+ */
+export type GatedHandler = (stream: Stream, connection: Connection) => void | string | undefined | Promise<void | string | undefined>
 
 export interface GateOptions extends Pick<StreamHandlerOptions, 'maxInboundStreams' | 'maxOutboundStreams' | 'runOnLimitedConnection'> {}
 
@@ -31,32 +40,60 @@ export class Gate {
   }
 
   async handle (protocol: string, handler: GatedHandler, options: GateOptions): Promise<void> {
-    const { libp2p, audit, isAllowed } = this.components
+    const { libp2p, audit, guard, isAllowed } = this.components
     await libp2p.handle(protocol, async (stream, connection) => {
       const peer = connection.remotePeer.toString()
-      if (!isAllowed(peer)) {
+      let admission
+      try {
+        admission = guard.admit(peer)
+      } catch (err) {
+        // Counted (and struck) by the guard; not audited, so a flood cannot fill the log.
         this.components.onRefused?.(peer, protocol)
-        await audit.append('gate.refused', { peer, protocol })
-        const err = new NotTrustedError(peer, protocol, libp2p.peerId.toString())
-        try {
-          await jsonStream(stream, { maxBytes: 1024 }).writeError(toErrorBody(err))
-          await stream.close()
-        } catch {
-          stream.abort(err)
-        }
+        await refuse(stream, err)
         return
       }
-      let seen = this.audited.get(connection)
-      if (seen == null) this.audited.set(connection, seen = new Set())
-      if (!seen.has(protocol)) {
-        seen.add(protocol)
-        await audit.append('gate.accepted', { peer, protocol })
+      try {
+        if (!isAllowed(peer)) {
+          this.components.onRefused?.(peer, protocol)
+          guard.strike(peer, 'NOT_TRUSTED')
+          await audit.append('gate.refused', { peer, protocol })
+          await refuse(stream, new NotTrustedError(peer, protocol, libp2p.peerId.toString()))
+          return
+        }
+        let seen = this.audited.get(connection)
+        if (seen == null) this.audited.set(connection, seen = new Set())
+        if (!seen.has(protocol)) {
+          seen.add(protocol)
+          await audit.append('gate.accepted', { peer, protocol })
+        }
+        const offence = await handler(stream, connection)
+        if (typeof offence === 'string') guard.strike(peer, offence)
+      } catch (err: any) {
+        // A handler that throws is a bug of ours, but the input that triggered it is the peer's.
+        guard.strike(peer, 'HANDLER_ERROR')
+        stream.abort(err)
+      } finally {
+        admission.release()
       }
-      await handler(stream, connection)
-    }, options)
+    }, {
+      ...options,
+      // libp2p resets streams past this limit silently, before any handler sees them, so a flooder
+      // would never be struck. Let them through to the guard, whose per-peer cap refuses and counts them.
+      maxInboundStreams: Math.max(options.maxInboundStreams ?? 0, guard.limits.maxStreamsPerPeer * 2)
+    })
   }
 
   async unhandle (protocol: string): Promise<void> {
     await this.components.libp2p.unhandle(protocol)
+  }
+}
+
+/** Answer a refused stream with an error frame and close it; reset it if even that fails. */
+async function refuse (stream: Stream, err: unknown): Promise<void> {
+  try {
+    await jsonStream(stream, { maxBytes: 1024 }).writeError(toErrorBody(err))
+    await stream.close()
+  } catch {
+    stream.abort(err instanceof Error ? err : new Error(String(err)))
   }
 }

@@ -10,7 +10,8 @@ import type { Logger } from '../log/logger.ts'
 import { AgentwireError, toErrorBody } from '../errors.ts'
 import { jsonStream, throwIfErrorFrame } from '../node/json-stream.ts'
 import { NonceGuard } from '../guard/nonce-guard.ts'
-import { RateLimiter } from '../guard/rate-limiter.ts'
+import { PeerGuard, type PeerGuardInit } from '../guard/peer-guard.ts'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { signHandshake, verifyHandshake, type HandshakeKind, type SignedHandshake } from './messages.ts'
 import { TrustStore, stateOf, type TrustRecord, type TrustState } from './trust-store.ts'
 import { Gate } from './gate.ts'
@@ -45,6 +46,8 @@ export interface TrustInit {
   autoApprove: string[]
   /** For policy `reputation`: whether the reputation layer admits this peer. */
   reputationAdmits?: (peerId: string) => boolean
+  /** Per-peer limits and penalties for inbound streams (handshake and every gated protocol). */
+  guard?: PeerGuardInit
 }
 
 export interface TrustEntry {
@@ -58,14 +61,23 @@ export interface TrustEntry {
 
 export class TrustService {
   readonly gate: Gate
+  /** Admission, strikes and disconnection for every inbound stream this node serves. */
+  readonly guard: PeerGuard
   private readonly c: TrustComponents
   private readonly init: TrustInit
   private readonly store: TrustStore
   private readonly nonces: NonceGuard
-  private readonly limiter = new RateLimiter({ burst: HANDSHAKE_BURST, perMinute: HANDSHAKE_PER_MINUTE, maxKeys: MAX_RATE_LIMITED_PEERS })
   private readonly autoApprove: Set<string>
   private outboxTimer: ReturnType<typeof setInterval> | undefined
-  private readonly onConnect = (evt: CustomEvent<PeerId>): void => { void this.flushOutbox(evt.detail.toString()) }
+  private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
+    const peer = evt.detail.toString()
+    // A peer disconnected by the guard is hung up on again until its ban runs out.
+    if (this.guard.isBanned(peer)) {
+      void this.c.libp2p.hangUp(evt.detail).catch(() => {})
+      return
+    }
+    void this.flushOutbox(peer)
+  }
 
   constructor (components: TrustComponents, init: TrustInit) {
     this.c = components
@@ -73,7 +85,12 @@ export class TrustService {
     this.store = new TrustStore(components.datastore)
     this.nonces = new NonceGuard(components.datastore, { prefix: NONCE_PREFIX, clockWindowMs: CLOCK_WINDOW_MS })
     this.autoApprove = new Set(init.autoApprove)
-    this.gate = new Gate({ libp2p: components.libp2p, audit: components.audit, isAllowed: peer => this.isAllowed(peer) })
+    this.guard = new PeerGuard({
+      hangUp: async peer => { await components.libp2p.hangUp(peerIdFromString(peer)) },
+      report: async (event, fields) => await components.audit.append(event, fields),
+      log: components.log
+    }, { handshakeBurst: HANDSHAKE_BURST, handshakesPerMinute: HANDSHAKE_PER_MINUTE, maxTrackedPeers: MAX_RATE_LIMITED_PEERS, ...init.guard })
+    this.gate = new Gate({ libp2p: components.libp2p, audit: components.audit, guard: this.guard, isAllowed: peer => this.isAllowed(peer) })
   }
 
   async start (): Promise<void> {
@@ -217,10 +234,22 @@ export class TrustService {
   private async handleInbound (stream: Stream, connection: Connection): Promise<void> {
     const peer = connection.remotePeer.toString()
     const framed = jsonStream(stream, { maxBytes: MAX_HANDSHAKE_BYTES, readTimeoutMs: HANDSHAKE_TIMEOUT_MS })
+    let admission
     try {
-      if (!this.limiter.take(peer)) throw new HandshakeRefusedError('RATE_LIMITED', `more than ${HANDSHAKE_PER_MINUTE} handshake messages a minute`, 'wait a minute before asking again')
+      admission = this.guard.admit(peer, 'handshake')
+    } catch (err: any) {
+      // Refused by the guard (and counted there): answered without auditing, so a flood cannot fill the log.
+      this.c.log.debug({ peer, code: err.code }, 'handshake stream refused by the guard')
+      await framed.writeError(toErrorBody(err)).then(async () => { await stream.close() }, () => { stream.abort(err) }).catch(() => {})
+      return
+    }
+    try {
       const frame = await framed.read()
-      if (frame == null) return
+      if (frame == null) {
+        // The peer closed without asking anything: close our side too, or the stream lingers.
+        await stream.close().catch(() => { stream.abort(new Error('closing')) })
+        return
+      }
       const body = await verifyHandshake(frame)
       if (body.from !== peer) throw new HandshakeRefusedError('WRONG_SENDER', `message signed by ${body.from} but sent by ${peer}`)
       if (body.to !== this.c.peerId.toString()) throw new HandshakeRefusedError('WRONG_RECIPIENT', `message addressed to ${body.to}, not to this node`)
@@ -230,6 +259,7 @@ export class TrustService {
       await stream.close()
     } catch (err: any) {
       const error = toErrorBody(err)
+      this.guard.strike(peer, error.code)
       await this.c.audit.append('handshake.refused', { peer, code: error.code, reason: error.message }).catch(() => {})
       this.c.log.info({ peer, code: error.code }, 'handshake message refused')
       try {
@@ -238,6 +268,8 @@ export class TrustService {
       } catch {
         stream.abort(err)
       }
+    } finally {
+      admission.release()
     }
   }
 
