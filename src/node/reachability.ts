@@ -24,6 +24,8 @@ export interface Reachability {
 interface RelayReservationStore {
   hasReservation: (peerId: PeerId) => boolean
   addRelay: (peerId: PeerId, type: 'configured' | 'discovered') => Promise<unknown>
+  addEventListener?: (type: 'relay:removed', listener: (evt: CustomEvent<{ relay: PeerId }>) => void) => void
+  removeEventListener?: (type: 'relay:removed', listener: (evt: CustomEvent<{ relay: PeerId }>) => void) => void
 }
 
 function reservationStoreOf (transportManager: TransportManager | undefined): RelayReservationStore | undefined {
@@ -69,9 +71,9 @@ export function reachability (node: { getMultiaddrs: () => Multiaddr[], getConne
 const RETRY_MIN_MS = 1_000
 // Longest pause between attempts, in ms, so a relay that is down for hours costs almost nothing.
 const RETRY_MAX_MS = 30_000
-// How often to check every configured relay still holds our reservation, in ms (catches a failed
-// refresh, which removes the reservation without closing the connection).
-const CHECK_INTERVAL_MS = 30_000
+// How often to check every configured relay still holds our reservation, in ms: the backstop for
+// a loss no event told us about.
+const CHECK_INTERVAL_MS = 10_000
 // Longest a dial to a relay may take, in ms.
 const DIAL_TIMEOUT_MS = 10_000
 // Longest one reservation attempt may take after the dial, in ms.
@@ -130,12 +132,20 @@ class RelayKeeper implements Startable {
     if (relay != null) this.keep(relay, this.retryMinMs)
   }
 
+  // The store also drops a reservation when only the connection it was made on closes (a second
+  // connection to the relay may stay up, so there is no peer:disconnect): re-make it at once.
+  private readonly onRelayRemoved = (evt: CustomEvent<{ relay: PeerId }>): void => {
+    const relay = this.relays.find(r => r.peerId.equals(evt.detail.relay))
+    if (relay != null) this.keep(relay, this.retryMinMs)
+  }
+
   start (): void {
     this.started = true
     this.components.events.addEventListener('peer:disconnect', this.onPeerDisconnect)
   }
 
   afterStart (): void {
+    reservationStoreOf(this.components.transportManager)?.addEventListener?.('relay:removed', this.onRelayRemoved)
     for (const relay of this.relays) this.keep(relay, 0)
     this.checkTimer = setInterval(() => { for (const relay of this.relays) this.keep(relay, 0) }, CHECK_INTERVAL_MS)
   }
@@ -143,6 +153,7 @@ class RelayKeeper implements Startable {
   stop (): void {
     this.started = false
     this.components.events.removeEventListener('peer:disconnect', this.onPeerDisconnect)
+    reservationStoreOf(this.components.transportManager)?.removeEventListener?.('relay:removed', this.onRelayRemoved)
     clearInterval(this.checkTimer)
     for (const timer of this.timers) clearTimeout(timer)
     this.timers.clear()
