@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { Figure, FigureResult } from './bench/lib/figure.ts'
 import { cleanupTempDirs, ROOT } from './bench/lib/process.ts'
 import { round } from './bench/lib/stats.ts'
+import { stopSwarm } from './bench/lib/swarm.ts'
 import { table, markdown } from './bench/lib/report.ts'
 import { figure as streamThroughput } from './bench/figures/stream-throughput.ts'
 import { figure as a2aLatency } from './bench/figures/a2a-latency.ts'
@@ -42,7 +43,8 @@ const log = (message: string): void => { process.stderr.write(`${message}\n`) }
 async function runFigure (figure: Figure): Promise<FigureResult> {
   const empty = { name: figure.name, unit: figure.unit, baseline: figure.baseline, goal: figure.goal, baselineValue: null, ratio: null, met: null }
   if (figure.missing != null || figure.run == null) return { ...empty, value: null, missing: figure.missing ?? 'not implemented' }
-  const budget = quick ? FIGURE_BUDGET_MS.quick : FIGURE_BUDGET_MS.full
+  const budgets = figure.budgetMs ?? FIGURE_BUDGET_MS
+  const budget = quick ? budgets.quick : budgets.full
   const controller = new AbortController()
   let timer: NodeJS.Timeout | undefined
   const t0 = performance.now()
@@ -78,6 +80,7 @@ try {
     results.push(await runFigure(figure))
   }
 } finally {
+  await stopSwarm()
   await cleanupTempDirs()
 }
 

@@ -28,6 +28,8 @@ export interface Figure {
   met?: (result: Measurement) => boolean
   /** Set when the figure depends on unfinished work: the reason, printed instead of a number. */
   missing?: string
+  /** Overrides the runner's per-figure time budget, in ms (figures that build a whole network). */
+  budgetMs?: { quick: number, full: number }
   run?: (ctx: FigureContext) => Promise<Measurement>
 }
 

@@ -1,0 +1,252 @@
+// Many agentwire nodes for the DHT and gossip figures, driven over stdin with one JSON command a line
+// (each answered by a line carrying the same `id`). Every node has a name (published to the DHT) and
+// runs the reputation service, which gossips signed trust reports on `agentwire/trust/1`.
+//   host --count K --first I --hub ADDR      K nodes named bench-I…, bootstrapping from ADDR
+//                                            (without --hub, the first node is the hub)
+//   probe --hub ADDR                         one node that measures: resolves names, looks up
+//                                            PeerIds, publishes trust reports
+// Commands: status, republish, times {key}, resolve {names, peerIds}, publish {subject}.
+// Times are wall-clock ms (performance.timeOrigin + now) so that processes on one host compare.
+// When src/reputation is not importable, gossip falls back to a signed report-sized message on a
+// bench-only topic, validated the same way (signature check), and `ready` says so.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createInterface } from 'node:readline'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { parseArgs, emit } from './protocols.ts'
+import { nameKey, verifyNameRecord } from '../../../src/naming/name-record.ts'
+
+const { createAgentNode } = await import('../../../src/agent-node.ts')
+type AgentNode = Awaited<ReturnType<typeof createAgentNode>>
+
+const [mode, ...rest] = process.argv.slice(2)
+const args = parseArgs(rest)
+const deadline = AbortSignal.timeout(Number(args.timeoutMs ?? 600_000))
+const wall = (): number => performance.timeOrigin + performance.now()
+
+/** How long one DHT lookup may take here before it counts as a failure, in ms. */
+const LOOKUP_TIMEOUT_MS = 5_000
+/** Bench-only fallback topic, used only when the reputation layer cannot be loaded. */
+const FALLBACK_TOPIC = 'agentwire-bench/gossip/1'
+
+let reputation: any
+try {
+  reputation = await import('../../../src/reputation/index.ts')
+} catch (err) {
+  process.stderr.write(`reputation layer not loadable (${(err as Error).message}); using the bench topic\n`)
+}
+
+interface Gossiper {
+  /** Publish one report about `subject`; resolves with the key receivers record it under. */
+  publish: (subject: string) => Promise<string>
+  stop: () => Promise<void>
+}
+
+/** Receive times by report key, per node index. */
+const received: Array<Map<string, number>> = []
+
+async function gossiper (node: AgentNode, index: number): Promise<Gossiper> {
+  const seen = received[index] = new Map<string, number>()
+  if (reputation != null) {
+    const rep = (node as any).reputation ?? new reputation.ReputationService({ libp2p: node.libp2p, peerId: node.peerId, privateKey: node.key, datastore: node.datastore, log: node.log }, {})
+    const ownService = (node as any).reputation == null
+    if (ownService) await rep.start()
+    const watching = new AbortController()
+    const published = new Map<string, (key: string) => void>()
+    void (async () => {
+      for await (const e of rep.watch({ signal: watching.signal })) {
+        if (e.type === 'report') seen.set(`${e.report.issuer}/${e.report.subject}/${e.report.seq}`, wall())
+        if (e.type === 'published') published.get(e.report.subject)?.(`${e.report.issuer}/${e.report.subject}/${e.report.seq}`)
+      }
+    })().catch(() => {})
+    return {
+      publish: async (subject) => {
+        const key = new Promise<string>(resolve => published.set(subject, resolve))
+        await rep.rate(subject, 'ok')
+        return await key
+      },
+      stop: async () => { watching.abort(); if (ownService) await rep.stop() }
+    }
+  }
+  // Fallback: the same shape of work, on a bench-only topic.
+  const pubsub = node.libp2p.services.pubsub as any
+  pubsub.topicValidators.set(FALLBACK_TOPIC, async (_from: unknown, msg: any) => {
+    const { body, sig } = JSON.parse(new TextDecoder().decode(msg.data))
+    const key = peerIdFromString(body.issuer).publicKey
+    const ok = key != null && await key.verify(new TextEncoder().encode(JSON.stringify(body)), Buffer.from(sig, 'base64url'))
+    if (!ok) return 'reject'
+    seen.set(`${body.issuer}/${body.subject}/${body.seq}`, wall())
+    return 'accept'
+  })
+  pubsub.subscribe(FALLBACK_TOPIC)
+  let seq = Date.now()
+  return {
+    publish: async (subject) => {
+      const body = { issuer: node.peerId.toString(), subject, positive: 1, negative: 0, vouch: 0, seq: ++seq, issuedAt: Date.now(), expiresAt: Date.now() + 86_400_000 }
+      const sig = Buffer.from(await node.key.sign(new TextEncoder().encode(JSON.stringify(body)))).toString('base64url')
+      await pubsub.publish(FALLBACK_TOPIC, new TextEncoder().encode(JSON.stringify({ v: 1, body, sig })))
+      return `${body.issuer}/${body.subject}/${body.seq}`
+    },
+    stop: async () => { pubsub.unsubscribe(FALLBACK_TOPIC) }
+  }
+}
+
+const nodes: AgentNode[] = []
+const gossipers: Gossiper[] = []
+const dataDirs: string[] = []
+
+async function startNode (name: string, hub: string | undefined): Promise<AgentNode> {
+  const dataDir = await mkdtemp('/tmp/awb-swarm-')
+  dataDirs.push(dataDir)
+  const node = await createAgentNode({
+    dataDir,
+    name,
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    ...(hub != null ? { bootstrap: [hub] } : {}),
+    limits: { inboundConnectionsPerHostPerSecond: 1000 },
+    dht: { queryTimeoutMs: LOOKUP_TIMEOUT_MS }
+  })
+  const ta = performance.now()
+  await node.start()
+  const tb = performance.now()
+  if (hub != null) await node.connect(hub, { signal: deadline }).catch(() => {}) // the bootstrap keeper retries too
+  const tc = performance.now()
+  nodes.push(node)
+  gossipers.push(await gossiper(node, nodes.length - 1))
+  if (process.env.SWDEBUG) process.stderr.write(`node ${name} start ${Math.round(tb - ta)} connect ${Math.round(tc - tb)} gossip ${Math.round(performance.now() - tc)}\n`)
+  return node
+}
+
+let stopping = false
+async function shutdown (code = 0): Promise<never> {
+  if (!stopping) {
+    stopping = true
+    setTimeout(() => process.exit(code), 5_000).unref()
+    await Promise.allSettled(gossipers.map(async g => { await g.stop() }))
+    await Promise.allSettled(nodes.map(async n => { await n.stop() }))
+    await Promise.allSettled(dataDirs.map(async d => { await rm(d, { recursive: true, force: true }) }))
+  }
+  process.exit(code)
+}
+process.once('SIGTERM', () => { void shutdown() })
+process.once('SIGINT', () => { void shutdown() })
+
+const routingTableSize = (n: AgentNode): number => (n.libp2p.services.dht as any).routingTable?.size ?? 0
+
+async function mapLimit<T, R> (items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length)
+  let next = 0
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) { const i = next++; out[i] = await fn(items[i]) }
+  }))
+  return out
+}
+
+async function resolveAll (node: AgentNode, names: string[], peerIds: string[]): Promise<Record<string, unknown>> {
+  const nameMs: number[] = []
+  const nameHops: number[] = []
+  const findMs: number[] = []
+  const findHops: number[] = []
+  const failures: string[] = []
+  for (const name of names) {
+    if (deadline.aborted) break
+    const t0 = performance.now()
+    try {
+      const r = await node.naming.resolve(name, { acceptNew: true, signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS) })
+      nameMs.push(performance.now() - t0)
+      nameHops.push(r.hops)
+    } catch (err: any) {
+      failures.push(`${name}: ${err.code ?? err.name}`)
+    }
+  }
+  // Proposed for src/naming/name-service.ts: stop the DHT query at the first valid record instead of
+  // walking it to the end (which asks every reachable DHT server in a small network and sends
+  // correction records). Measured here on the same names, after the stock lookups.
+  const earlyMs: number[] = []
+  const earlyHops: number[] = []
+  for (const name of names) {
+    if (deadline.aborted) break
+    const t0 = performance.now()
+    const stop = new AbortController()
+    let hops = 0
+    let found = false
+    try {
+      for await (const event of node.libp2p.services.dht.get(nameKey(name), { signal: AbortSignal.any([stop.signal, AbortSignal.timeout(LOOKUP_TIMEOUT_MS)]) })) {
+        if (event.name === 'PEER_RESPONSE') hops++
+        const value = event.name === 'VALUE' ? event.value : event.name === 'PEER_RESPONSE' ? event.record?.value : undefined
+        if (value == null) continue
+        try {
+          if ((await verifyNameRecord(value)).name === name) { found = true; stop.abort(); break }
+        } catch {}
+      }
+    } catch {}
+    if (found) { earlyMs.push(performance.now() - t0); earlyHops.push(hops) }
+  }
+  for (const peer of peerIds) {
+    if (deadline.aborted) break
+    const t0 = performance.now()
+    let hops = 0
+    let found = false
+    try {
+      // useCache: false goes to the network even when the peer store knows the address: that is the
+      // lookup a node does when a peer has moved (src/node/find-peer.ts).
+      for await (const event of node.libp2p.services.dht.findPeer(peerIdFromString(peer), { useCache: false, signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS) } as any)) {
+        if (event.name === 'PEER_RESPONSE') hops++
+        if (event.name === 'FINAL_PEER') { found = true; break }
+      }
+    } catch {}
+    if (found) { findMs.push(performance.now() - t0); findHops.push(hops) } else failures.push(`${peer}: not found`)
+  }
+  return { nameMs, nameHops, findMs, findHops, failures, earlyMs, earlyHops }
+}
+
+try {
+  if (mode === 'host') {
+    const count = Number(args.count)
+    const first = Number(args.first ?? 0)
+    let hub: string | undefined = args.hub
+    for (let i = 0; i < count && !deadline.aborted; i++) {
+      const node = await startNode(`bench-${first + i}`, hub)
+      hub ??= node.addresses()[0]
+    }
+  } else if (mode === 'probe') {
+    await startNode('bench-prober', args.hub)
+  } else {
+    throw new Error(`unknown mode ${mode}`)
+  }
+  emit({ event: 'ready', pid: process.pid, gossip: reputation != null ? 'reputation' : 'bench-topic', nodes: nodes.map(n => ({ name: n.config.name, peerId: n.peerId.toString(), addr: n.addresses()[0] })) })
+
+  const lines = createInterface({ input: process.stdin })
+  lines.on('line', line => {
+    let cmd: any
+    try { cmd = JSON.parse(line) } catch { return }
+    const answer = (fields: Record<string, unknown>): void => { emit({ id: cmd.id, ...fields }) }
+    void (async () => {
+      switch (cmd.cmd) {
+        case 'status':
+          answer({ routingTable: nodes.map(routingTableSize), connections: nodes.map(n => n.libp2p.getConnections().length), meshPeers: nodes.map(n => (n.libp2p.services.pubsub as any).getMeshPeers?.(reputation?.TRUST_TOPIC ?? FALLBACK_TOPIC)?.length ?? null) })
+          break
+        case 'republish':
+          answer({ reached: await mapLimit(nodes, 8, async n => await n.naming.publish({ signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS) }).catch(() => 0)) })
+          break
+        case 'times':
+          answer({ times: received.map(m => m.get(cmd.key) ?? null) })
+          break
+        case 'resolve':
+          answer(await resolveAll(nodes[0], cmd.names, cmd.peerIds))
+          break
+        case 'publish': {
+          const t0 = wall()
+          const key = await gossipers[0].publish(cmd.subject)
+          answer({ t0, key })
+          break
+        }
+        default:
+          answer({ error: `unknown command ${cmd.cmd}` })
+      }
+    })().catch(err => { answer({ error: (err as Error).message }) })
+  })
+  lines.once('close', () => { void shutdown() })
+} catch (err) {
+  process.stderr.write(`swarm peer (${mode}) failed: ${(err as Error).stack ?? String(err)}\n`)
+  await shutdown(1)
+}
