@@ -68,9 +68,9 @@ async function callers (addr: string, url: string): Promise<{ p2p: () => Promise
   }
   return {
     peerId,
-    p2p: async () => { expectPong((await node.a2a.send(peerId, PING, { signal: deadline })).result) },
-    sdkP2p: async () => { expectPong(await sdkP2p.sendMessage(sdkMessage(PING), { signal: deadline } as any)) },
-    http: async () => { expectPong(await http.sendMessage(sdkMessage(PING), { signal: deadline } as any)) }
+    p2p: async () => { expectPong((await node.a2a.send(peerId, PING)).result) },
+    sdkP2p: async () => { expectPong(await sdkP2p.sendMessage(sdkMessage(PING))) },
+    http: async () => { expectPong(await http.sendMessage(sdkMessage(PING))) }
   }
 }
 

@@ -105,14 +105,10 @@ async function startNode (name: string, hub: string | undefined): Promise<AgentN
     limits: { inboundConnectionsPerHostPerSecond: 1000 },
     dht: { queryTimeoutMs: LOOKUP_TIMEOUT_MS }
   })
-  const ta = performance.now()
   await node.start()
-  const tb = performance.now()
   if (hub != null) await node.connect(hub, { signal: deadline }).catch(() => {}) // the bootstrap keeper retries too
-  const tc = performance.now()
   nodes.push(node)
   gossipers.push(await gossiper(node, nodes.length - 1))
-  if (process.env.SWDEBUG) process.stderr.write(`node ${name} start ${Math.round(tb - ta)} connect ${Math.round(tc - tb)} gossip ${Math.round(performance.now() - tc)}\n`)
   return node
 }
 
