@@ -16,7 +16,7 @@ export const figure: Figure = {
   run: async (ctx) => {
     // Quick: 10 and 25, because growing to 50 takes a minute or more on a busy 2-core machine.
     const sizes = ctx.quick ? [10, 25] : [10, 50, 100]
-    const lookups = ctx.quick ? 15 : 30
+    const lookups = ctx.quick ? 15 : 20
     const bySize: Record<string, unknown> = {}
     let headline = NaN
     for (const size of sizes) {
@@ -24,7 +24,7 @@ export const figure: Figure = {
       const { swarm, settle } = await swarmOfSize(size, ctx.log)
       // Targets spread over the whole network, never the prober itself.
       const targets = swarm.nodes.filter((_, i) => i % Math.max(1, Math.floor(swarm.nodes.length / lookups)) === 0).slice(0, lookups)
-      const r = await command(swarm.prober.child, { cmd: 'resolve', names: targets.map(t => t.name), peerIds: targets.map(t => t.peerId) }, 120_000)
+      const r = await command(swarm.prober.child, { cmd: 'resolve', names: targets.map(t => t.name), peerIds: targets.map(t => t.peerId) }, 10_000 + targets.length * 3 * 6_000)
       const nameMs = r.nameMs as number[]
       const findMs = r.findMs as number[]
       if (nameMs.length === 0) throw new Error(`no name resolved at ${size} nodes: ${(r.failures as string[]).slice(0, 3).join('; ')}`)

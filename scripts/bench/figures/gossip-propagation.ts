@@ -33,7 +33,8 @@ async function measure (swarm: Swarm, reports: number, log: (m: string) => void)
   const fmt = (v: number): number | string => Number.isFinite(v) ? round(v) : `>${WAIT_MS}`
   const result = { reports: to100.length, p50To95: fmt(median(to95)), p99To95: fmt(quantile(to95, 0.99)), p50To100: fmt(median(to100)), p99To100: fmt(quantile(to100, 0.99)), missedDeliveries: missed }
   log(`${swarm.size} nodes: ${JSON.stringify(result)}`)
-  return { ...result, p99To100Ms: quantile(to100, 0.99) }
+  // quantile() of a sample holding Infinity is NaN; any report short of 100% makes the p99 infinite.
+  return { ...result, p99To100Ms: to100.some(v => !Number.isFinite(v)) ? Infinity : quantile(to100, 0.99) }
 }
 
 export const figure: Figure = {
@@ -59,6 +60,8 @@ export const figure: Figure = {
     }
     const headline = bySize.headline as number
     delete bySize.headline
+    // A report that never reached every node has no time to 100%: say so instead of a number.
+    if (!Number.isFinite(headline)) throw new Error(`at ${sizes[0]} nodes some reports never reached every node within ${WAIT_MS} ms: ${JSON.stringify(bySize)}`)
     return {
       value: headline,
       baselineValue: null,
