@@ -58,6 +58,8 @@ export class NameService {
   private running = false
   private publishing: Promise<void> | undefined
   private retryDelay = PUBLISH_RETRY_MIN_MS
+  /** Aborts the background publish at stop, so a DHT put with nobody to answer cannot hold shutdown for its full timeout. */
+  private readonly stopping = new AbortController()
   /** PeerId → name, from this node's resolutions; bounded by how many names an operator uses. */
   private readonly namesByPeer = new Map<string, string>()
   /** The last record this node published; what `info` and tests can look at. */
@@ -78,6 +80,7 @@ export class NameService {
   async stop (): Promise<void> {
     this.running = false
     clearTimeout(this.timer)
+    this.stopping.abort()
     await this.publishing?.catch(() => {})
   }
 
@@ -85,7 +88,7 @@ export class NameService {
     clearTimeout(this.timer)
     if (!this.running) return
     this.timer = setTimeout(() => {
-      this.publishing = this.publish().then(reached => {
+      this.publishing = this.publish({ signal: this.stopping.signal }).then(reached => {
         if (reached > 0) {
           this.retryDelay = PUBLISH_RETRY_MIN_MS
           this.schedule(NAME_REPUBLISH_INTERVAL_MS)
