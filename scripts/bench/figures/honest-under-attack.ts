@@ -4,11 +4,14 @@
 // All three nodes run in this process, so the flood also competes for this process's CPU: the
 // figure is an upper bound on what a remote flooder costs.
 import { mkdtemp, rm } from 'node:fs/promises'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { join } from 'node:path'
 import type { Figure } from '../lib/figure.ts'
 import { median, quantile, round, nowMs } from '../lib/stats.ts'
 import { createAgentNode, type AgentNode } from '../../../src/agent-node.ts'
 
+/** Honest calls start at most this often, in ms: an honest peer stays under the per-peer rate (src/guard/constants.ts). */
+const HONEST_PACE_MS = 50
 /** Flooding loops the attacker runs at once. */
 const FLOOD_WORKERS = 32
 
@@ -18,6 +21,8 @@ async function honestLatencies (victim: AgentNode, honest: AgentNode, count: num
     const t0 = nowMs()
     await honest.a2a.send(victim.addresses()[0], `honest question ${i}. how long?`)
     ms.push(nowMs() - t0)
+    const rest = HONEST_PACE_MS - (nowMs() - t0)
+    if (rest > 0) await new Promise(resolve => setTimeout(resolve, rest)) // pacing, never timed
   }
   return ms
 }
@@ -52,6 +57,9 @@ export const figure: Figure = {
         while (!stop.signal.aborted && !ctx.signal.aborted) {
           sent++
           try { await attacker.a2a.send(victim.addresses()[0], 'flood', { signal: AbortSignal.timeout(5_000) }) } catch { refused++ }
+          // A refusal can come back without any I/O (a dial refused locally); without this turn the
+          // in-process attacker would starve the event loop, which a remote attacker cannot do.
+          await nextTurn()
         }
       }))
       const attacked = await honestLatencies(victim, honest, count, ctx.signal)
