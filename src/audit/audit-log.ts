@@ -39,6 +39,9 @@ export class AuditLog {
   private lastHash: string
   private seq = 0
   private queue: Promise<unknown> = Promise.resolve()
+  /** Highest seq known to be on disk, and the fdatasync in flight, for group commit. */
+  private synced = 0
+  private syncing: Promise<void> | undefined
   /** Told of every entry once it is on disk: metrics and `status` count events from here. */
   private readonly listeners: Array<(entry: AuditEntry) => void> = []
 
@@ -87,6 +90,7 @@ export class AuditLog {
       if (last != null && (start === 0 || lines.length > 1)) {
         const entry = JSON.parse(last) as AuditEntry
         this.seq = entry.seq
+        this.synced = entry.seq // already on disk
         this.lastHash = sha256(last)
       }
       if (torn == null) return undefined
@@ -101,21 +105,37 @@ export class AuditLog {
     }
   }
 
-  /** Append one event; resolves once it is on disk. Appends are serialised to keep the chain. */
+  /**
+   * Append one event; resolves once it is on disk. Writes are serialised to keep the chain; the
+   * flush to disk is shared: appends that arrive while one fdatasync runs are made durable by the
+   * next one together (group commit), so concurrent calls do not queue for a sync each.
+   */
   async append (event: string, fields: Record<string, unknown> = {}): Promise<AuditEntry> {
     const run = this.queue.then(async () => {
       if (this.handle == null) throw new Error('audit log is closed')
       const entry: AuditEntry = { seq: this.seq + 1, ts: new Date().toISOString(), event, ...fields, prev: this.lastHash }
       const line = JSON.stringify(entry)
       await this.handle.write(line + '\n')
-      await this.handle.datasync()
       this.seq = entry.seq
       this.lastHash = sha256(line)
-      for (const listener of this.listeners) listener(entry)
       return entry
     })
     this.queue = run.catch(() => {})
-    return await run
+    const entry = await run
+    await this.flushThrough(entry.seq)
+    for (const listener of this.listeners) listener(entry)
+    return entry
+  }
+
+  /** Resolve once every line up to `seq` has been through an fdatasync. */
+  private async flushThrough (seq: number): Promise<void> {
+    while (this.synced < seq) {
+      if (this.syncing == null) {
+        const upTo = this.seq
+        this.syncing = (this.handle?.datasync() ?? Promise.resolve()).then(() => { this.synced = Math.max(this.synced, upTo) }).finally(() => { this.syncing = undefined })
+      }
+      await this.syncing
+    }
   }
 
   onAppend (listener: (entry: AuditEntry) => void): void {
@@ -124,6 +144,7 @@ export class AuditLog {
 
   async close (): Promise<void> {
     await this.queue
+    await this.syncing
     if (this.handle == null) return
     await this.handle.close()
     this.handle = undefined

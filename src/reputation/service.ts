@@ -167,14 +167,16 @@ export class ReputationService {
    * Record the outcome of an interaction with a peer (a finished A2A call, or `agentwire rate`).
    * Publishes an updated report (rate-limited) and quarantines the peer if the evidence calls for it.
    */
-  async rate (peer: string, outcome: RateOutcome | string, options: { note?: string, now?: number } = {}): Promise<ReputationView> {
+  async rate (peer: string, outcome: RateOutcome | string, options: { note?: string, now?: number, audit?: boolean } = {}): Promise<ReputationView> {
     const o = toOutcome(outcome)
     peerIdFromString(peer) // throws on a malformed PeerId
     if (peer === this.self) throw new SelfRatingError()
     const now = options.now ?? Date.now()
     const e = this.model.record(peer, o, now)
     await this.c.datastore.put(new Key(DIRECT_PREFIX + peer), fromString(JSON.stringify(e)))
-    await this.c.audit?.append('reputation.rate', { peer, outcome: o, ...(options.note != null ? { note: options.note } : {}) })
+    // A rating by hand is a decision and is audited; automatic outcomes of calls are not, since the
+    // call itself is in the callee's audit log and a line per outbound call would double the disk work.
+    if (options.audit !== false) await this.c.audit?.append('reputation.rate', { peer, outcome: o, ...(options.note != null ? { note: options.note } : {}) })
     this.emit({ type: 'outcome', at: now, peerId: peer, outcome: o, ...(options.note != null ? { note: options.note } : {}) })
     await this.judge(peer, now)
     this.schedulePublish(peer)
@@ -183,7 +185,7 @@ export class ReputationService {
 
   /** The hook for finished A2A calls: same as `rate`, never throws (a failed record must not fail a call). */
   recordOutcome (peer: string, outcome: Outcome, note?: string): void {
-    this.rate(peer, outcome, note != null ? { note } : {}).catch(err => { this.c.log.warn({ err, peer }, 'could not record outcome') })
+    this.rate(peer, outcome, { audit: false, ...(note != null ? { note } : {}) }).catch(err => { this.c.log.warn({ err, peer }, 'could not record outcome') })
   }
 
   /**
