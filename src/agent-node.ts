@@ -62,6 +62,8 @@ export interface StatusSummary {
   trust: Record<string, number>
   a2a: { callsIn: number, refusedIn: number, outcomesOut: Record<string, number> }
   gate: { accepted: number, refused: number }
+  /** The peer guard: streams refused by reason, disconnected and banned peers. */
+  guard: { rejections: Record<string, number>, disconnects: number, banned: number }
   reputation: Record<string, number>
   recentRefusals: Refusal[]
   health: HealthReport
@@ -132,7 +134,19 @@ export class AgentNode {
       resolvePeer: async (target, signal) => (await this.resolveTarget(target, signal != null ? { signal } : {})).peerId,
       dial: async (peerId, signal) => await this.dial({ peerId, text: peerId.toString() }, signal != null ? { signal } : {}),
       nameOf: peerId => this.naming.nameOf(peerId)
-    }, { policy: this.config.trust.policy, autoApprove: this.config.trust.autoApprove, reputationAdmits: peer => this.reputation.admits(peer) })
+    }, {
+      policy: this.config.trust.policy,
+      autoApprove: this.config.trust.autoApprove,
+      reputationAdmits: peer => this.reputation.admits(peer),
+      guard: {
+        streamsPerSecond: this.config.limits.streamsPerSecond,
+        streamBurst: this.config.limits.streamBurst,
+        maxStreamsPerPeer: this.config.limits.maxStreamsPerPeer,
+        maxPendingStreams: this.config.limits.maxPendingStreams,
+        strikeThreshold: this.config.limits.strikeThreshold,
+        banMs: this.config.limits.banMs
+      }
+    })
     this.a2a = new A2AService({
       libp2p: this.libp2p,
       peerId: this.peerId,
@@ -171,7 +185,8 @@ export class AgentNode {
         stats: this.stats,
         connections: () => { const p = this.peers(); return { direct: p.filter(x => x.direct).length, relayed: p.filter(x => !x.direct).length } },
         trustStates: () => countBy(this.trust.list().map(e => e.state)),
-        reputationStates: () => countBy(this.reputation.list().map(v => v.state))
+        reputationStates: () => countBy(this.reputation.list().map(v => v.state)),
+        guard: () => this.trust.guard.stats()
       })
       this.metricsServer = await startMetricsServer(this.config.metrics.listen, this.registry)
       this.log.info({ url: this.metricsServer.url }, 'metrics served')
@@ -245,6 +260,7 @@ export class AgentNode {
       trust: countBy(this.trust.list().map(e => e.state)),
       a2a: { callsIn: this.stats.count('a2a.call'), refusedIn: this.stats.count('a2a.refused'), outcomesOut: Object.fromEntries(this.stats.outcomes) },
       gate: { accepted: this.stats.count('gate.accepted'), refused: this.stats.count('gate.refused') },
+      guard: (({ rejections, disconnects, banned }) => ({ rejections, disconnects, banned }))(this.trust.guard.stats()),
       reputation: countBy(this.reputation.list().map(v => v.state)),
       recentRefusals: [...this.stats.recentRefusals].reverse(),
       health: this.health()

@@ -118,8 +118,8 @@ export class A2AService {
       }
     }
     const cardOptions = { maxInboundStreams: 4, maxOutboundStreams: 8, runOnLimitedConnection: true }
-    if (a2a.cardVisibility === 'trusted') await this.c.gate.handle(CARD_PROTOCOL, serveCard, cardOptions)
-    else await this.c.libp2p.handle(CARD_PROTOCOL, serveCard, cardOptions)
+    // Through the gate either way, so card floods meet the peer guard; `public` skips only the trust check.
+    await this.c.gate.handle(CARD_PROTOCOL, serveCard, { ...cardOptions, public: a2a.cardVisibility === 'public' })
     if (a2a.gateway.listen != null) {
       this.gateway = await startGateway({ listen: a2a.gateway.listen, caller: this.caller, log: this.c.log, maxBodyBytes: a2a.maxFrameBytes })
     }

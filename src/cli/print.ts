@@ -107,6 +107,7 @@ export const printers: Record<string, Printer> = {
       `reputation  ${kv(r.reputation)}`,
       `a2a in      ${r.a2a.callsIn} calls, ${r.a2a.refusedIn} refused   out: ${kv(r.a2a.outcomesOut)}`,
       `gate        ${r.gate.accepted} accepted, ${r.gate.refused} refused`,
+      `guard       ${r.guard.disconnects} disconnected, ${r.guard.banned} banned; refused: ${kv(r.guard.rejections)}`,
       ...r.health.checks.filter((c: any) => c.level !== 'ok').map((c: any) => `warning     ${c.name}: ${c.detail}`),
       'recent refusals:',
       ...(r.recentRefusals.length === 0 ? ['  none'] : r.recentRefusals.map((x: any) => `  ${x.ts}  ${x.event.padEnd(18)} ${x.peer ?? ''}  ${x.reason}`))

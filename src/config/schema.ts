@@ -105,7 +105,19 @@ export const limitsSchema = z.strictObject({
   /** Longest a dial may take before it fails, in ms. @default 10000 */
   dialTimeoutMs: z.number().int().positive().default(10_000),
   /** Inbound connections accepted per second from one IP before refusing more (raise it for many nodes on one host). @default 5 */
-  inboundConnectionsPerHostPerSecond: z.number().int().positive().default(5)
+  inboundConnectionsPerHostPerSecond: z.number().int().positive().default(5),
+  /** Streams (A2A calls, card fetches) one peer may open per second, across guarded protocols, once its burst is spent. @default 100 */
+  streamsPerSecond: z.number().int().positive().default(100),
+  /** Streams one peer may open at once before that rate applies. @default 200 */
+  streamBurst: z.number().int().positive().default(200),
+  /** Guarded streams one peer may have in progress at once. @default 32 */
+  maxStreamsPerPeer: z.number().int().positive().default(32),
+  /** Guarded streams in progress for all peers together: the cap on pending work. @default 512 */
+  maxPendingStreams: z.number().int().positive().default(512),
+  /** Strikes (refused or malformed input, weighted by reason) before a peer is disconnected. @default 20 */
+  strikeThreshold: z.number().int().positive().default(20),
+  /** How long a disconnected peer is refused, in ms. @default 600000 */
+  banMs: z.number().int().nonnegative().default(600_000)
 })
 
 export const configSchema = z.strictObject({

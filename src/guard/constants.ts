@@ -2,9 +2,9 @@
 // default for `PeerGuardInit`; a node may override them.
 
 /** Streams one peer may open per second, across every guarded protocol, once its burst is spent. */
-export const STREAMS_PER_SECOND = 20
+export const STREAMS_PER_SECOND = 100
 /** Streams one peer may open at once before the per-second rate applies. */
-export const STREAM_BURST = 40
+export const STREAM_BURST = 200
 
 /** Handshake messages one peer may send per minute (an operator answers these by hand). */
 export const HANDSHAKES_PER_MINUTE = 5

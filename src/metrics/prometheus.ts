@@ -13,6 +13,8 @@ export interface MetricsSources {
   trustStates: () => Record<string, number>
   /** Peers by reputation state, when reputation runs. */
   reputationStates?: () => Record<string, number>
+  /** The peer guard's counters: streams refused by reason (rates, caps, bans), disconnects, pending work. */
+  guard?: () => { rejections: Record<string, number>, disconnects: number, pending: number, banned: number }
 }
 
 /** Register agentwire's metrics; their values are read from `sources` at each scrape. */
@@ -39,6 +41,11 @@ export function registerAgentMetrics (registry: Registry, sources: MetricsSource
   fromMap('agentwire_rejections_total', 'Refused inbound messages by reason code', 'reason', () => stats.rejections)
   fromMap('agentwire_connections', 'Open connections, direct or relayed', 'path', sources.connections)
   fromMap('agentwire_trust_peers', 'Peers by trust state', 'state', sources.trustStates)
+  fromMap('agentwire_guard_refusals_total', 'Streams refused by the peer guard, by reason (rates, in-progress caps, bans)', 'reason', () => sources.guard?.().rejections ?? {})
+  fromMap('agentwire_guard', 'Peer guard: disconnects so far, banned peers and streams in progress now', 'what', (): Record<string, number> => {
+    const g = sources.guard?.()
+    return g == null ? {} : { disconnects: g.disconnects, banned: g.banned, pending: g.pending }
+  })
   fromMap('agentwire_reputation_peers', 'Peers by reputation state (quarantined included)', 'state', () => sources.reputationStates?.() ?? {})
 }
 

@@ -28,7 +28,13 @@ export interface GateComponents {
  */
 export type GatedHandler = (stream: Stream, connection: Connection) => void | string | undefined | Promise<void | string | undefined>
 
-export interface GateOptions extends Pick<StreamHandlerOptions, 'maxInboundStreams' | 'maxOutboundStreams' | 'runOnLimitedConnection'> {}
+export interface GateOptions extends Pick<StreamHandlerOptions, 'maxInboundStreams' | 'maxOutboundStreams' | 'runOnLimitedConnection'> {
+  /**
+   * Serve every peer the guard admits, trusted or not (a public AgentCard): the guard's rates and
+   * bans still apply, the trust policy does not. @default false
+   */
+  public?: boolean
+}
 
 export class Gate {
   private readonly components: GateComponents
@@ -53,7 +59,7 @@ export class Gate {
         return
       }
       try {
-        if (!isAllowed(peer)) {
+        if (options.public !== true && !isAllowed(peer)) {
           this.components.onRefused?.(peer, protocol)
           guard.strike(peer, 'NOT_TRUSTED')
           await audit.append('gate.refused', { peer, protocol })
@@ -76,7 +82,8 @@ export class Gate {
         admission.release()
       }
     }, {
-      ...options,
+      maxOutboundStreams: options.maxOutboundStreams,
+      runOnLimitedConnection: options.runOnLimitedConnection,
       // libp2p resets streams past this limit silently, before any handler sees them, so a flooder
       // would never be struck. Let them through to the guard, whose per-peer cap refuses and counts them.
       maxInboundStreams: Math.max(options.maxInboundStreams ?? 0, guard.limits.maxStreamsPerPeer * 2)
