@@ -66,7 +66,9 @@ async function runFigure (figure: Figure): Promise<FigureResult> {
     }
   } catch (err) {
     log(`  failed: ${(err as Error).message}`)
-    return { ...empty, value: null, missing: `measurement failed: ${(err as Error).message.split('\n')[0]}` }
+    // A figure may attach what it did measure before failing (smaller sizes, say) as `details`.
+    const partial = (err as { details?: Record<string, unknown> }).details
+    return { ...empty, value: null, missing: `measurement failed: ${(err as Error).message.split('\n')[0]}`, ...(partial != null ? { details: partial } : {}) }
   } finally {
     clearTimeout(timer)
     controller.abort()

@@ -27,7 +27,10 @@ export const figure: Figure = {
       const r = await command(swarm.prober.child, { cmd: 'resolve', names: targets.map(t => t.name), peerIds: targets.map(t => t.peerId) }, 10_000 + targets.length * 3 * 6_000)
       const nameMs = r.nameMs as number[]
       const findMs = r.findMs as number[]
-      if (nameMs.length === 0) throw new Error(`no name resolved at ${size} nodes: ${(r.failures as string[]).slice(0, 3).join('; ')}`)
+      if (nameMs.length === 0) {
+        throw Object.assign(new Error(`no name resolved at ${size} nodes: ${(r.failures as string[]).slice(0, 3).join('; ')}`),
+          { details: { ...bySize, [size]: { failures: r.failures.length, lookups: targets.length, settle } } })
+      }
       bySize[size] = {
         nameP50: round(median(nameMs)),
         nameP95: round(quantile(nameMs, 0.95)),
