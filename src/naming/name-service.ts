@@ -136,9 +136,15 @@ export class NameService {
     return seq
   }
 
-  /** Every valid record the DHT (and our own store) holds for a name, newest per PeerId. */
-  async lookup (name: string, options: { signal?: AbortSignal } = {}): Promise<{ claimants: NameRecord[], hops: number, errors: number }> {
-    const signal = this.withTimeout(options.signal)
+  /**
+   * Valid records the DHT (and our own store) holds for a name, newest per PeerId. The walk stops
+   * early once `enough` says the records seen so far settle the question; otherwise it runs to the
+   * end of the query (every closest peer), which costs several times more.
+   */
+  async lookup (name: string, options: { signal?: AbortSignal, enough?: (claimants: NameRecord[]) => boolean } = {}): Promise<{ claimants: NameRecord[], hops: number, errors: number }> {
+    const done = new AbortController()
+    const timeout = this.withTimeout(options.signal)
+    const signal = AbortSignal.any([timeout, done.signal])
     const newest = new Map<string, NameRecord>()
     let hops = 0
     let errors = 0
@@ -161,9 +167,13 @@ export class NameService {
         } else if (event.name === 'VALUE') {
           await consider(event.value)
         }
+        if (options.enough?.([...newest.values()]) === true) {
+          done.abort()
+          break
+        }
       }
     } catch (err: any) {
-      // NotFound and timeouts just mean "what we have is all there is".
+      // NotFound, timeouts and our own early stop just mean "what we have is all there is".
       if (err.name !== 'NotFoundError' && !signal.aborted) throw err
     }
     return { claimants: [...newest.values()], hops, errors }
@@ -175,8 +185,12 @@ export class NameService {
       // nobody can answer, so say so now.
       throw new NameNotFoundError(name, 'this node knows no DHT peers to ask: add a `bootstrap` peer to its config, or `agentwire connect` to a node of the network')
     }
-    const { claimants, hops, errors } = await this.lookup(name, options)
     const pin = await this.pins.get(name)
+    // Enough is: the pinned PeerId's record (the answer, whoever else claims the name), or, with no
+    // pin, a record from a PeerId this node trusts. A first resolution without either walks the
+    // whole query, so it sees every claimant before pinning one.
+    const enough = (claimants: NameRecord[]): boolean => options.acceptNew !== true && claimants.some(c => pin != null ? c.peerId === pin.peerId : this.init.isTrusted?.(c.peerId) === true)
+    const { claimants, hops, errors } = await this.lookup(name, { ...(options.signal != null ? { signal: options.signal } : {}), enough })
     if (claimants.length === 0) {
       throw new NameNotFoundError(name, `asked ${hops} DHT peer${hops === 1 ? '' : 's'}${errors > 0 ? `, rejected ${errors} invalid record${errors === 1 ? '' : 's'}` : ''}${pin != null ? `; last known owner ${pin.peerId}` : ''}`)
     }
