@@ -14,7 +14,7 @@ import { CLI, writeConfig, startDaemon, cliJson, type Daemon } from './helpers/d
 import { removeTempDirs, tempDir } from './helpers/tmp.ts'
 import { callDaemon } from '../src/control/client.ts'
 import { readAuditEntries } from '../src/audit/index.ts'
-import { Rng } from '../scripts/fuzz/rng.ts'
+import { Rng } from '../scripts/lib/rng.ts'
 
 after(removeTempDirs)
 

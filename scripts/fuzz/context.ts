@@ -1,7 +1,7 @@
 // What every fuzz target gets: the nodes (a victim that trusts the attacker, a stranger it does
 // not trust, an honest peer), the victim's control socket, and a way to record findings.
 import type { AgentNode } from '../../src/agent-node.ts'
-import type { Rng } from './rng.ts'
+import type { Rng } from '../lib/rng.ts'
 import type { ProbeResult } from './probe.ts'
 
 export interface Finding {

@@ -1,7 +1,7 @@
 // Hostile inputs: junk JSON of every type, valid objects with one field confused, and byte-level
 // frame damage (truncation, lying or oversized length prefixes, raw bytes, invalid UTF-8).
 import { fromString } from 'uint8arrays'
-import type { Rng } from './rng.ts'
+import type { Rng } from '../lib/rng.ts'
 
 const STRINGS = ['', ' ', '\u0000', '\uD800', '💥'.repeat(64), '__proto__', 'constructor', 'toString', '12D3KooW', '/ip4/127.0.0.1/tcp/1', '-1', 'NaN', '1e309', '{"a":', 'null']
 const NUMBERS = [0, -1, 1, 0.5, -0.0, 2 ** 53, -(2 ** 53), 1e308, -1e308, Number.MAX_SAFE_INTEGER, 4294967296, 1.7976931348623157e308]

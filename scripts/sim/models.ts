@@ -7,7 +7,7 @@ import { QuarantineBook } from '../../src/reputation/quarantine.ts'
 import type { ReportBody } from '../../src/reputation/report.ts'
 import type { ReputationConfig } from '../../src/config/reputation-schema.ts'
 import { modelParams, quarantineParams } from '../../src/reputation/params.ts'
-import type { Rng } from './rng.ts'
+import type { Rng } from '../lib/rng.ts'
 
 export type ModelName = 'agentwire' | 'eigentrust' | 'none'
 

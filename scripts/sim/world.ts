@@ -2,7 +2,7 @@
 // randomly offered candidates and choosing among them with one model. Returns the row of figures.
 import type { Outcome } from '../../src/reputation/model.ts'
 import type { ReputationConfig } from '../../src/config/reputation-schema.ts'
-import { Rng, seedOf } from './rng.ts'
+import { Rng, seedOf } from '../lib/rng.ts'
 import { AgentwireChooser, EigenTrustChooser, RandomChooser, type Chooser, type ModelName } from './models.ts'
 
 export const ATTACKS = ['liars', 'collusion', 'camouflage', 'spies', 'sybil-whitewash', 'badmouthing', 'ballot-stuffing', 'oscillation', 'compromised'] as const

@@ -5,7 +5,7 @@ import type { FuzzTarget } from '../context.ts'
 import { concat, confuse, damagedFrame, FRAME_DAMAGE, jsonBytes, junkJson, varint } from '../inputs.ts'
 import { probe } from '../probe.ts'
 import { describe } from '../describe.ts'
-import type { Rng } from '../rng.ts'
+import type { Rng } from '../../lib/rng.ts'
 
 const METHODS = ['SendMessage', 'SendStreamingMessage', 'GetTask', 'CancelTask', 'ListTasks', 'SubscribeToTask', 'GetExtendedAgentCard', 'tasks/get', '', '__proto__', 'constructor']
 

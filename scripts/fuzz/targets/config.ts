@@ -6,7 +6,7 @@ import { validateConfig, loadConfigFile } from '../../../src/config/index.ts'
 import { AgentwireError } from '../../../src/errors.ts'
 import type { FuzzTarget } from '../context.ts'
 import { confuse, junkJson } from '../inputs.ts'
-import type { Rng } from '../rng.ts'
+import type { Rng } from '../../lib/rng.ts'
 
 const VALID = {
   name: 'fuzz', dataDir: 'data', listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], transports: ['tcp'],

@@ -3,7 +3,7 @@
 import { connect } from 'node:net'
 import type { FuzzTarget } from '../context.ts'
 import { confuse, junkJson } from '../inputs.ts'
-import type { Rng } from '../rng.ts'
+import type { Rng } from '../../lib/rng.ts'
 import { MAX_LINE_BYTES } from '../../../src/control/constants.ts'
 
 /** Commands that answer without going to the network (a junk target fails before any dial). */

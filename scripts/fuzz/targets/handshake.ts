@@ -8,7 +8,7 @@ import type { FuzzTarget } from '../context.ts'
 import { confuse, damagedFrame, FRAME_DAMAGE, jsonBytes, junkJson } from '../inputs.ts'
 import { probe } from '../probe.ts'
 import { describe } from '../describe.ts'
-import type { Rng } from '../rng.ts'
+import type { Rng } from '../../lib/rng.ts'
 import type { AgentNode } from '../../../src/agent-node.ts'
 
 async function signed (rng: Rng, from: AgentNode, to: string, confused: boolean): Promise<unknown> {

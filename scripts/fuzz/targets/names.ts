@@ -7,7 +7,7 @@ import { DHT_PROTOCOL } from '../../../src/node/constants.ts'
 import type { FuzzTarget } from '../context.ts'
 import { concat, confuse, jsonBytes, junkJson, lpFrame, varint } from '../inputs.ts'
 import { probe } from '../probe.ts'
-import type { Rng } from '../rng.ts'
+import type { Rng } from '../../lib/rng.ts'
 import type { AgentNode } from '../../../src/agent-node.ts'
 
 async function recordValue (rng: Rng, signer: AgentNode): Promise<{ name: string, value: Uint8Array }> {
