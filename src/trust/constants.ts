@@ -17,12 +17,7 @@ export const CLOCK_WINDOW_MS = 5 * 60 * 1000
 /** Most inbound requests waiting for the operator; more are refused until some are answered. */
 export const MAX_PENDING = 100
 
-/** Handshake messages per peer: a burst, then this many per minute. */
-export const HANDSHAKE_BURST = 5
-export const HANDSHAKE_PER_MINUTE = 5
-
-/** Most peers tracked by the rate limiter at once (oldest forgotten first), so it cannot grow without bound. */
-export const MAX_RATE_LIMITED_PEERS = 10_000
+// Handshake rates per peer (a burst, then a few a minute) are the peer guard's: src/guard/constants.ts.
 
 /** Handshake streams a peer may hold open at once. */
 export const MAX_HANDSHAKE_STREAMS = 2

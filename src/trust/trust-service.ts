@@ -17,8 +17,8 @@ import { TrustStore, stateOf, type TrustRecord, type TrustState } from './trust-
 import { Gate } from './gate.ts'
 import { HandshakeRefusedError, UnknownPeerError } from './errors.ts'
 import {
-  CLOCK_WINDOW_MS, HANDSHAKE_BURST, HANDSHAKE_PER_MINUTE, HANDSHAKE_PROTOCOL, HANDSHAKE_TIMEOUT_MS, MAX_HANDSHAKE_BYTES,
-  MAX_HANDSHAKE_STREAMS, MAX_PENDING, MAX_RATE_LIMITED_PEERS, MAX_REASON_CHARS, NONCE_PREFIX
+  CLOCK_WINDOW_MS, HANDSHAKE_PROTOCOL, HANDSHAKE_TIMEOUT_MS, MAX_HANDSHAKE_BYTES,
+  MAX_HANDSHAKE_STREAMS, MAX_PENDING, MAX_REASON_CHARS, NONCE_PREFIX
 } from './constants.ts'
 
 /** How often undelivered answers are retried, in ms. */
@@ -89,7 +89,7 @@ export class TrustService {
       hangUp: async peer => { await components.libp2p.hangUp(peerIdFromString(peer)) },
       report: async (event, fields) => await components.audit.append(event, fields),
       log: components.log
-    }, { handshakeBurst: HANDSHAKE_BURST, handshakesPerMinute: HANDSHAKE_PER_MINUTE, maxTrackedPeers: MAX_RATE_LIMITED_PEERS, ...init.guard })
+    }, init.guard ?? {})
     this.gate = new Gate({ libp2p: components.libp2p, audit: components.audit, guard: this.guard, isAllowed: peer => this.isAllowed(peer) })
   }
 
