@@ -19,6 +19,9 @@ export const MAX_NAME_RECORD_TTL_MS = 24 * 60 * 60 * 1000
 /** Republish well before expiry: three chances per TTL if a round fails. */
 export const NAME_REPUBLISH_INTERVAL_MS = NAME_RECORD_TTL_MS / 3
 
+/** First republish after a successful publish; doubles until NAME_REPUBLISH_INTERVAL_MS. */
+export const EARLY_REPUBLISH_MS = 60_000
+
 /** First retry delay when a publish reached no DHT peer; doubles up to the max. */
 export const PUBLISH_RETRY_MIN_MS = 1_000
 export const PUBLISH_RETRY_MAX_MS = 30_000

@@ -13,7 +13,7 @@ import { nameKey, signNameRecord, verifyNameRecord, type NameRecord } from './na
 import { NamePins } from './pins.ts'
 import { NameNotFoundError, NamePinConflictError } from './errors.ts'
 import {
-  NAME_RECORD_TTL_MS, NAME_REPUBLISH_INTERVAL_MS, PUBLISH_RETRY_MAX_MS, PUBLISH_RETRY_MIN_MS, SEQ_KEY
+  EARLY_REPUBLISH_MS, NAME_RECORD_TTL_MS, NAME_REPUBLISH_INTERVAL_MS, PUBLISH_RETRY_MAX_MS, PUBLISH_RETRY_MIN_MS, SEQ_KEY
 } from './constants.ts'
 
 export interface NameServiceComponents {
@@ -58,6 +58,8 @@ export class NameService {
   private running = false
   private publishing: Promise<void> | undefined
   private retryDelay = PUBLISH_RETRY_MIN_MS
+  /** Successful publishes since start: spaces the early republishes. */
+  private published = 0
   /** Aborts the background publish at stop, so a DHT put with nobody to answer cannot hold shutdown for its full timeout. */
   private readonly stopping = new AbortController()
   /** PeerId → name, from this node's resolutions; bounded by how many names an operator uses. */
@@ -91,7 +93,9 @@ export class NameService {
       this.publishing = this.publish({ signal: this.stopping.signal }).then(reached => {
         if (reached > 0) {
           this.retryDelay = PUBLISH_RETRY_MIN_MS
-          this.schedule(NAME_REPUBLISH_INTERVAL_MS)
+          // A young network changes fast: the peers closest to our name now may not be the
+          // closest in a minute. Republish after 1, 2, 4, 8… minutes, then every interval.
+          this.schedule(Math.min(NAME_REPUBLISH_INTERVAL_MS, EARLY_REPUBLISH_MS * 2 ** this.published++))
         } else {
           // Nobody to store it yet (first node of a network, bootstrap still dialling): retry soon.
           this.schedule(this.retryDelay)
