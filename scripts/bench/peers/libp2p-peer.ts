@@ -22,7 +22,12 @@ await libp2p.handle(SINK_PROTOCOL, (stream) => {
   const counter = new SinkCounter()
   stream.addEventListener('message', (event) => {
     const data = event.data instanceof Uint8Array ? event.data : event.data.subarray()
-    if (counter.push(data)) stream.send(new Uint8Array([1]))
+    if (counter.push(data)) {
+      stream.send(new Uint8Array([1]))
+      // Close our side once the transfer is acknowledged: a sink that never closes leaves
+      // half-open streams behind, and past maxInboundStreams libp2p resets the next one.
+      void stream.close().catch(() => {})
+    }
   })
 }, { maxInboundStreams: 8, maxOutboundStreams: 8 })
 await libp2p.handle(HOLD_PROTOCOL, (stream) => {
