@@ -170,10 +170,7 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
     streamMuxers: [yamux()],
     peerDiscovery,
     // Keep-alive pings use our prefix, so they reach agentwire peers (and measure rtt for `peers`).
-    // A failed ping aborts the connection; libp2p's adaptive timeout can fall to a few hundred ms,
-    // and a busy node (a long transfer saturating the CPU) then lost healthy connections mid-stream
-    // (bench: stream-throughput reset). Ten seconds at least before a silent peer counts as dead.
-    connectionMonitor: { protocolPrefix: PROTOCOL_PREFIX, pingTimeout: { minTimeout: 10_000, maxTimeout: 30_000 } },
+    connectionMonitor: { protocolPrefix: PROTOCOL_PREFIX },
     connectionManager: {
       maxConnections: config.limits.maxConnections,
       maxIncomingPendingConnections: config.limits.maxIncomingPendingConnections,
