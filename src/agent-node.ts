@@ -350,8 +350,9 @@ export class AgentNode {
         `see why with \`agentwire reputation ${target.peerId.toString()}\`; lift it deliberately with \`agentwire reputation unquarantine ${target.peerId.toString()}\``)
     }
     if (target.addr != null) return await this.dialOnce(target, target.addr, options)
-    const existing = this.libp2p.getConnections(target.peerId)
-    if (existing.length > 0) return existing.find(c => c.direct) ?? existing[0]
+    // Only open connections: a relayed one that DCUtR is replacing may still be listed while it closes.
+    const existing = this.libp2p.getConnections(target.peerId).filter(c => c.status === 'open')
+    if (existing.length > 0) return existing.find(c => !Circuit.matches(c.remoteAddr)) ?? existing[0]
     let firstError: PeerUnreachableError | undefined
     if ((await this.knownAddresses(target.peerId)).length > 0) {
       try {
@@ -380,12 +381,13 @@ export class AgentNode {
 
   async ping (text: string, options: { signal?: AbortSignal } = {}): Promise<PingResult> {
     const target = await this.resolveTarget(text, options)
-    const signal = anySignal(options.signal, this.config.limits.dialTimeoutMs)
     let lastError: Error | undefined
     // Two tries: DCUtR closes the relayed connection the moment the direct one exists, which can
     // cut a ping in flight; the second try runs on whichever connection is there now.
     for (let attempt = 0; attempt < 2; attempt++) {
       const conn = await this.dial(target, options)
+      // The ping's own deadline starts after the dial, which may have spent its time on a DHT lookup.
+      const signal = anySignal(options.signal, this.config.limits.dialTimeoutMs)
       try {
         const rtt = await this.libp2p.services.ping.ping(conn.remotePeer, { signal })
         return { peerId: conn.remotePeer.toString(), rttMs: Math.round(rtt * 100) / 100 }
