@@ -393,7 +393,9 @@ export class AgentNode {
         return { peerId: conn.remotePeer.toString(), rttMs: Math.round(rtt * 100) / 100 }
       } catch (err: any) {
         lastError = err
-        if (signal.aborted || conn.status === 'open') break
+        // Out of time: give up. Otherwise the connection may have been swapped under the ping
+        // (the relayed one closing as the direct one opens): try once more.
+        if (signal.aborted || options.signal?.aborted === true) break
       }
     }
     throw new PeerUnreachableError(text, `connected, but ping failed: ${lastError?.message}`)
