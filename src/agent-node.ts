@@ -386,16 +386,18 @@ export class AgentNode {
     // cut a ping in flight; the second try runs on whichever connection is there now.
     for (let attempt = 0; attempt < 2; attempt++) {
       const conn = await this.dial(target, options)
-      // The ping's own deadline starts after the dial, which may have spent its time on a DHT lookup.
-      const signal = anySignal(options.signal, this.config.limits.dialTimeoutMs)
+      // Each try has its own deadline, starting after the dial (which may have spent its time on a
+      // DHT lookup); half the dial timeout, so a ping stuck on a connection being swapped out leaves
+      // time for the second try.
+      const signal = anySignal(options.signal, Math.ceil(this.config.limits.dialTimeoutMs / 2))
       try {
         const rtt = await this.libp2p.services.ping.ping(conn.remotePeer, { signal })
         return { peerId: conn.remotePeer.toString(), rttMs: Math.round(rtt * 100) / 100 }
       } catch (err: any) {
         lastError = err
-        // Out of time: give up. Otherwise the connection may have been swapped under the ping
+        // The caller gave up: stop. Otherwise the connection may have been swapped under the ping
         // (the relayed one closing as the direct one opens): try once more.
-        if (signal.aborted || options.signal?.aborted === true) break
+        if (options.signal?.aborted === true) break
       }
     }
     throw new PeerUnreachableError(text, `connected, but ping failed: ${lastError?.message}`)
