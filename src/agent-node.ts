@@ -230,8 +230,7 @@ export class AgentNode {
     }
   }
 
-  health (): HealthReport {
-    const info = this.info()
+  health (info: NodeInfo = this.info()): HealthReport {
     const rt = (this.libp2p.services.dht as SingleKadDHT).routingTable?.size ?? 0
     const wanted = this.config.relay.reservations === 'auto' ? 1 : this.config.relay.reservations.length
     return assessHealth({
@@ -252,10 +251,11 @@ export class AgentNode {
 
   status (): StatusSummary {
     const peers = this.peers()
+    const info = this.info()
     return {
-      peerId: this.peerId.toString(),
-      name: this.config.name ?? null,
-      uptimeSeconds: this.info().uptimeSeconds,
+      peerId: info.peerId,
+      name: info.name,
+      uptimeSeconds: info.uptimeSeconds,
       peers: { total: peers.length, direct: peers.filter(p => p.direct).length, relayed: peers.filter(p => !p.direct).length },
       trust: countBy(this.trust.list().map(e => e.state)),
       a2a: { callsIn: this.stats.count('a2a.call'), refusedIn: this.stats.count('a2a.refused'), outcomesOut: Object.fromEntries(this.stats.outcomes) },
@@ -263,7 +263,7 @@ export class AgentNode {
       guard: (({ rejections, disconnects, banned }) => ({ rejections, disconnects, banned }))(this.trust.guard.stats()),
       reputation: countBy(this.reputation.list().map(v => v.state)),
       recentRefusals: [...this.stats.recentRefusals].reverse(),
-      health: this.health()
+      health: this.health(info)
     }
   }
 

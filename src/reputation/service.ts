@@ -10,7 +10,7 @@ import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { AgentLibp2p } from '../node/libp2p.ts'
 import type { Logger } from '../log/logger.ts'
 import { reputationSchema, type ReputationConfig, type ReputationConfigInput } from '../config/reputation-schema.ts'
-import { ReputationModel, OUTCOMES, type Outcome, type ReputationState, type Evidence, type DatedEvidence } from './model.ts'
+import { ReputationModel, OUTCOMES, type Outcome, type Evidence, type DatedEvidence, type View } from './model.ts'
 import { ReportStore } from './report-store.ts'
 import { QuarantineBook, type QuarantineRecord } from './quarantine.ts'
 import { ReportValidator, type Verdict } from './validator.ts'
@@ -54,14 +54,9 @@ export interface ReputationInit extends ReputationConfigInput {
   attachGossipScore?: boolean
 }
 
-export interface ReputationView {
+/** The model's view of a peer (see `View`), as the CLI and control API show it. */
+export interface ReputationView extends Pick<View, 'score' | 'state' | 'evidence' | 'reporters' | 'credibleReporters' | 'condemnedBy'> {
   peerId: string
-  score: number
-  state: ReputationState
-  evidence: { direct: Evidence, hearsay: Evidence, vouch: Evidence }
-  reporters: number
-  credibleReporters: number
-  condemnedBy: number
   quarantine: { level: number, since: string, until: string, durationMs: number, reason: string } | null
   /** Rejected or flooded reports from this peer, decayed. */
   abuse: number
