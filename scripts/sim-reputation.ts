@@ -3,10 +3,12 @@
 // malicious, for 100 and 1000 agents with fixed seeds. Prints a table (or `--json` rows) and, unless
 // --quick or --no-write, writes the table and an SVG chart into docs/reputation.md.
 //
-//   node scripts/sim-reputation.ts [--json] [--quick] [--no-write] [--agents 100,1000] [--attacks a,b] [--malicious 0.3,0.5]
+//   node scripts/sim-reputation.ts [--json] [--quick] [--no-write] [--agents 100,1000] [--attacks a,b] [--malicious 0.3,0.5] [--jobs N]
 import { readFile, writeFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { runOne, ATTACKS, type Attack, type Row } from './sim/world.ts'
+import { ATTACKS, type Attack, type Row, type RunSpec } from './sim/world.ts'
+import { runAll } from './sim/pool.ts'
 import { table, svg } from './sim/chart.ts'
 import { defaultReputationConfig } from '../src/reputation/params.ts'
 import type { ModelName } from './sim/models.ts'
@@ -27,19 +29,19 @@ const config = defaultReputationConfig()
 
 for (const a of attacks) if (!(ATTACKS as readonly string[]).includes(a)) { console.error(`error: unknown attack "${a}"\nhint: one of ${ATTACKS.join(', ')}`); process.exit(2) }
 
-const rows: Row[] = []
-const started = Date.now()
+const specs: RunSpec[] = []
 for (const agents of agentsList) {
   for (const attack of attacks) {
     for (const malicious of mals) {
-      for (const model of models) {
-        rows.push(runOne({ model, attack, agents, malicious, rounds: roundsFor(agents), seed: SEED, config }))
-        if (!json) process.stderr.write('.')
-      }
+      for (const model of models) specs.push({ model, attack, agents, malicious, rounds: roundsFor(agents), seed: SEED, config })
     }
   }
 }
-if (!json) process.stderr.write(`\n${rows.length} runs in ${Math.round((Date.now() - started) / 1000)} s\n`)
+const jobs = Number(opt('--jobs') ?? availableParallelism())
+const started = Date.now()
+const rows: Row[] = await runAll(specs, jobs, () => { if (!json) process.stderr.write('.') })
+const elapsed = Math.round((Date.now() - started) / 1000)
+if (!json) process.stderr.write(`\n${rows.length} runs in ${elapsed} s on ${jobs} threads\n`)
 
 /** Goals from the issue: at most 0.05 at 30% and 0.10 at 50% malicious, false quarantine at most 0.01, never worse than EigenTrust. */
 function misses (rows: Row[]): string[] {
@@ -69,7 +71,7 @@ if (!quick && !flag('--no-write')) {
   await writeFile(chart, svg(rows.filter(r => r.agents === agentsList[0])) + '\n')
   const section = [
     '<!-- sim:begin (written by npm run sim:reputation; do not edit by hand) -->',
-    `Command: \`npm run sim:reputation\` (seed ${SEED}; ${agentsList.map(a => `${a} agents × ${roundsFor(a)} rounds`).join(', ')}; ${rows.length} runs).`,
+    `Command: \`npm run sim:reputation\` (seed ${SEED}; ${agentsList.map(a => `${a} agents × ${roundsFor(a)} rounds`).join(', ')}; ${rows.length} runs, ${elapsed} s on ${jobs} threads).`,
     '',
     '![servedByMalicious per attack and model](reputation-sim.svg)',
     '',

@@ -121,7 +121,9 @@ export class AgentNode {
       privateKey: this.privateKey,
       datastore: this.datastore,
       audit: this.audit,
-      log: this.log.child({ component: 'reputation' })
+      log: this.log.child({ component: 'reputation' }),
+      // Read late: the trust service is built next, and only consulted once peers report.
+      isTrusted: peerId => this.trust?.isTrusted(peerId) ?? false
     }, this.config.reputation)
     init.bindReputation(this.reputation)
     this.trust = new TrustService({

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { signReport, encodeReport, decodeReport, ReportStore, ReputationModel, QuarantineBook, modelParams, defaultReputationConfig, type TrustReport } from '../src/reputation/index.ts'
+import { signReport, encodeReport, decodeReport, ReportStore, ReputationModel, reportableEvidence, QuarantineBook, modelParams, defaultReputationConfig, type TrustReport } from '../src/reputation/index.ts'
 
 const cfg = defaultReputationConfig()
 const HOUR = 3_600_000
@@ -81,6 +81,98 @@ test('a vouch lifts a newcomer for peers that accept the voucher, and costs the 
   assert.equal(m.view('newbie', t0).state, 'accept')
   m.record('newbie', 'invalid', t0); m.record('newbie', 'invalid', t0)
   assert.ok(m.view('voucher', t0).score < before, 'the voucher paid for it')
+})
+
+test('an invalid result after good work forgets the good record: refused at once, not throttled', () => {
+  const m = new ReputationModel('me', modelParams(cfg), new ReportStore(), new QuarantineBook({ baseMs: HOUR, maxMs: HOUR }))
+  const t0 = 1_000_000
+  for (let i = 0; i < 6; i++) m.record('osc', 'ok', t0)
+  assert.equal(m.view('osc', t0).state, 'accept')
+  m.record('osc', 'invalid', t0)
+  assert.equal(m.directNow('osc', t0).positive, cfg.betrayalKeep * 6)
+  assert.equal(m.view('osc', t0).state, 'refuse')
+  // A failure is not a betrayal: it may be the network's fault.
+  for (let i = 0; i < 6; i++) m.record('flaky', 'ok', t0)
+  m.record('flaky', 'failed', t0)
+  assert.equal(m.view('flaky', t0).state, 'accept')
+})
+
+test('credibility: a stranger is not believed, a peer that served us well or a trusted anchor is, one that cheated us is not, and a liar loses its standing within hours', () => {
+  const store = new ReportStore()
+  const anchors = new Set(['anchor'])
+  const m = new ReputationModel('me', modelParams(cfg), store, new QuarantineBook({ baseMs: HOUR, maxMs: HOUR }), p => anchors.has(p))
+  const t0 = 1_000_000
+  assert.ok(m.credibility('stranger', t0) < cfg.credibleThreshold)
+  assert.ok(m.credibility('anchor', t0) >= cfg.credibleThreshold)
+  m.record('worker', 'ok', t0); m.record('worker', 'ok', t0)
+  assert.ok(m.credibility('worker', t0) >= cfg.credibleThreshold)
+  m.record('cheat', 'ok', t0); m.record('cheat', 'invalid', t0)
+  assert.equal(m.credibility('cheat', t0), 0)
+  // 'worker' agreed with us about thirty peers a day ago, and now calls four of them bad.
+  const good = Array.from({ length: 30 }, (_, i) => `g${i}`)
+  let seq = 0
+  for (const g of good) { m.record(g, 'ok', t0); m.record(g, 'ok', t0) }
+  for (const g of good) store.put({ issuer: 'worker', subject: g, positive: 2, negative: 0, vouch: 0, seq: ++seq, issuedAt: t0, expiresAt: t0 + 48 * HOUR })
+  m.clearCredibility()
+  const before = m.credibility('worker', t0 + HOUR)
+  assert.ok(before > 0.9, `credible while it agrees (${before})`)
+  for (const g of good.slice(0, 4)) store.put({ issuer: 'worker', subject: g, positive: 0, negative: 6, vouch: 0, seq: ++seq, issuedAt: t0 + 24 * HOUR, expiresAt: t0 + 48 * HOUR })
+  m.clearCredibility()
+  const after = m.credibility('worker', t0 + 24 * HOUR)
+  assert.ok(after < cfg.credibleThreshold, `four fresh lies outweigh older agreement (${after})`)
+})
+
+test('a kinder report dated before a peer cheated us is an outdated view, not a lie; the same praise after it is', () => {
+  const store = new ReportStore()
+  const m = new ReputationModel('me', modelParams(cfg), store, new QuarantineBook({ baseMs: HOUR, maxMs: HOUR }))
+  const t0 = 1_000_000
+  for (let i = 0; i < 3; i++) { m.record('witness', 'ok', t0); m.record('osc', 'ok', t0) }
+  store.put({ issuer: 'witness', subject: 'osc', positive: 3, negative: 0, vouch: 0, seq: 1, issuedAt: t0, expiresAt: t0 + 24 * HOUR })
+  m.record('osc', 'invalid', t0 + HOUR)
+  m.clearCredibility()
+  assert.ok(m.credibility('witness', t0 + 2 * HOUR) >= cfg.credibleThreshold, 'it praised osc before osc cheated us')
+  store.put({ issuer: 'witness', subject: 'osc', positive: 3, negative: 0, vouch: 0, seq: 2, issuedAt: t0 + 2 * HOUR, expiresAt: t0 + 24 * HOUR })
+  m.clearCredibility()
+  assert.ok(m.credibility('witness', t0 + 2 * HOUR) < cfg.credibleThreshold, 'it still praises osc after osc cheated us')
+  // Our own reports keep the date of their evidence when republished, so others can tell the same.
+  const raw = m.directRaw('osc')!
+  assert.equal(reportableEvidence(raw, t0 + 5 * HOUR, cfg.reportTtlMs, m.params).at, t0 + HOUR)
+  assert.equal(reportableEvidence(raw, t0 + 10 * 24 * HOUR, cfg.reportTtlMs, m.params).at, t0 + 10 * 24 * HOUR, 're-dated once it would outlive the allowed lifetime')
+})
+
+test('condemnation by credible reporters refuses a peer; quarantine on reports alone needs more of them and no credible supporter', () => {
+  const t0 = 1_000_000
+  const reporters = Array.from({ length: cfg.condemnReporters }, (_, i) => `r${i}`)
+  // A fresh observer whose anchors (trusted by handshake) are the reporters and a fan.
+  const observer = (): { m: ReputationModel, say: (issuer: string, subject: string, positive: number, negative: number) => void } => {
+    const store = new ReportStore()
+    let seq = 0
+    return {
+      m: new ReputationModel('me', modelParams(cfg), store, new QuarantineBook({ baseMs: HOUR, maxMs: HOUR }), p => reporters.includes(p) || p === 'fan'),
+      say: (issuer, subject, positive, negative) => { store.put({ issuer, subject, positive, negative, vouch: 0, seq: ++seq, issuedAt: t0, expiresAt: t0 + HOUR }) }
+    }
+  }
+  // Two condemnations (one invalid result each) against four good reports: refused, not quarantined.
+  const a = observer()
+  for (const r of reporters.slice(0, cfg.refuseReporters)) a.say(r, 'osc', 0, 2)
+  for (const r of reporters.slice(cfg.refuseReporters, cfg.refuseReporters + 4)) a.say(r, 'osc', 3, 0)
+  const osc = a.m.judge('osc', t0)
+  assert.equal(osc.state, 'refuse')
+  assert.equal(osc.entered, undefined)
+  // Our own good experience of it is not overruled.
+  for (let i = 0; i < 3; i++) a.m.record('osc', 'ok', t0)
+  assert.equal(a.m.judge('osc', t0).state, 'accept')
+  // Enough credible reporters condemn a peer nobody speaks well of: quarantined on reports alone.
+  const b = observer()
+  for (const r of reporters) b.say(r, 'bad', 0, 2)
+  assert.equal(b.m.judge('bad', t0).entered?.reason, `reported malicious by ${cfg.condemnReporters} credible reporters`)
+  // The same condemnations while one credible reporter speaks well of it: refused, not quarantined.
+  const c = observer()
+  for (const r of reporters) c.say(r, 'contested', 0, 2)
+  c.say('fan', 'contested', 4, 0)
+  const contested = c.m.judge('contested', t0)
+  assert.equal(contested.entered, undefined)
+  assert.equal(contested.state, 'refuse')
 })
 
 test('the simulation runs in --quick mode and prints rows for all three models', async () => {

@@ -1,7 +1,7 @@
 // The three selection models the simulation compares: agentwire (the node's own aggregation code,
 // src/reputation/model.ts), EigenTrust (Kamvar, Schlosser, Garcia-Molina 2003, with pre-trusted
 // peers), and none (uniform random choice).
-import { ReputationModel, type Outcome } from '../../src/reputation/model.ts'
+import { ReputationModel, reportableEvidence, type Outcome } from '../../src/reputation/model.ts'
 import { ReportStore } from '../../src/reputation/report-store.ts'
 import { QuarantineBook } from '../../src/reputation/quarantine.ts'
 import type { ReportBody } from '../../src/reputation/report.ts'
@@ -18,13 +18,15 @@ export interface Chooser {
   outcome: (observer: string, provider: string, outcome: Outcome, now: number) => void
   /** A (possibly fabricated) cumulative opinion an agent publishes about a subject. */
   claim: (issuer: string, subject: string, positive: number, negative: number, now: number) => void
+  /** Agents that behave honestly this round republish their evidence, as a node does every hour. */
+  republish: (ids: string[], now: number) => void
   /** End of a round: gossip, recomputation. */
   endRound: (now: number) => void
   /** An identity leaves for good (whitewashing). */
   retire: (id: string) => void
 }
 
-export type QuarantineListener = (observer: string, subject: string, now: number) => void
+export type QuarantineListener = (observer: string, subject: string, now: number, reason: string) => void
 
 const ROUND_MS = 60 * 60 * 1000
 
@@ -39,25 +41,28 @@ export class AgentwireChooser implements Chooser {
   private readonly onQuarantine: QuarantineListener
   /** Observers that judge every subject with fresh reports each round, as a node does on arrival. */
   private readonly panel: string[]
+  /** The same pre-trusted peers EigenTrust gets: on a node, the peers approved by handshake. */
+  private readonly anchors: Set<string>
   private rounds = 0
 
-  constructor (cfg: ReputationConfig, rng: Rng, panel: string[], onQuarantine: QuarantineListener) {
+  constructor (cfg: ReputationConfig, rng: Rng, panel: string[], onQuarantine: QuarantineListener, anchors: string[] = []) {
     this.cfg = cfg
     this.rng = rng
     this.panel = panel
     this.onQuarantine = onQuarantine
+    this.anchors = new Set(anchors)
   }
 
   private model (id: string): ReputationModel {
     let m = this.models.get(id)
     // Credibility is recomputed every round (one round is one hour of simulated time).
-    if (m == null) this.models.set(id, m = new ReputationModel(id, modelParams(this.cfg, ROUND_MS - 1), this.store, new QuarantineBook(quarantineParams(this.cfg))))
+    if (m == null) this.models.set(id, m = new ReputationModel(id, modelParams(this.cfg, ROUND_MS - 1), this.store, new QuarantineBook(quarantineParams(this.cfg)), p => this.anchors.has(p)))
     return m
   }
 
   private judge (observer: string, subject: string, now: number): ReturnType<ReputationModel['judge']> {
     const j = this.model(observer).judge(subject, now)
-    if (j.entered != null) this.onQuarantine(observer, subject, now)
+    if (j.entered != null) this.onQuarantine(observer, subject, now, j.entered.reason)
     return j
   }
 
@@ -81,23 +86,40 @@ export class AgentwireChooser implements Chooser {
     this.pending.add(observer + '|' + provider)
   }
 
-  private publish (issuer: string, subject: string, positive: number, negative: number, now: number): void {
+  /** `news`: the report says something new, so the panel judges its subject (a refresh does not). */
+  private publish (issuer: string, subject: string, positive: number, negative: number, issuedAt: number, now: number, news = true): void {
     const key = issuer + '|' + subject
     const seq = (this.seq.get(key) ?? 0) + 1
     this.seq.set(key, seq)
-    this.store.put({ issuer, subject, positive, negative, vouch: 0, seq, issuedAt: now, expiresAt: now + this.cfg.reportTtlMs })
-    this.touched.add(subject)
+    this.store.put({ issuer, subject, positive, negative, vouch: 0, seq, issuedAt, expiresAt: now + this.cfg.reportTtlMs })
+    if (news) this.touched.add(subject)
+  }
+
+  /** An agent's report of its own evidence, dated as a node dates it (see reportableEvidence). */
+  private publishOwn (m: ReputationModel, subject: string, now: number, news: boolean): void {
+    const d = reportableEvidence(m.directRaw(subject), now, this.cfg.reportTtlMs, m.params)
+    this.publish(m.self, subject, d.positive, d.negative, d.at, now, news)
   }
 
   claim (issuer: string, subject: string, positive: number, negative: number, now: number): void {
-    this.publish(issuer, subject, positive, negative, now)
+    this.publish(issuer, subject, positive, negative, now, now)
+  }
+
+  republish (ids: string[], now: number): void {
+    for (const id of ids) {
+      const m = this.models.get(id)
+      if (m == null) continue
+      for (const subject of m.directSubjects()) {
+        if (this.pending.has(id + '|' + subject)) continue
+        this.publishOwn(m, subject, now, false)
+      }
+    }
   }
 
   endRound (now: number): void {
     for (const key of this.pending) {
       const [issuer, subject] = key.split('|')
-      const d = this.model(issuer).directNow(subject, now)
-      this.publish(issuer, subject, d.positive, d.negative, now)
+      this.publishOwn(this.model(issuer), subject, now, true)
     }
     this.pending.clear()
     for (const observer of this.panel) {
@@ -156,6 +178,8 @@ export class EigenTrustChooser implements Chooser {
     this.row(issuer).set(subject, positive - negative)
   }
 
+  republish (): void {}
+
   endRound (_now: number): void {
     const p = new Map<string, number>()
     for (const id of this.pretrusted) p.set(id, 1 / this.pretrusted.length)
@@ -197,6 +221,7 @@ export class RandomChooser implements Chooser {
   choose (_o: string, candidates: string[]): string | null { return this.rng.pick(candidates) }
   outcome (): void {}
   claim (): void {}
+  republish (): void {}
   endRound (): void {}
   retire (): void {}
 }

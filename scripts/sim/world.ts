@@ -32,6 +32,8 @@ export interface Row {
   falseQuarantine: number
   /** Median rounds from a bad actor's first bad round until 90% of a panel of honest observers quarantined it; null if most never were. */
   roundsToQuarantine: number | null
+  /** Why honest subjects were quarantined (quarantine reason → pairs), to see which rule misfired. */
+  falseQuarantineReasons?: Record<string, number>
 }
 
 /** Candidates offered per request (the agents able to serve it). */
@@ -87,11 +89,16 @@ export function runOne (spec: RunSpec): Row {
   const panelQuarantines = new Map<string, Set<string>>()
   const firstBad = new Map<string, number>()
   const quarantinedAt = new Map<string, number>()
-  const onQuarantine = (observer: string, subject: string, _now: number): void => {
+  const falseReasons: Record<string, number> = {}
+  const onQuarantine = (observer: string, subject: string, _now: number, reason: string): void => {
     const s = agents.get(subject)
     const o = agents.get(observer)
     if (s == null || o == null) return
-    if (honestNow(s, round) && honestNow(o, round)) falsePairs.add(observer + '|' + subject)
+    if (honestNow(s, round) && honestNow(o, round) && !falsePairs.has(observer + '|' + subject)) {
+      falsePairs.add(observer + '|' + subject)
+      const rule = reason.replace(/\d+/g, 'N')
+      falseReasons[rule] = (falseReasons[rule] ?? 0) + 1
+    }
     if (panel.has(observer) && actsBad(s, round)) {
       let set = panelQuarantines.get(subject)
       if (set == null) panelQuarantines.set(subject, set = new Set())
@@ -102,7 +109,7 @@ export function runOne (spec: RunSpec): Row {
 
   const pretrusted = alwaysHonest.slice(0, Math.max(3, Math.round(0.05 * n)))
   const chooser: Chooser = spec.model === 'agentwire'
-    ? new AgentwireChooser(spec.config, rng, [...panel], onQuarantine)
+    ? new AgentwireChooser(spec.config, rng, [...panel], onQuarantine, pretrusted)
     : spec.model === 'eigentrust' ? new EigenTrustChooser(pretrusted, rng) : new RandomChooser(rng)
 
   // Cumulative opinions malicious agents publish (replacing their previous report each time).
@@ -182,6 +189,8 @@ export function runOne (spec: RunSpec): Row {
           break
       }
     }
+    // Every agent acting honestly republishes what it knows (a node does so every hour, one round).
+    chooser.republish(population.filter(id => honestNow(agents.get(id)!, round) || agents.get(id)!.kind === 'spy'), now)
     chooser.endRound(now)
 
     // Sybils shed their identities and come back as newcomers.
@@ -213,6 +222,7 @@ export function runOne (spec: RunSpec): Row {
     servedByMalicious: round4(requests === 0 ? 0 : servedBad / requests),
     honestSuccess: round4(requests === 0 ? 0 : good / requests),
     falseQuarantine: round4(honestCount < 2 ? 0 : falsePairs.size / (honestCount * (honestCount - 1))),
-    roundsToQuarantine: spec.model === 'agentwire' && Number.isFinite(median) ? median : null
+    roundsToQuarantine: spec.model === 'agentwire' && Number.isFinite(median) ? median : null,
+    ...(Object.keys(falseReasons).length > 0 ? { falseQuarantineReasons: falseReasons } : {})
   }
 }

@@ -29,16 +29,24 @@ export const reputationSchema = z.strictObject({
   hearsayWeight: fraction.default(0.5),
   /** Most evidence one reporter can contribute to a view, however large its counts. @default 5 */
   reporterCap: z.number().positive().default(5),
-  /** Distinct reporters needed before hearsay counts at all. @default 3 */
-  minReporters: z.number().int().positive().default(3),
+  /** Distinct credible reporters needed before hearsay counts at all. @default 1 */
+  minReporters: z.number().int().positive().default(1),
   /** Credibility of a reporter whose reports cannot be checked yet against this node's experience. @default 0.25 */
   credibilityPrior: fraction.default(0.25),
+  /** Starting credibility of a reporter that has served this node well (its own evidence says `accept`): believed until its reports contradict this node's experience. @default 0.75 */
+  servedWellPrior: fraction.default(0.75),
   /** Credibility from which a reporter can help quarantine a peer. @default 0.5 */
   credibleThreshold: fraction.default(0.5),
   /** Largest gap between a reporter's and this node's score of a peer still counted as agreement. @default 0.3 */
   agreementTolerance: fraction.default(0.3),
-  /** Credible reporters (and a credible majority) needed to quarantine a peer on reports alone. @default 3 */
-  condemnReporters: z.number().int().positive().default(3),
+  /** Half-life of a report's weight when judging its issuer's credibility, in ms: a reporter that starts lying loses its standing within hours. @default 21600000 (6 h) */
+  credibilityHalfLifeMs: ms.default(6 * HOUR),
+  /** Share of a peer's positive evidence kept when it returns an invalid or malicious result (0 forgets it all). @default 0 */
+  betrayalKeep: fraction.default(0),
+  /** Credible reporters needed to quarantine a peer on reports alone (and no credible reporter may speak well of it). @default 6 */
+  condemnReporters: z.number().int().positive().default(6),
+  /** Credible reporters whose reports of mostly bad results make a peer `refuse` even when others had good work from it (unless this node's own experience is good); 0 turns this off. @default 2 */
+  refuseReporters: z.number().int().nonnegative().default(2),
   /** First quarantine, in ms; each repeat doubles it. @default 600000 (10 min) */
   quarantineMs: ms.default(10 * 60 * 1000),
   /** Longest quarantine, in ms. @default 604800000 (7 days) */

@@ -7,7 +7,7 @@
 import type { ReportBody } from './report.ts'
 import type { ReportStore } from './report-store.ts'
 import type { QuarantineBook, QuarantineRecord } from './quarantine.ts'
-import { MAX_DIRECT_SUBJECTS } from './constants.ts'
+import { MAX_DIRECT_SUBJECTS, MAX_REPORT_TTL_MS } from './constants.ts'
 
 export type Outcome = 'ok' | 'failed' | 'timeout' | 'invalid' | 'malicious'
 export const OUTCOMES: readonly Outcome[] = ['ok', 'failed', 'timeout', 'invalid', 'malicious']
@@ -49,12 +49,20 @@ export interface ModelParams {
   minReporters: number
   /** Credibility of a reporter we cannot check yet (no subject in common). */
   credibilityPrior: number
+  /** Starting credibility of a reporter that has served this observer well (own evidence says accept). */
+  servedWellPrior: number
   /** Credibility from which a reporter may help quarantine a peer. */
   credibleThreshold: number
   /** Largest gap between two Beta means still counted as agreement. */
   agreementTolerance: number
+  /** Half-life of a report's weight in a reporter's credibility, in ms: recent reports speak loudest. */
+  credibilityHalfLifeMs: number
+  /** Share of positive evidence kept when a peer returns an invalid or malicious result. */
+  betrayalKeep: number
   /** Credible reporters needed to quarantine on their reports alone. */
   condemnReporters: number
+  /** Credible reporters whose condemnation alone makes a peer `refuse` (unless our own experience is good); 0 turns this off. */
+  refuseReporters: number
   /** How long a computed credibility is reused, in ms. */
   credibilityRefreshMs: number
   /** Most pseudo-positive evidence vouches may give a newcomer. */
@@ -79,6 +87,8 @@ export interface View {
   credibleReporters: number
   /** Credible reporters whose report says "mostly bad". */
   condemnedBy: number
+  /** Credible reporters whose report says "good" (a score at or above acceptScore). */
+  supportedBy: number
   /** Newest evidence of any kind, ms since the epoch (0 if none). */
   latestEvidenceAt: number
 }
@@ -100,13 +110,30 @@ export function decay (e: DatedEvidence, now: number, p: ModelParams): Evidence 
   }
 }
 
+/**
+ * What a report about our own evidence carries: the counts as of the last outcome, dated then, so a
+ * republished report still says how old its evidence is (others use that to tell an outdated view
+ * from a lie). Re-dated to `now`, decayed, once that date would make the report outlive the allowed
+ * lifetime.
+ */
+export function reportableEvidence (raw: DatedEvidence | undefined, now: number, ttlMs: number, p: ModelParams): DatedEvidence {
+  if (raw == null) return { positive: 0, negative: 0, at: now }
+  if (raw.at <= now && now + ttlMs - raw.at <= MAX_REPORT_TTL_MS) return raw
+  return { ...decay(raw, now, p), at: now }
+}
+
 export function betaScore (e: Evidence): number {
   return (e.positive + 1) / (e.positive + e.negative + 2)
 }
 
-/** A report that says "mostly bad, with some weight behind it". */
+/** A report that says "mostly bad, with some weight behind it": one invalid result (a little decayed), or three failures. */
 function condemns (e: Evidence): boolean {
-  return e.negative >= 2 && e.negative >= 3 * e.positive
+  return e.negative >= 1.5 && e.negative >= 3 * e.positive
+}
+
+/** Enough of our own evidence, and good: what others say does not overrule it. */
+function ownExperienceGood (d: Evidence, p: ModelParams): boolean {
+  return d.positive + d.negative >= p.minEvidence && betaScore(d) >= p.acceptScore
 }
 
 function reportEvidence (r: ReportBody, now: number, p: ModelParams): Evidence {
@@ -121,11 +148,19 @@ export class ReputationModel {
   private readonly direct = new Map<string, DatedEvidence>()
   private readonly credCache = new Map<string, { value: number, at: number }>()
 
-  constructor (self: string, params: ModelParams, store: ReportStore, book: QuarantineBook) {
+  private readonly isAnchor: (peer: string) => boolean
+
+  /**
+   * `isAnchor`: peers this observer trusts out of band (approved by handshake on a node, the
+   * pre-trusted peers in the simulation). Their reports start out believed, as a peer that served
+   * us well does, so a large network does not wait for overlap before hearsay counts.
+   */
+  constructor (self: string, params: ModelParams, store: ReportStore, book: QuarantineBook, isAnchor: (peer: string) => boolean = () => false) {
     this.self = self
     this.params = params
     this.store = store
     this.book = book
+    this.isAnchor = isAnchor
   }
 
   /** A new report from `issuer` arrived: its credibility must be recomputed. */
@@ -139,7 +174,10 @@ export class ReputationModel {
     this.credCache.clear()
     const w = OUTCOME_WEIGHTS[outcome]
     const d = this.directNow(subject, now)
-    const next: DatedEvidence = { positive: d.positive + w.positive, negative: d.negative + w.negative, at: now }
+    // A wrong answer after good ones is how camouflage and oscillation work: good history does not
+    // buy a bad act, so most of it is forgotten (failures and timeouts may be the network's fault).
+    const kept = outcome === 'invalid' || outcome === 'malicious' ? d.positive * this.params.betrayalKeep : d.positive
+    const next: DatedEvidence = { positive: kept + w.positive, negative: d.negative + w.negative, at: now }
     this.direct.delete(subject) // re-insert: Map order doubles as least-recently-updated order
     this.direct.set(subject, next)
     if (this.direct.size > MAX_DIRECT_SUBJECTS) this.direct.delete(this.direct.keys().next().value!)
@@ -166,7 +204,10 @@ export class ReputationModel {
 
   /**
    * How far we believe `reporter`: agreements and (triply counted) disagreements between its reports
-   * and our own experience of the same subjects, shrunk towards the prior.
+   * and our own experience of the same subjects, each weighted by the report's age (so a reporter
+   * that turns liar loses its standing within hours, not after its old truths expire), shrunk
+   * towards the prior. A subject we know from less than one outcome's worth of evidence (a single
+   * failure) is no test of anyone.
    */
   credibility (reporter: string, now: number): number {
     const cached = this.credCache.get(reporter)
@@ -179,8 +220,13 @@ export class ReputationModel {
       if (d.positive + d.negative < 0.5) return
       const e = reportEvidence(r, now, p)
       if (e.positive + e.negative < 0.5) return
-      if (Math.abs(betaScore(d) - betaScore(e)) <= p.agreementTolerance) agree++
-      else disagree++
+      const weight = Math.exp(-LN2 * Math.max(0, now - r.issuedAt) / p.credibilityHalfLifeMs)
+      const gap = betaScore(e) - betaScore(d)
+      if (Math.abs(gap) <= p.agreementTolerance) agree += weight
+      // A kinder view based on evidence older than ours is no lie: the reporter saw the good side of
+      // a peer that turned on us later (camouflage, oscillation, compromise).
+      else if (gap > 0 && r.issuedAt < (this.direct.get(subject)?.at ?? 0)) return
+      else disagree += weight
     }
     if (this.store.countBy(reporter) <= this.direct.size) {
       for (const r of this.store.by(reporter)) if (this.direct.has(r.subject)) check(r.subject, r)
@@ -190,8 +236,20 @@ export class ReputationModel {
         if (r != null) check(subject, r)
       }
     }
+    // Where to start before any check: a stranger gets the low prior (a Sybil crowd weighs nothing),
+    // a peer that has done good work for us is believed until it contradicts our experience. Without
+    // this, credibility waits for overlap between its reports and our experience, which grows like
+    // rounds² / network size: far too slow in a network of a thousand.
+    const own = this.directNow(reporter, now)
+    // A peer that cheated us is not believed about others.
+    if (this.book.isActive(reporter, now) || (own.positive + own.negative >= p.minEvidence && betaScore(own) < p.refuseScore)) {
+      this.credCache.set(reporter, { value: 0, at: now })
+      return 0
+    }
+    const servedWell = own.positive + own.negative >= p.minEvidence && betaScore(own) >= p.acceptScore
+    const prior = servedWell || this.isAnchor(reporter) ? Math.max(p.servedWellPrior, p.credibilityPrior) : p.credibilityPrior
     const k = 2
-    const value = (agree + k * p.credibilityPrior) / (agree + 3 * disagree + k)
+    const value = (agree + k * prior) / (agree + 3 * disagree + k)
     this.credCache.set(reporter, { value, at: now })
     return value
   }
@@ -207,8 +265,7 @@ export class ReputationModel {
     let low = 0
     let credibleReporters = 0
     let condemnedBy = 0
-    let condemnWeight = 0
-    let supportWeight = 0
+    let supportedBy = 0
     for (const r of this.store.about(subject)) {
       if (r.issuer === this.self || r.expiresAt <= now) continue
       const e = reportEvidence(r, now, p)
@@ -227,25 +284,28 @@ export class ReputationModel {
       reporters++
       credibleReporters++
       if (r.issuedAt > latestEvidenceAt) latestEvidenceAt = r.issuedAt
-      if (condemns(e)) { condemnedBy++; condemnWeight += c } else supportWeight += c
+      if (condemns(e)) condemnedBy++
+      else if (betaScore(e) >= p.acceptScore) supportedBy++
     }
-    // Condemnation needs a credible majority, not just a credible clique.
-    if (condemnWeight <= supportWeight) condemnedBy = 0
     const hearsay = credibleReporters >= p.minReporters
       ? { positive: hp * p.hearsayWeight, negative: hn * p.hearsayWeight }
       : { positive: 0, negative: 0 }
-    return this.finish(subject, direct, hearsay, { positive: 0, negative: 0 }, reporters, credibleReporters, condemnedBy, latestEvidenceAt)
+    return this.finish({ subject, direct, hearsay, vouch: { positive: 0, negative: 0 }, reporters, credibleReporters, condemnedBy, supportedBy, latestEvidenceAt })
   }
 
-  private finish (subject: string, direct: Evidence, hearsay: Evidence, vouch: Evidence, reporters: number, credibleReporters: number, condemnedBy: number, latestEvidenceAt: number): View {
+  private finish (f: Omit<View, 'score' | 'state' | 'evidence'> & View['evidence']): View {
     const p = this.params
+    const { direct, hearsay, vouch } = f
     const all = { positive: direct.positive + hearsay.positive + vouch.positive, negative: direct.negative + hearsay.negative + vouch.negative }
     const score = betaScore(all)
     const evidence = all.positive + all.negative
-    const state: ReputationState = evidence < p.minEvidence
+    let state: ReputationState = evidence < p.minEvidence
       ? 'unknown'
       : score >= p.acceptScore ? 'accept' : score >= p.refuseScore ? 'throttle' : 'refuse'
-    return { subject, score, state, evidence: { direct, hearsay, vouch }, reporters, credibleReporters, condemnedBy, latestEvidenceAt }
+    // Invalid results reported by several credible peers are not outvoted by the good work it did for
+    // others: that is how an oscillating or camouflaged peer looks. Our own good experience still wins.
+    if (p.refuseReporters > 0 && f.condemnedBy >= p.refuseReporters && !ownExperienceGood(direct, p)) state = 'refuse'
+    return { subject: f.subject, score, state, evidence: { direct, hearsay, vouch }, reporters: f.reporters, credibleReporters: f.credibleReporters, condemnedBy: f.condemnedBy, supportedBy: f.supportedBy, latestEvidenceAt: f.latestEvidenceAt }
   }
 
   /** Our whole view of a subject: direct, hearsay, and vouches for it or by it. */
@@ -270,7 +330,7 @@ export class ReputationModel {
       if (s === 'refuse') penalty += Math.min(r.vouch, p.vouchMaxStake) * p.vouchPenalty
     }
     if (bonus === 0 && penalty === 0) return base
-    return this.finish(subject, base.evidence.direct, base.evidence.hearsay, { positive: Math.min(bonus, p.vouchMaxStake), negative: penalty }, base.reporters, base.credibleReporters, base.condemnedBy, base.latestEvidenceAt)
+    return this.finish({ ...base, ...base.evidence, vouch: { positive: Math.min(bonus, p.vouchMaxStake), negative: penalty } })
   }
 
   /** Why this view warrants quarantine, or null. */
@@ -280,8 +340,11 @@ export class ReputationModel {
     const directTotal = d.positive + d.negative
     if (d.negative >= p.quarantineMinEvidence && betaScore(d) < p.quarantineScore) return 'own experience far below threshold'
     // Our own good experience outweighs what others say.
-    const ownGood = directTotal >= p.minEvidence && betaScore(d) >= p.acceptScore
-    if (ownGood) return null
+    if (ownExperienceGood(d, p)) return null
+    // Quarantine on reports alone is for a peer nobody credible speaks well of. A peer with credible
+    // supporters is refused (state) on enough condemnations, not quarantined: when credible peers
+    // turn liar together (compromise), that keeps the honest peers they badmouth out of quarantine.
+    if (v.supportedBy > 0) return null
     if (v.condemnedBy >= p.condemnReporters) return `reported malicious by ${v.condemnedBy} credible reporters`
     const total = directTotal + v.evidence.hearsay.positive + v.evidence.hearsay.negative + v.evidence.vouch.negative
     if (v.credibleReporters >= p.minReporters && total >= p.quarantineMinEvidence && v.score < p.quarantineScore) return 'score far below threshold'

@@ -28,9 +28,13 @@ export function modelParams (c: ReputationConfig, credibilityRefreshMs = CREDIBI
     reporterCap: c.reporterCap,
     minReporters: c.minReporters,
     credibilityPrior: c.credibilityPrior,
+    servedWellPrior: c.servedWellPrior,
     credibleThreshold: c.credibleThreshold,
     agreementTolerance: c.agreementTolerance,
+    credibilityHalfLifeMs: c.credibilityHalfLifeMs,
+    betrayalKeep: c.betrayalKeep,
     condemnReporters: c.condemnReporters,
+    refuseReporters: c.refuseReporters,
     credibilityRefreshMs,
     vouchMaxStake: c.vouchStake,
     vouchPenalty: VOUCH_PENALTY

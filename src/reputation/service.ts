@@ -10,7 +10,7 @@ import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { AgentLibp2p } from '../node/libp2p.ts'
 import type { Logger } from '../log/logger.ts'
 import { reputationSchema, type ReputationConfig, type ReputationConfigInput } from '../config/reputation-schema.ts'
-import { ReputationModel, OUTCOMES, type Outcome, type Evidence, type DatedEvidence, type View } from './model.ts'
+import { ReputationModel, reportableEvidence, OUTCOMES, type Outcome, type Evidence, type DatedEvidence, type View } from './model.ts'
 import { ReportStore } from './report-store.ts'
 import { QuarantineBook, type QuarantineRecord } from './quarantine.ts'
 import { ReportValidator, type Verdict } from './validator.ts'
@@ -41,6 +41,8 @@ export interface ReputationComponents {
   /** Where rating and quarantine decisions are recorded. */
   audit?: { append: (event: string, fields?: Record<string, unknown>) => Promise<unknown> }
   log: Logger
+  /** Peers this node trusts by handshake: their reports start out believed (the model's anchors). */
+  isTrusted?: (peerId: string) => boolean
 }
 
 export interface ReputationInit extends ReputationConfigInput {
@@ -116,7 +118,7 @@ export class ReputationService {
     this.attach = attachGossipScore ?? false
     this.self = components.peerId.toString()
     this.book = new QuarantineBook(quarantineParams(this.config))
-    this.model = new ReputationModel(this.self, modelParams(this.config), this.store as ReportStore, this.book)
+    this.model = new ReputationModel(this.self, modelParams(this.config), this.store as ReportStore, this.book, components.isTrusted)
     this.validator = new ReportValidator(this.store, { perIssuer: this.config.perIssuer, perPair: this.config.perPair })
   }
 
@@ -338,7 +340,7 @@ export class ReputationService {
   private async publish (peer: string, vouch?: number): Promise<ReportJson | null> {
     if (!this.config.gossip || !this.running) return null
     const now = Date.now()
-    const d = this.model.directNow(peer, now)
+    const d = reportableEvidence(this.model.directRaw(peer), now, this.config.reportTtlMs, this.model.params)
     const previous = this.store.get(this.self, peer)
     const seq = this.lastSeq = Math.max(this.lastSeq + 1, now)
     const report = await signReport(this.c.privateKey, {
@@ -348,7 +350,7 @@ export class ReputationService {
       negative: d.negative,
       vouch: vouch ?? previous?.vouch ?? 0,
       seq,
-      issuedAt: now,
+      issuedAt: d.at,
       expiresAt: now + this.config.reportTtlMs
     })
     this.store.put(report)
