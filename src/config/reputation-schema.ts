@@ -29,6 +29,8 @@ export const reputationSchema = z.strictObject({
   hearsayWeight: fraction.default(0.5),
   /** Most evidence one reporter can contribute to a view, however large its counts. @default 5 */
   reporterCap: z.number().positive().default(5),
+  /** Peers one reporter may report on at full weight; a reporter with reports on more has its weight shared out among them (a clique praising all its members, a liar condemning everyone). @default 10 */
+  reportBudget: z.number().int().positive().default(10),
   /** Distinct credible reporters needed before hearsay counts at all. @default 1 */
   minReporters: z.number().int().positive().default(1),
   /** Credibility of a reporter whose reports cannot be checked yet against this node's experience. @default 0.25 */
@@ -45,8 +47,8 @@ export const reputationSchema = z.strictObject({
   betrayalKeep: fraction.default(0),
   /** Credible reporters needed to quarantine a peer on reports alone (and no credible reporter may speak well of it). @default 6 */
   condemnReporters: z.number().int().positive().default(6),
-  /** Credible reporters whose reports of mostly bad results make a peer `refuse` even when others had good work from it (unless this node's own experience is good); 0 turns this off. @default 2 */
-  refuseReporters: z.number().int().nonnegative().default(2),
+  /** Credible reporters whose reports of mostly bad results make a peer `refuse` even when others had good work from it (unless this node's own experience is good); 0 turns this off. @default 1 */
+  refuseReporters: z.number().int().nonnegative().default(1),
   /** First quarantine, in ms; each repeat doubles it. @default 600000 (10 min) */
   quarantineMs: ms.default(10 * 60 * 1000),
   /** Longest quarantine, in ms. @default 604800000 (7 days) */

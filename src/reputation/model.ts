@@ -45,6 +45,8 @@ export interface ModelParams {
   hearsayWeight: number
   /** Most evidence a single reporter may contribute to one view. */
   reporterCap: number
+  /** Peers a reporter may report on at full weight; beyond that its weight is shared out. */
+  reportBudget: number
   /** Distinct reporters needed before hearsay counts at all. */
   minReporters: number
   /** Credibility of a reporter we cannot check yet (no subject in common). */
@@ -278,7 +280,11 @@ export class ReputationModel {
         if (++low <= MAX_LOW_CREDIBILITY_REPORTERS) reporters++
         continue
       }
-      const scale = total > p.reporterCap ? p.reporterCap / total : 1
+      // Each reporter's say is capped per subject, and shared out over the peers it reports on (as
+      // EigenTrust normalises local trust): a clique praising its hundreds of members, or a liar
+      // condemning everyone, carries no more weight in total than an honest peer's handful.
+      const share = Math.min(1, p.reportBudget / Math.max(1, this.store.countBy(r.issuer)))
+      const scale = (total > p.reporterCap ? p.reporterCap / total : 1) * share
       hp += c * e.positive * scale
       hn += c * e.negative * scale
       reporters++

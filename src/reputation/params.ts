@@ -26,6 +26,7 @@ export function modelParams (c: ReputationConfig, credibilityRefreshMs = CREDIBI
     quarantineMinEvidence: c.quarantineMinEvidence,
     hearsayWeight: c.hearsayWeight,
     reporterCap: c.reporterCap,
+    reportBudget: c.reportBudget,
     minReporters: c.minReporters,
     credibilityPrior: c.credibilityPrior,
     servedWellPrior: c.servedWellPrior,
