@@ -23,7 +23,7 @@ const attacks = (opt('--attacks')?.split(',') ?? (quick ? ['liars', 'badmouthing
 const mals = (opt('--malicious') ?? (quick ? '0.3' : '0.1,0.3,0.5,0.7')).split(',').map(Number)
 const models: ModelName[] = ['agentwire', 'eigentrust', 'none']
 /** Rounds per run: each honest agent makes one request per round (one simulated hour). */
-const roundsFor = (agents: number): number => Number(opt('--rounds') ?? (quick ? 30 : agents >= 1000 ? 40 : 100))
+const roundsFor = (_agents: number): number => Number(opt('--rounds') ?? (quick ? 30 : 100))
 const SEED = 20260101
 const config = defaultReputationConfig()
 

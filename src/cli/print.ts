@@ -25,7 +25,7 @@ function printReputation (v: any): string {
   const ev = (x: any): string => x == null ? '-' : `+${(x.positive ?? 0).toFixed(1)}/-${(x.negative ?? 0).toFixed(1)}`
   return [
     `${v.peerId}  ${v.state}  score ${v.score.toFixed(2)}`,
-    `  evidence: direct ${ev(e?.direct)}, hearsay ${ev(e?.hearsay)}, vouch ${ev(e?.vouch)}; ${v.reporters} reporter(s), ${v.credibleReporters} credible`,
+    `  evidence: direct ${ev(e?.direct)}, hearsay ${ev(e?.hearsay)}, vouch ${ev(e?.vouch)}; ${v.reporters} reporter(s), ${v.credibleReporters} credible (${v.condemnedBy ?? 0} condemn it, ${v.supportedBy ?? 0} speak well of it)`,
     ...(v.quarantine != null ? [`  quarantined until ${v.quarantine.until} (level ${v.quarantine.level}): ${v.quarantine.reason}`] : [])
   ].join('\n')
 }

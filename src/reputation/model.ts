@@ -208,13 +208,18 @@ export class ReputationModel {
    * How far we believe `reporter`: agreements and (triply counted) disagreements between its reports
    * and our own experience of the same subjects, each weighted by the report's age (so a reporter
    * that turns liar loses its standing within hours, not after its old truths expire), shrunk
-   * towards the prior. A subject we know from less than one outcome's worth of evidence (a single
-   * failure) is no test of anyone.
+   * towards a prior that depends on what the reporter has done for us.
    */
   credibility (reporter: string, now: number): number {
     const cached = this.credCache.get(reporter)
     if (cached != null && now - cached.at < this.params.credibilityRefreshMs) return cached.value
     const p = this.params
+    const own = this.directNow(reporter, now)
+    // A peer that cheated us is not believed about others.
+    if (this.book.isActive(reporter, now) || (own.positive + own.negative >= p.minEvidence && betaScore(own) < p.refuseScore)) {
+      this.credCache.set(reporter, { value: 0, at: now })
+      return 0
+    }
     let agree = 0
     let disagree = 0
     const check = (subject: string, r: ReportBody): void => {
@@ -239,15 +244,9 @@ export class ReputationModel {
       }
     }
     // Where to start before any check: a stranger gets the low prior (a Sybil crowd weighs nothing),
-    // a peer that has done good work for us is believed until it contradicts our experience. Without
-    // this, credibility waits for overlap between its reports and our experience, which grows like
-    // rounds² / network size: far too slow in a network of a thousand.
-    const own = this.directNow(reporter, now)
-    // A peer that cheated us is not believed about others.
-    if (this.book.isActive(reporter, now) || (own.positive + own.negative >= p.minEvidence && betaScore(own) < p.refuseScore)) {
-      this.credCache.set(reporter, { value: 0, at: now })
-      return 0
-    }
+    // a peer that has done good work for us, or that we trust by handshake, is believed until it
+    // contradicts our experience. Without this, credibility waits for overlap between its reports
+    // and our experience, which grows like rounds² / network size: far too slow for a thousand peers.
     const servedWell = own.positive + own.negative >= p.minEvidence && betaScore(own) >= p.acceptScore
     const prior = servedWell || this.isAnchor(reporter) ? Math.max(p.servedWellPrior, p.credibilityPrior) : p.credibilityPrior
     const k = 2
@@ -308,7 +307,7 @@ export class ReputationModel {
     let state: ReputationState = evidence < p.minEvidence
       ? 'unknown'
       : score >= p.acceptScore ? 'accept' : score >= p.refuseScore ? 'throttle' : 'refuse'
-    // Invalid results reported by several credible peers are not outvoted by the good work it did for
+    // Bad results reported by a credible peer are not outvoted by the good work the same peer did for
     // others: that is how an oscillating or camouflaged peer looks. Our own good experience still wins.
     if (p.refuseReporters > 0 && f.condemnedBy >= p.refuseReporters && !ownExperienceGood(direct, p)) state = 'refuse'
     return { subject: f.subject, score, state, evidence: { direct, hearsay, vouch }, reporters: f.reporters, credibleReporters: f.credibleReporters, condemnedBy: f.condemnedBy, supportedBy: f.supportedBy, latestEvidenceAt: f.latestEvidenceAt }

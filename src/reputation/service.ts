@@ -57,7 +57,7 @@ export interface ReputationInit extends ReputationConfigInput {
 }
 
 /** The model's view of a peer (see `View`), as the CLI and control API show it. */
-export interface ReputationView extends Pick<View, 'score' | 'state' | 'evidence' | 'reporters' | 'credibleReporters' | 'condemnedBy'> {
+export interface ReputationView extends Pick<View, 'score' | 'state' | 'evidence' | 'reporters' | 'credibleReporters' | 'condemnedBy' | 'supportedBy'> {
   peerId: string
   quarantine: { level: number, since: string, until: string, durationMs: number, reason: string } | null
   /** Rejected or flooded reports from this peer, decayed. */
@@ -208,6 +208,7 @@ export class ReputationService {
       reporters: v.reporters,
       credibleReporters: v.credibleReporters,
       condemnedBy: v.condemnedBy,
+      supportedBy: v.supportedBy,
       quarantine: q == null ? null : { level: q.level, since: new Date(q.since).toISOString(), until: new Date(q.until).toISOString(), durationMs: q.durationMs, reason: q.reason },
       abuse: Math.round(this.abuse(peer, now) * 100) / 100
     }
