@@ -247,7 +247,7 @@ export class ReputationModel {
     // a peer that has done good work for us, or that we trust by handshake, is believed until it
     // contradicts our experience. Without this, credibility waits for overlap between its reports
     // and our experience, which grows like rounds² / network size: far too slow for a thousand peers.
-    const servedWell = own.positive + own.negative >= p.minEvidence && betaScore(own) >= p.acceptScore
+    const servedWell = ownExperienceGood(own, p)
     const prior = servedWell || this.isAnchor(reporter) ? Math.max(p.servedWellPrior, p.credibilityPrior) : p.credibilityPrior
     const k = 2
     const value = (agree + k * prior) / (agree + 3 * disagree + k)
