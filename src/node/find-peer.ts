@@ -18,7 +18,10 @@ export async function findPeer (libp2p: AgentLibp2p, peerId: PeerId, timeoutMs: 
   const combined = signal != null ? AbortSignal.any([signal, timeout]) : timeout
   let asked = 0
   try {
-    for await (const event of libp2p.services.dht.findPeer(peerId, { signal: combined })) {
+    // useCache: false — callers come here because the local addresses are missing or stale. With the
+    // cache on, kad-dht answers from the peer store first, and a peer record left with no addresses
+    // (a late event after a hang-up re-creates it) ends the lookup at once having asked nobody.
+    for await (const event of libp2p.services.dht.findPeer(peerId, { signal: combined, useCache: false })) {
       if (event.name === 'PEER_RESPONSE') asked++
       if (event.name === 'FINAL_PEER' && event.peer.multiaddrs.length > 0) {
         // Remember the fresh addresses so the dial (and later dials) use them.
