@@ -113,13 +113,36 @@ test('credibility: a stranger is not believed, a peer that served us well or a t
   let seq = 0
   for (const g of good) { m.record(g, 'ok', t0); m.record(g, 'ok', t0) }
   for (const g of good) store.put({ issuer: 'worker', subject: g, positive: 2, negative: 0, vouch: 0, seq: ++seq, issuedAt: t0, expiresAt: t0 + 48 * HOUR })
-  m.clearCredibility()
   const before = m.credibility('worker', t0 + HOUR)
   assert.ok(before > 0.9, `credible while it agrees (${before})`)
   for (const g of good.slice(0, 4)) store.put({ issuer: 'worker', subject: g, positive: 0, negative: 6, vouch: 0, seq: ++seq, issuedAt: t0 + 24 * HOUR, expiresAt: t0 + 48 * HOUR })
-  m.clearCredibility()
   const after = m.credibility('worker', t0 + 24 * HOUR)
   assert.ok(after < cfg.credibleThreshold, `four fresh lies outweigh older agreement (${after})`)
+})
+
+test('credibility is checked against our latest 64 dealings, and follows new reports and new evidence without being told', () => {
+  const store = new ReportStore()
+  const m = new ReputationModel('me', modelParams(cfg), store, new QuarantineBook({ baseMs: HOUR, maxMs: HOUR }))
+  const t0 = 1_000_000
+  let seq = 0
+  const report = (issuer: string, subject: string, positive: number, negative: number, at: number): void => {
+    store.put({ issuer, subject, positive, negative, vouch: 0, seq: ++seq, issuedAt: at, expiresAt: at + 48 * HOUR })
+  }
+  // A stranger that agrees with us about three peers becomes credible as soon as its reports land.
+  for (const s of ['a', 'b', 'c']) { m.record(s, 'ok', t0); m.record(s, 'ok', t0) }
+  assert.ok(m.credibility('witness', t0) < cfg.credibleThreshold, 'a stranger before it has said anything')
+  for (const s of ['a', 'b', 'c']) report('witness', s, 2, 0, t0)
+  const agreed = m.credibility('witness', t0)
+  assert.ok(agreed >= cfg.credibleThreshold, `its agreeing reports count at once (${agreed})`)
+  // Our own evidence changes (same instant, so no cache has aged out): 'a' cheats us, and the
+  // witness's praise of it, as new as our evidence, now contradicts it.
+  m.record('a', 'invalid', t0)
+  const contradicted = m.credibility('witness', t0)
+  assert.ok(contradicted < agreed, `our new evidence lowers it at once (${agreed} -> ${contradicted})`)
+  // Sixty-four later dealings push a, b and c out of the sample: the witness is a stranger again.
+  for (let i = 0; i < 64; i++) m.record(`later${i}`, 'ok', t0 + 3 * HOUR)
+  const forgotten = m.credibility('witness', t0 + 3 * HOUR)
+  assert.ok(Math.abs(forgotten - m.credibility('stranger', t0 + 3 * HOUR)) < 1e-9, `judged on recent dealings only (${forgotten})`)
 })
 
 test('a kinder report dated before a peer cheated us is an outdated view, not a lie; the same praise after it is', () => {
@@ -129,10 +152,8 @@ test('a kinder report dated before a peer cheated us is an outdated view, not a 
   for (let i = 0; i < 3; i++) { m.record('witness', 'ok', t0); m.record('osc', 'ok', t0) }
   store.put({ issuer: 'witness', subject: 'osc', positive: 3, negative: 0, vouch: 0, seq: 1, issuedAt: t0, expiresAt: t0 + 24 * HOUR })
   m.record('osc', 'invalid', t0 + HOUR)
-  m.clearCredibility()
   assert.ok(m.credibility('witness', t0 + 2 * HOUR) >= cfg.credibleThreshold, 'it praised osc before osc cheated us')
   store.put({ issuer: 'witness', subject: 'osc', positive: 3, negative: 0, vouch: 0, seq: 2, issuedAt: t0 + 2 * HOUR, expiresAt: t0 + 24 * HOUR })
-  m.clearCredibility()
   assert.ok(m.credibility('witness', t0 + 2 * HOUR) < cfg.credibleThreshold, 'it still praises osc after osc cheated us')
   // Our own reports keep the date of their evidence when republished, so others can tell the same.
   const raw = m.directRaw('osc')!

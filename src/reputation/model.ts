@@ -100,6 +100,10 @@ export interface Judgement { view: View, state: ReputationState, entered?: Quara
 // Reporters below credibility who may still count in one view: a flood of fresh identities cannot
 // make one view expensive or drown the credible ones.
 const MAX_LOW_CREDIBILITY_REPORTERS = 64
+/** How many of our latest direct subjects a reporter's credibility is checked against. */
+const CREDIBILITY_SAMPLE = 64
+/** Cached credibilities kept at most (a flood of fresh reporters must not grow memory for ever). */
+const MAX_CACHED_CREDIBILITIES = 20_000
 
 const LN2 = Math.log(2)
 
@@ -148,7 +152,15 @@ export class ReputationModel {
   readonly store: ReportStore
   readonly book: QuarantineBook
   private readonly direct = new Map<string, DatedEvidence>()
-  private readonly credCache = new Map<string, { value: number, at: number }>()
+  /** Credibilities computed at `at`, valid until the refresh interval passes, the reporter's reports
+   * change (the store's `version` then passes `version`), or our evidence about it or its subjects does. */
+  private readonly credCache = new Map<string, { value: number, at: number, version: number }>()
+  /**
+   * The subjects of our latest direct evidence, newest last, at most CREDIBILITY_SAMPLE: what a
+   * reporter is checked against. Recent dealings say most about a reporter now, and the cost of a
+   * credibility stays bounded however many peers we have dealt with.
+   */
+  private readonly recent = new Set<string>()
 
   private readonly isAnchor: (peer: string) => boolean
 
@@ -165,15 +177,9 @@ export class ReputationModel {
     this.isAnchor = isAnchor
   }
 
-  /** A new report from `issuer` arrived: its credibility must be recomputed. */
-  noteReport (issuer: string): void {
-    this.credCache.delete(issuer)
-  }
-
   /** Add one outcome to our own evidence about `subject`; returns the evidence as of `now`. */
   record (subject: string, outcome: Outcome, now: number): DatedEvidence {
-    // Our own experience changed, so every reporter's agreement with it may have too.
-    this.credCache.clear()
+    this.forgetCredibilityTouching(subject)
     const w = OUTCOME_WEIGHTS[outcome]
     const d = this.directNow(subject, now)
     // A wrong answer after good ones is how camouflage and oscillation work: good history does not
@@ -182,13 +188,36 @@ export class ReputationModel {
     const next: DatedEvidence = { positive: kept + w.positive, negative: d.negative + w.negative, at: now }
     this.direct.delete(subject) // re-insert: Map order doubles as least-recently-updated order
     this.direct.set(subject, next)
+    this.noteRecent(subject)
     if (this.direct.size > MAX_DIRECT_SUBJECTS) this.direct.delete(this.direct.keys().next().value!)
     return next
   }
 
   /** Replace our evidence about a subject (loading from disk, or the operator forgiving it). */
   setDirect (subject: string, e: DatedEvidence): void {
+    this.forgetCredibilityTouching(subject)
+    this.direct.delete(subject)
     this.direct.set(subject, e)
+    this.noteRecent(subject)
+  }
+
+  /**
+   * Our evidence about `subject` changed: forget the credibilities it feeds — the subject's own (it
+   * may have served us well or cheated us) and those of everyone who reported on it (agreement).
+   */
+  private forgetCredibilityTouching (subject: string): void {
+    this.credCache.delete(subject)
+    for (const r of this.store.about(subject)) this.credCache.delete(r.issuer)
+  }
+
+  private noteRecent (subject: string): void {
+    this.recent.delete(subject) // re-insert: Set order is oldest first
+    this.recent.add(subject)
+    if (this.recent.size > CREDIBILITY_SAMPLE) {
+      const oldest = this.recent.values().next().value!
+      this.recent.delete(oldest)
+      this.forgetCredibilityTouching(oldest)
+    }
   }
 
   directNow (subject: string, now: number): Evidence {
@@ -212,12 +241,14 @@ export class ReputationModel {
    */
   credibility (reporter: string, now: number): number {
     const cached = this.credCache.get(reporter)
-    if (cached != null && now - cached.at < this.params.credibilityRefreshMs) return cached.value
+    if (cached != null && now - cached.at < this.params.credibilityRefreshMs && this.store.lastChange(reporter) <= cached.version) return cached.value
+    const version = this.store.version
+    if (this.credCache.size >= MAX_CACHED_CREDIBILITIES) this.credCache.clear()
     const p = this.params
     const own = this.directNow(reporter, now)
     // A peer that cheated us is not believed about others.
     if (this.book.isActive(reporter, now) || (own.positive + own.negative >= p.minEvidence && betaScore(own) < p.refuseScore)) {
-      this.credCache.set(reporter, { value: 0, at: now })
+      this.credCache.set(reporter, { value: 0, at: now, version })
       return 0
     }
     let agree = 0
@@ -235,10 +266,11 @@ export class ReputationModel {
       else if (gap > 0 && r.issuedAt < (this.direct.get(subject)?.at ?? 0)) return
       else disagree += weight
     }
-    if (this.store.countBy(reporter) <= this.direct.size) {
-      for (const r of this.store.by(reporter)) if (this.direct.has(r.subject)) check(r.subject, r)
+    // Walk whichever side is shorter: the reporter's reports, or our recent subjects.
+    if (this.store.countBy(reporter) <= this.recent.size) {
+      for (const r of this.store.by(reporter)) if (this.recent.has(r.subject)) check(r.subject, r)
     } else {
-      for (const subject of this.direct.keys()) {
+      for (const subject of this.recent) {
         const r = this.store.get(reporter, subject)
         if (r != null) check(subject, r)
       }
@@ -251,7 +283,7 @@ export class ReputationModel {
     const prior = servedWell || this.isAnchor(reporter) ? Math.max(p.servedWellPrior, p.credibilityPrior) : p.credibilityPrior
     const k = 2
     const value = (agree + k * prior) / (agree + 3 * disagree + k)
-    this.credCache.set(reporter, { value, at: now })
+    this.credCache.set(reporter, { value, at: now, version })
     return value
   }
 
@@ -365,13 +397,9 @@ export class ReputationModel {
     if (this.book.isActive(subject, now)) return { view, state: 'quarantined' }
     const reason = this.quarantineReason(view)
     if (reason != null && this.book.mayEnter(subject, view.latestEvidenceAt, now)) {
+      this.credCache.delete(subject) // a quarantined peer is not believed about others
       return { view, state: 'quarantined', entered: this.book.enter(subject, reason, now) }
     }
     return { view, state: view.state }
-  }
-
-  /** Forget cached credibilities (after our own evidence changed a lot, or in tests). */
-  clearCredibility (): void {
-    this.credCache.clear()
   }
 }

@@ -12,12 +12,24 @@ export class ReportStore<R extends ReportBody = ReportBody> {
   private readonly vouches = new Map<string, Set<string>>()
   private count = 0
   private readonly maxReports: number
+  /** A counter bumped on every change, and the value it had at each issuer's last change: lets a
+   * reader cache what it computed from one issuer's reports until they change. */
+  private tick = 0
+  private readonly changedAt = new Map<string, number>()
 
   constructor (maxReports = MAX_STORED_REPORTS) {
     this.maxReports = maxReports
   }
 
   get size (): number { return this.count }
+
+  /** The change counter now; compare with `lastChange(issuer)` later to see if that issuer's reports moved. */
+  get version (): number { return this.tick }
+
+  /** The change counter's value at this issuer's last change (0 if none is known). */
+  lastChange (issuer: string): number {
+    return this.changedAt.get(issuer) ?? 0
+  }
 
   get (issuer: string, subject: string): R | undefined {
     return this.byIssuer.get(issuer)?.get(subject)
@@ -39,6 +51,7 @@ export class ReportStore<R extends ReportBody = ReportBody> {
     if (i == null) this.byIssuer.set(report.issuer, i = new Map())
     i.set(report.subject, report)
     if (old == null) this.count++
+    this.changedAt.set(report.issuer, ++this.tick)
     if (report.vouch > 0) {
       let v = this.vouches.get(report.issuer)
       if (v == null) this.vouches.set(report.issuer, v = new Set())
@@ -82,21 +95,33 @@ export class ReportStore<R extends ReportBody = ReportBody> {
     if (mine == null) return
     for (const subject of mine.keys()) this.bySubject.get(subject)?.delete(issuer)
     this.count -= mine.size
+    this.forgetIssuer(issuer)
+  }
+
+  /**
+   * An issuer with no reports left. Its change marker goes too (a stream of throwaway identities
+   * must not grow the map for ever): nobody asks how far to believe an issuer that reports nothing,
+   * and its next report sets a fresh marker.
+   */
+  private forgetIssuer (issuer: string): void {
     this.byIssuer.delete(issuer)
     this.vouches.delete(issuer)
+    this.changedAt.delete(issuer)
   }
 
   /** Drop expired reports; returns how many went. */
   prune (now: number): number {
     let dropped = 0
     for (const [issuer, mine] of this.byIssuer) {
+      const before = mine.size
       for (const [subject, r] of mine) {
         if (r.expiresAt > now) continue
         mine.delete(subject)
         this.bySubject.get(subject)?.delete(issuer)
         dropped++
       }
-      if (mine.size === 0) this.byIssuer.delete(issuer)
+      if (mine.size !== before) this.changedAt.set(issuer, ++this.tick)
+      if (mine.size === 0) this.forgetIssuer(issuer)
     }
     this.count -= dropped
     return dropped

@@ -320,7 +320,6 @@ export class ReputationService {
       this.emit({ type: 'ignored', at: now, from, issuer: verdict.issuer, code: verdict.code })
       return TopicValidatorResult.Ignore
     }
-    this.model.noteReport(verdict.report.issuer)
     this.emit({ type: 'report', at: now, from, report: strip(verdict.report) })
     if (verdict.report.subject !== this.self) await this.judge(verdict.report.subject, now)
     return TopicValidatorResult.Accept
@@ -396,12 +395,13 @@ export class ReputationService {
   }
 
   private async load (): Promise<void> {
+    const direct: Array<[string, DatedEvidence]> = []
     for await (const { key, value } of this.c.datastore.query({ prefix: DIRECT_PREFIX })) {
-      try {
-        const e = JSON.parse(toString(value)) as DatedEvidence
-        this.model.setDirect(key.toString().slice(DIRECT_PREFIX.length), e)
-      } catch {}
+      try { direct.push([key.toString().slice(DIRECT_PREFIX.length), JSON.parse(toString(value)) as DatedEvidence]) } catch {}
     }
+    // Oldest first, so the model's notion of "our latest dealings" survives a restart.
+    direct.sort((a, b) => a[1].at - b[1].at)
+    for (const [subject, e] of direct) this.model.setDirect(subject, e)
     for await (const { value } of this.c.datastore.query({ prefix: QUARANTINE_PREFIX })) {
       try { this.book.restore(JSON.parse(toString(value)) as QuarantineRecord) } catch {}
     }
