@@ -1,7 +1,7 @@
 // The three selection models the simulation compares: agentwire (the node's own aggregation code,
 // src/reputation/model.ts), EigenTrust (Kamvar, Schlosser, Garcia-Molina 2003, with pre-trusted
 // peers), and none (uniform random choice).
-import { ReputationModel, reportableEvidence, type Outcome } from '../../src/reputation/model.ts'
+import { ReputationModel, anchorOpinionFrom, reportableEvidence, type AnchorOpinion, type ModelParams, type Outcome } from '../../src/reputation/model.ts'
 import { ReportStore } from '../../src/reputation/report-store.ts'
 import { QuarantineBook } from '../../src/reputation/quarantine.ts'
 import type { ReportBody } from '../../src/reputation/report.ts'
@@ -44,6 +44,11 @@ export class AgentwireChooser implements Chooser {
   /** The same pre-trusted peers EigenTrust gets: on a node, the peers approved by handshake. */
   private readonly anchors: Set<string>
   private rounds = 0
+  /** Credibility is recomputed every round (one round is one hour of simulated time). */
+  private readonly params: ModelParams
+  /** Every agent has the same anchors, so their opinion of a subject is computed once for all. */
+  private readonly anchorOpinions = new Map<string, { opinion: AnchorOpinion | undefined, now: number }>()
+  private readonly isAnchor = (peer: string): boolean => this.anchors.has(peer)
 
   constructor (cfg: ReputationConfig, rng: Rng, panel: string[], onQuarantine: QuarantineListener, anchors: string[] = []) {
     this.cfg = cfg
@@ -51,12 +56,20 @@ export class AgentwireChooser implements Chooser {
     this.panel = panel
     this.onQuarantine = onQuarantine
     this.anchors = new Set(anchors)
+    this.params = modelParams(cfg, ROUND_MS - 1)
+  }
+
+  private readonly anchorOpinion = (subject: string, now: number): AnchorOpinion | undefined => {
+    const cached = this.anchorOpinions.get(subject)
+    if (cached?.now === now) return cached.opinion
+    const opinion = anchorOpinionFrom(this.store, this.isAnchor, subject, now, this.params)
+    this.anchorOpinions.set(subject, { opinion, now })
+    return opinion
   }
 
   private model (id: string): ReputationModel {
     let m = this.models.get(id)
-    // Credibility is recomputed every round (one round is one hour of simulated time).
-    if (m == null) this.models.set(id, m = new ReputationModel(id, modelParams(this.cfg, ROUND_MS - 1), this.store, new QuarantineBook(quarantineParams(this.cfg)), p => this.anchors.has(p)))
+    if (m == null) this.models.set(id, m = new ReputationModel(id, this.params, this.store, new QuarantineBook(quarantineParams(this.cfg)), this.isAnchor, this.anchorOpinion))
     return m
   }
 
@@ -96,6 +109,7 @@ export class AgentwireChooser implements Chooser {
     const seq = (this.seq.get(key) ?? 0) + 1
     this.seq.set(key, seq)
     this.store.put({ issuer, subject, positive, negative, vouch: 0, seq, issuedAt, expiresAt: now + this.cfg.reportTtlMs })
+    if (this.anchors.has(issuer)) this.anchorOpinions.delete(subject)
     if (news && negative > 0) this.touched.add(subject)
   }
 

@@ -102,6 +102,14 @@ export interface Judgement { view: View, state: ReputationState, entered?: Quara
 const MAX_LOW_CREDIBILITY_REPORTERS = 64
 /** How many of our latest direct subjects a reporter's credibility is checked against. */
 const CREDIBILITY_SAMPLE = 64
+/** Reports of one reporter compared with our anchors' view, at most, and the weight of each such check. */
+const SECOND_HAND_CHECKS = 64
+const SECOND_HAND_WEIGHT = 0.5
+/**
+ * Weight of a check about a peer caught cheating (by us, or by our anchors together): saying it
+ * cheated is what liars and accomplices do not do, praising it after it was caught is what they do.
+ */
+const CHEATER_CHECK_WEIGHT = 3
 /** Cached credibilities kept at most (a flood of fresh reporters must not grow memory for ever). */
 const MAX_CACHED_CREDIBILITIES = 20_000
 
@@ -146,6 +154,26 @@ function reportEvidence (r: ReportBody, now: number, p: ModelParams): Evidence {
   return decay({ positive: r.positive, negative: r.negative, at: r.issuedAt }, now, p)
 }
 
+/** What an observer's anchors, together, report about a subject: their summed evidence, and the date of the newest. */
+export interface AnchorOpinion { evidence: Evidence, at: number }
+/** Where a model gets its anchors' opinion of a subject (the simulation shares one among observers with the same anchors). */
+export type AnchorOpinionSource = (subject: string, now: number) => AnchorOpinion | undefined
+
+/** The anchors' opinion of `subject`, from the reports in `store`; undefined when no anchor reports on it. */
+export function anchorOpinionFrom (store: ReportStore, isAnchor: (peer: string) => boolean, subject: string, now: number, p: ModelParams): AnchorOpinion | undefined {
+  let positive = 0
+  let negative = 0
+  let at = -1
+  for (const r of store.about(subject)) {
+    if (r.expiresAt <= now || !isAnchor(r.issuer)) continue
+    const e = reportEvidence(r, now, p)
+    positive += e.positive
+    negative += e.negative
+    if (r.issuedAt > at) at = r.issuedAt
+  }
+  return at < 0 ? undefined : { evidence: { positive, negative }, at }
+}
+
 export class ReputationModel {
   readonly self: string
   readonly params: ModelParams
@@ -163,18 +191,31 @@ export class ReputationModel {
   private readonly recent = new Set<string>()
 
   private readonly isAnchor: (peer: string) => boolean
+  private readonly anchorSource: AnchorOpinionSource
+  private readonly anchorCache = new Map<string, { opinion: AnchorOpinion | undefined, at: number }>()
 
   /**
    * `isAnchor`: peers this observer trusts out of band (approved by handshake on a node, the
    * pre-trusted peers in the simulation). Their reports start out believed, as a peer that served
    * us well does, so a large network does not wait for overlap before hearsay counts.
    */
-  constructor (self: string, params: ModelParams, store: ReportStore, book: QuarantineBook, isAnchor: (peer: string) => boolean = () => false) {
+  constructor (self: string, params: ModelParams, store: ReportStore, book: QuarantineBook, isAnchor: (peer: string) => boolean = () => false, anchorSource?: AnchorOpinionSource) {
     this.self = self
     this.params = params
     this.store = store
     this.book = book
     this.isAnchor = isAnchor
+    this.anchorSource = anchorSource ?? ((subject, now) => anchorOpinionFrom(store, isAnchor, subject, now, params))
+  }
+
+  /** Our anchors' opinion of a subject, recomputed at most once per credibility refresh. */
+  private anchorOpinion (subject: string, now: number): AnchorOpinion | undefined {
+    const cached = this.anchorCache.get(subject)
+    if (cached != null && now - cached.at < this.params.credibilityRefreshMs) return cached.opinion
+    if (this.anchorCache.size >= MAX_CACHED_CREDIBILITIES) this.anchorCache.clear()
+    const opinion = this.anchorSource(subject, now)
+    this.anchorCache.set(subject, { opinion, at: now })
+    return opinion
   }
 
   /** Add one outcome to our own evidence about `subject`; returns the evidence as of `now`. */
@@ -253,26 +294,44 @@ export class ReputationModel {
     }
     let agree = 0
     let disagree = 0
-    const check = (subject: string, r: ReportBody): void => {
-      const d = this.directNow(subject, now)
+    /** Compare report `r` with what we hold true of its subject (`d`, dated `ours`), at `factor` weight. */
+    const check = (r: ReportBody, d: Evidence, ours: number, factor: number): void => {
       if (d.positive + d.negative < 0.5) return
       const e = reportEvidence(r, now, p)
       if (e.positive + e.negative < 0.5) return
-      const weight = Math.exp(-LN2 * Math.max(0, now - r.issuedAt) / p.credibilityHalfLifeMs)
+      const weight = factor * Math.exp(-LN2 * Math.max(0, now - r.issuedAt) / p.credibilityHalfLifeMs)
       const gap = betaScore(e) - betaScore(d)
       if (Math.abs(gap) <= p.agreementTolerance) agree += weight
       // A kinder view based on evidence older than ours is no lie: the reporter saw the good side of
       // a peer that turned on us later (camouflage, oscillation, compromise).
-      else if (gap > 0 && r.issuedAt < (this.direct.get(subject)?.at ?? 0)) return
+      else if (gap > 0 && r.issuedAt < ours) return
       else disagree += weight
     }
-    // Walk whichever side is shorter: the reporter's reports, or our recent subjects.
+    const checkDirect = (r: ReportBody): void => {
+      const d = this.directNow(r.subject, now)
+      check(r, d, this.direct.get(r.subject)?.at ?? 0, condemns(d) ? CHEATER_CHECK_WEIGHT : 1)
+    }
+    // First-hand checks, against our own experience. Walk whichever side is shorter: the reporter's
+    // reports, or our recent subjects.
     if (this.store.countBy(reporter) <= this.recent.size) {
-      for (const r of this.store.by(reporter)) if (this.recent.has(r.subject)) check(r.subject, r)
+      for (const r of this.store.by(reporter)) if (this.recent.has(r.subject)) checkDirect(r)
     } else {
       for (const subject of this.recent) {
         const r = this.store.get(reporter, subject)
-        if (r != null) check(subject, r)
+        if (r != null) checkDirect(r)
+      }
+    }
+    // Second-hand checks, at half weight: reports about peers we have not dealt with lately, against
+    // what our anchors (peers we trust by handshake) report about them. In a large network our own
+    // experience rarely overlaps a stranger's; our anchors' together often does, so honest reporters
+    // become credible within a few rounds and liars, who contradict the anchors, do not.
+    if (!this.isAnchor(reporter)) {
+      let checks = 0
+      for (const r of this.store.by(reporter)) {
+        if (this.recent.has(r.subject) || r.subject === this.self) continue
+        const a = this.anchorOpinion(r.subject, now)
+        if (a != null) check(r, a.evidence, a.at, condemns(a.evidence) ? CHEATER_CHECK_WEIGHT : SECOND_HAND_WEIGHT)
+        if (++checks >= SECOND_HAND_CHECKS) break
       }
     }
     // Where to start before any check: a stranger gets the low prior (a Sybil crowd weighs nothing),
