@@ -145,6 +145,30 @@ test('credibility is checked against our latest 64 dealings, and follows new rep
   assert.ok(Math.abs(forgotten - m.credibility('stranger', t0 + 3 * HOUR)) < 1e-9, `judged on recent dealings only (${forgotten})`)
 })
 
+test('second-hand checks: a stranger whose reports match our anchors\' becomes credible; praising a peer they caught cheating costs three times', () => {
+  const store = new ReportStore()
+  const t0 = 1_000_000
+  let seq = 0
+  const report = (issuer: string, subject: string, positive: number, negative: number, at = t0): void => {
+    store.put({ issuer, subject, positive, negative, vouch: 0, seq: ++seq, issuedAt: at, expiresAt: at + 48 * HOUR })
+  }
+  // Our anchor (trusted by handshake) has worked with s1..s3 and caught 'cheat'; we have dealt with none of them.
+  for (const s of ['s1', 's2', 's3']) report('anchor', s, 3, 0)
+  report('anchor', 'cheat', 0, 4)
+  for (const s of ['s1', 's2', 's3']) report('honest', s, 2, 0)
+  report('witness', 'cheat', 0, 2)
+  for (const s of ['s1', 's2', 's3']) report('shill', s, 2, 0)
+  report('shill', 'cheat', 5, 0, t0 + HOUR)
+  const withAnchor = new ReputationModel('me', modelParams(cfg), store, new QuarantineBook({ baseMs: HOUR, maxMs: HOUR }), p => p === 'anchor')
+  const alone = new ReputationModel('me', modelParams(cfg), store, new QuarantineBook({ baseMs: HOUR, maxMs: HOUR }))
+  const at = t0 + HOUR
+  assert.ok(alone.credibility('honest', at) < cfg.credibleThreshold, 'without anchors, nothing to check it against: a stranger')
+  assert.ok(withAnchor.credibility('honest', at) >= cfg.credibleThreshold, `three agreements with the anchor, at half weight (${withAnchor.credibility('honest', at)})`)
+  assert.ok(withAnchor.credibility('witness', at) >= cfg.credibleThreshold, `one agreement that a caught cheat cheated weighs three (${withAnchor.credibility('witness', at)})`)
+  assert.ok(withAnchor.credibility('shill', at) < cfg.credibleThreshold, `praise of a caught cheat outweighs three agreements (${withAnchor.credibility('shill', at)})`)
+  assert.ok(withAnchor.credibility('anchor', at) >= cfg.credibleThreshold, 'the anchor itself is believed')
+})
+
 test('a kinder report dated before a peer cheated us is an outdated view, not a lie; the same praise after it is', () => {
   const store = new ReportStore()
   const m = new ReputationModel('me', modelParams(cfg), store, new QuarantineBook({ baseMs: HOUR, maxMs: HOUR }))
