@@ -15,6 +15,11 @@ import type { AgentNode } from '../src/agent-node.ts'
 /** Most requests a flooder sends before the test gives up on seeing it disconnected. */
 const FLOOD_CAP = 3_000
 const FLOOD_DEADLINE_MS = 30_000
+/**
+ * Refusals that throttle a call flood, whichever limit a loaded machine hits first: the guard's
+ * request rate and streams in progress, or the A2A handler's concurrent calls per peer.
+ */
+const CALL_THROTTLES = ['RATE_LIMITED', 'TOO_MANY_STREAMS', 'TOO_MANY_CALLS']
 
 let net: Testnet
 before(async () => {
@@ -73,10 +78,10 @@ test('a peer calling as fast as it can is throttled, disconnected and reported; 
   const honestOk = await honestCallsDuring(victim, honest, flood)
   const { sent, refused } = await flood
   assert.ok(victim.trust.guard.isBanned(attacker.peerId.toString()), `the flooder was disconnected (sent ${sent}, refused ${JSON.stringify([...refused])})`)
-  assert.ok((refused.get('RATE_LIMITED') ?? 0) + (refused.get('TOO_MANY_STREAMS') ?? 0) > 0, `the flooder was throttled first: ${JSON.stringify([...refused])}`)
+  assert.ok(CALL_THROTTLES.some(code => (refused.get(code) ?? 0) > 0), `the flooder was throttled first: ${JSON.stringify([...refused])}`)
   assert.ok(honestOk >= 3)
   const event = await waitFor('the disconnection in the audit log', async () => await disconnectedEvent(victim, attacker))
-  assert.ok(['RATE_LIMITED', 'TOO_MANY_STREAMS'].includes(event.reason), event.reason)
+  assert.ok(CALL_THROTTLES.includes(event.reason), event.reason)
   await waitFor('the flooder\'s connection to close', () => !connected(victim, attacker))
   // Coming back during the ban: the victim hangs up again.
   await attacker.connect(victim.addresses()[0]).catch(() => {})
@@ -136,9 +141,12 @@ test('the guard: per-peer in-progress cap, global cap on pending work (no strike
   guard.admit('b')
   assert.throws(() => guard.admit('c'), { code: 'BUSY' })
   assert.equal(guard.isBanned('c'), false, 'the global cap is not the peer\'s fault')
-  assert.equal(guard.strike('c', 'BAD_FRAME'), false)
-  assert.equal(guard.strike('c', 'BAD_FRAME'), false)
-  assert.equal(guard.strike('c', 'BAD_FRAME'), true)
+  // Strikes fade with time (10 a minute), so three in a row count three only at one instant: give
+  // them the same clock, or a loaded machine lets a little fade between calls and this is flaky.
+  const now = Date.now()
+  assert.equal(guard.strike('c', 'BAD_FRAME', now), false)
+  assert.equal(guard.strike('c', 'BAD_FRAME', now), false)
+  assert.equal(guard.strike('c', 'BAD_FRAME', now), true)
   assert.ok(guard.isBanned('c'))
   assert.deepEqual(hungUp, ['c'])
   assert.deepEqual(reported, ['guard.disconnected:c'])
@@ -146,7 +154,7 @@ test('the guard: per-peer in-progress cap, global cap on pending work (no strike
   guard.pardon('c')
   assert.equal(guard.isBanned('c'), false)
   // Strikes fade: 10 a minute by default, so two strikes a minute apart never add up.
-  const t = Date.now()
+  const t = now
   const slow = new PeerGuard({ hangUp: async () => {}, report: async () => {} }, { strikeThreshold: 3 })
   for (let i = 0; i < 10; i++) assert.equal(slow.strike('d', 'BAD_FRAME', t + i * 60_000), false)
   assert.equal(guard.stats().rejections.BAD_FRAME, 3)
