@@ -22,7 +22,7 @@ const agentsList = (opt('--agents') ?? (quick ? '60' : '100,1000')).split(',').m
 const attacks = (opt('--attacks')?.split(',') ?? (quick ? ['liars', 'badmouthing', 'sybil-whitewash'] : [...ATTACKS])) as Attack[]
 const mals = (opt('--malicious') ?? (quick ? '0.3' : '0.1,0.3,0.5,0.7')).split(',').map(Number)
 const models: ModelName[] = ['agentwire', 'eigentrust', 'none']
-/** Rounds per run: each honest agent makes one request per round (one simulated hour). 1000 agents get 50: a 100-round run of the agentwire model takes about 5 minutes a thread there. */
+/** Rounds per run: each honest agent makes one request per round (one simulated hour). 1000 agents get 50: a 50-round agentwire run there takes about 3 minutes a thread, and the cost grows faster than the rounds. */
 const roundsFor = (agents: number): number => Number(opt('--rounds') ?? (quick ? 30 : agents >= 1000 ? 50 : 100))
 const SEED = 20260101
 const config = defaultReputationConfig()
