@@ -110,8 +110,8 @@ const SECOND_HAND_WEIGHT = 0.5
  * cheated is what liars and accomplices do not do, praising it after it was caught is what they do.
  */
 const CHEATER_CHECK_WEIGHT = 3
-/** Cached credibilities kept at most (a flood of fresh reporters must not grow memory for ever). */
-const MAX_CACHED_CREDIBILITIES = 20_000
+/** Entries each per-peer cache (credibilities, anchor opinions) keeps at most: a flood of fresh identities must not grow memory for ever. */
+const MAX_CACHED_PER_PEER = 20_000
 
 const LN2 = Math.log(2)
 
@@ -212,7 +212,7 @@ export class ReputationModel {
   private anchorOpinion (subject: string, now: number): AnchorOpinion | undefined {
     const cached = this.anchorCache.get(subject)
     if (cached != null && now - cached.at < this.params.credibilityRefreshMs) return cached.opinion
-    if (this.anchorCache.size >= MAX_CACHED_CREDIBILITIES) this.anchorCache.clear()
+    if (this.anchorCache.size >= MAX_CACHED_PER_PEER) this.anchorCache.clear()
     const opinion = this.anchorSource(subject, now)
     this.anchorCache.set(subject, { opinion, at: now })
     return opinion
@@ -284,7 +284,7 @@ export class ReputationModel {
     const cached = this.credCache.get(reporter)
     if (cached != null && now - cached.at < this.params.credibilityRefreshMs && this.store.lastChange(reporter) <= cached.version) return cached.value
     const version = this.store.version
-    if (this.credCache.size >= MAX_CACHED_CREDIBILITIES) this.credCache.clear()
+    if (this.credCache.size >= MAX_CACHED_PER_PEER) this.credCache.clear()
     const p = this.params
     const own = this.directNow(reporter, now)
     // A peer that cheated us is not believed about others.
