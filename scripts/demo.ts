@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { stringify } from 'yaml'
 
-const CLI = fileURLToPath(new URL('../src/cli/agentwire.js', import.meta.url))
+const CLI = fileURLToPath(new URL('../src/cli/agentwire.ts', import.meta.url))
 const READY_DEADLINE_MS = 30_000
 const bold = (s: string): string => process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s
 const dim = (s: string): string => process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s

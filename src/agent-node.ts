@@ -11,6 +11,7 @@ import { createStack, dhtServes, type AgentLibp2p } from './node/libp2p.ts'
 import { parseTarget, type Target } from './node/targets.ts'
 import { InvalidTargetError, NotConnectedError, PeerUnreachableError } from './node/errors.ts'
 import { findPeer } from './node/find-peer.ts'
+import { waitUntilJoined, type ReadyOptions } from './node/network-ready.ts'
 import { BootstrapKeeper } from './node/bootstrap-keeper.ts'
 import { AuditLog } from './audit/index.ts'
 import { TrustService } from './trust/index.ts'
@@ -209,6 +210,22 @@ export class AgentNode {
     await this.audit.close()
     await closeDatastore(this.config.dataDir, this.datastore)
     this.log.info('node stopped')
+  }
+
+  /**
+   * Resolves once the node has joined its network: a bootstrap peer connected, peers in the DHT
+   * routing table and, for a named node, its name stored on a DHT peer. `start()` returns before
+   * that; await this before resolving names or asking for trust. A node without bootstrap peers
+   * (the first of a network) is ready at once. Rejects with NETWORK_NOT_JOINED after `timeoutMs`.
+   */
+  async ready (options: ReadyOptions = {}): Promise<void> {
+    await waitUntilJoined(() => ({
+      bootstrapConfigured: this.bootstrap.configured(),
+      bootstrapConnected: this.bootstrap.connected(),
+      routingTable: (this.libp2p.services.dht as SingleKadDHT).routingTable?.size ?? 0,
+      name: this.config.name ?? null,
+      namePublishedTo: this.naming.lastPublished?.peersReached ?? 0
+    }), options)
   }
 
   /** Full multiaddrs ending in /p2p/<PeerId>, as others should dial them. */

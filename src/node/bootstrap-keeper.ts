@@ -44,6 +44,11 @@ export class BootstrapKeeper {
     clearInterval(this.timer)
   }
 
+  /** How many bootstrap peers the config names (not counting this node itself). */
+  configured (): number {
+    return this.entries.length
+  }
+
   /** How many bootstrap peers are connected right now. */
   connected (): number {
     return this.entries.filter(e => this.libp2p.getConnections(e.peerId).length > 0).length

@@ -32,3 +32,12 @@ export class NotConnectedError extends AgentwireError {
     this.name = 'NotConnectedError'
   }
 }
+
+export class NetworkNotJoinedError extends AgentwireError {
+  static override name = 'NetworkNotJoinedError'
+  constructor (waitedMs: number, missing: string[]) {
+    super('NETWORK_NOT_JOINED', `the node has not joined the network after ${waitedMs} ms: ${missing.join('; ')}`,
+      'check that the bootstrap peers in the config are running and reachable from here (`agentwire health` names what is missing), or wait longer (`ready({ timeoutMs })`)')
+    this.name = 'NetworkNotJoinedError'
+  }
+}

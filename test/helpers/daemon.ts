@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { stringify } from 'yaml'
 import { tempDir } from './tmp.ts'
 
-export const CLI = fileURLToPath(new URL('../../src/cli/agentwire.js', import.meta.url))
+export const CLI = fileURLToPath(new URL('../../src/cli/agentwire.ts', import.meta.url))
 
 /** Deadline for a daemon to print its ready line. Generous: CI machines are slow and noisy. */
 const READY_DEADLINE_MS = 30_000

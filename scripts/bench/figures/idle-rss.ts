@@ -2,7 +2,7 @@
 // what each connected peer adds to the daemon, and what each open stream adds to an agentwire node.
 import { join } from 'node:path'
 import type { Figure } from '../lib/figure.ts'
-import { start, PEERS, settledRss, writeDaemonConfig, startDaemon } from '../lib/process.ts'
+import { start, PEERS, settledRss, writeDaemonConfig, startDaemon, SOURCE_CLI } from '../lib/process.ts'
 import { serve } from '../lib/peers.ts'
 import { round } from '../lib/stats.ts'
 import { PROPOSED_DAEMON_ENV } from '../proposals.ts'
@@ -56,6 +56,15 @@ export const figure: Figure = {
       await tuned.child.stop()
     }
 
+    // The same daemon from its TypeScript sources (Node's type stripping), as it ran before the build.
+    const stripped = await startDaemon(configPath, 30_000, {}, SOURCE_CLI)
+    let strippedIdle: { rss: number, settled: boolean }
+    try {
+      strippedIdle = await settledRss(stripped.child.pid, { maxMs: 10_000 })
+    } finally {
+      await stripped.child.stop()
+    }
+
     // Open streams: an agentwire node (the daemon's stack) serving the bench's hold protocol.
     const peer = await serve('libp2p-peer.ts')
     let perStream: number
@@ -77,7 +86,7 @@ export const figure: Figure = {
       await peer.child.stop()
     }
 
-    ctx.log(`daemon ${round(idle.rss / MB)} MB idle, +${round(perConnection / 1e3)} kB/connection, +${round(perStream / 1e3)} kB/stream; bare node ${round(baseline / MB)} MB`)
+    ctx.log(`daemon ${round(idle.rss / MB)} MB idle compiled (${round(strippedIdle.rss / MB)} MB from sources), +${round(perConnection / 1e3)} kB/connection, +${round(perStream / 1e3)} kB/stream; bare node ${round(baseline / MB)} MB`)
     return {
       value: idle.rss / MB,
       baselineValue: baseline / MB,
@@ -85,6 +94,7 @@ export const figure: Figure = {
         settled: idle.settled,
         proposedEnv: PROPOSED_DAEMON_ENV,
         proposedValue: round(tunedIdle.rss / MB),
+        fromSourceMB: round(strippedIdle.rss / MB),
         perConnectionKB: round(perConnection / 1e3),
         connections,
         perStreamKB: round(perStream / 1e3),

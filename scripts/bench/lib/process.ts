@@ -9,7 +9,10 @@ import { nowMs } from './stats.ts'
 /** The Node running the bench (npm puts node_modules/.bin first, so this is the Node 24 devDependency). */
 export const NODE = process.execPath
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-export const CLI = join(ROOT, 'src/cli/agentwire.js')
+/** The compiled CLI, as `npm start` and an installed package run it (`npm run bench` builds it first). */
+export const CLI = join(ROOT, 'dist/cli/agentwire.js')
+/** The same CLI run from its TypeScript sources with Node's type stripping, as tests run it. */
+export const SOURCE_CLI = join(ROOT, 'src/cli/agentwire.ts')
 export const PEERS = fileURLToPath(new URL('../peers/', import.meta.url))
 
 export interface Child {
@@ -134,9 +137,9 @@ export async function writeDaemonConfig (extra: Record<string, unknown> = {}): P
 }
 
 /** `agentwire start` as a child; resolves once the ready line is out. */
-export async function startDaemon (configPath: string, timeoutMs = 30_000, env: Record<string, string> = {}): Promise<{ child: Child, ready: any, readyMs: number }> {
+export async function startDaemon (configPath: string, timeoutMs = 30_000, env: Record<string, string> = {}, cli = CLI): Promise<{ child: Child, ready: any, readyMs: number }> {
   const t0 = nowMs()
-  const child = start([CLI, 'start', '--config', configPath], { env })
+  const child = start([cli, 'start', '--config', configPath], { env })
   child.process.stdin!.end()
   const ready = await child.nextJson(l => l?.event === 'ready', timeoutMs)
   return { child, ready, readyMs: nowMs() - t0 }

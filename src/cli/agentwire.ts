@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// The `agentwire` command. Plain JavaScript on purpose: an old Node must get far enough to say what
-// is wrong instead of failing on TypeScript syntax.
+// The `agentwire` command. It must run far enough on an old Node to say what is wrong, so it checks
+// the version before importing anything that needs a newer one (main is imported dynamically).
+const MIN_NODE_MAJOR = 22
 const major = Number(process.versions.node.split('.')[0])
-if (major < 22 || process.features?.typescript == null || process.features.typescript === false) {
+if (major < MIN_NODE_MAJOR) {
   process.stderr.write(
-    `error: agentwire needs Node.js 22.18 or newer (it runs its TypeScript directly); this is Node ${process.version}\n` +
-    'hint: run it through npm, which uses the Node 24 that `npm ci` put in node_modules/.bin (`npx agentwire …`, `npm start`), or install Node 22.18+\n')
+    `error: agentwire needs Node.js ${MIN_NODE_MAJOR} or newer (libp2p 3 does); this is Node ${process.version}\n` +
+    'hint: install Node 22 or newer; in a checkout, run it through npm, which uses the Node 24 that `npm ci` put in node_modules/.bin (`npx agentwire …`, `npm start`)\n')
   process.exit(1)
 }
 const SMALL_YOUNG_GENERATION = '--max-semi-space-size=1'
