@@ -50,6 +50,13 @@ test('a bootstrap address without /p2p/ is refused', () => {
   assert.match(configError({ dataDir: 'x', bootstrap: ['/ip4/127.0.0.1/tcp/4001'] }), /bootstrap\.0: must end in \/p2p\/<PeerId>/)
 })
 
+test('a placeholder or truncated PeerId in a bootstrap address names the key and the fix', () => {
+  for (const peerId of ['12D3KooW…A', '12D3KooWAAAA', '12D3KooWRDFdCSKxbcBA4zGHCH3rQ4vLHu6kZZVfMVWgYsfFwe9']) {
+    assert.match(configError({ dataDir: 'x', bootstrap: [`/ip4/127.0.0.1/tcp/4001/p2p/${peerId}`] }), new RegExp(`bootstrap\\.0: "${peerId}" after /p2p/ is not a PeerId .*agentwire info`))
+  }
+  assert.doesNotThrow(() => validateConfig({ dataDir: 'x', bootstrap: ['/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWRDFdCSKxbcBA4zGHCH3rQ4vLHu6kZZVfMVWgYsfFwe9F'] }, '/tmp'))
+})
+
 test('a bad enum value and a bad name are refused', () => {
   assert.match(configError({ dataDir: 'x', trust: { policy: 'everyone' } }), /trust\.policy: /)
   assert.match(configError({ dataDir: 'x', name: 'Has Spaces' }), /name: must be 1-63 characters/)

@@ -12,8 +12,20 @@ const multiaddrString = z.string().superRefine((value, ctx) => {
   }
 })
 
-const peerMultiaddr = multiaddrString.refine(value => value.includes('/p2p/'), {
-  message: 'must end in /p2p/<PeerId> so the node can check who answers, e.g. /ip4/203.0.113.7/tcp/4001/p2p/12D3KooW…'
+/** A PeerId as text: an Ed25519 one (12D3KooW…, what agentwire makes) or an older RSA-style Qm… one. */
+const PEER_ID_TEXT = /^(12D3KooW[1-9A-HJ-NP-Za-km-z]{44}|Qm[1-9A-HJ-NP-Za-km-z]{44})$/
+
+const peerMultiaddr = multiaddrString.superRefine((value, ctx) => {
+  const at = value.lastIndexOf('/p2p/')
+  if (at < 0) {
+    ctx.addIssue({ code: 'custom', message: 'must end in /p2p/<PeerId> so the node can check who answers, e.g. /ip4/203.0.113.7/tcp/4001/p2p/12D3KooW…' })
+    return
+  }
+  // A placeholder (12D3KooW…A) or a truncated copy is caught here, not as "Incorrect length" at start.
+  const peerId = value.slice(at + '/p2p/'.length).split('/')[0]
+  if (!PEER_ID_TEXT.test(peerId)) {
+    ctx.addIssue({ code: 'custom', message: `"${peerId}" after /p2p/ is not a PeerId (52 characters starting 12D3KooW); copy the whole address from the peer's ready line or \`agentwire info\` on it` })
+  }
 })
 
 const peerIdString = z.string().regex(/^(12D3KooW|Qm)[1-9A-HJ-NP-Za-km-z]{40,60}$/, 'must be a PeerId such as 12D3KooW… (see `agentwire info`)')
