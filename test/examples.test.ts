@@ -3,6 +3,7 @@
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { spawnJsonLines, type JsonChild } from './helpers/child.ts'
@@ -16,6 +17,18 @@ const running: Array<JsonChild | Daemon> = []
 after(async () => {
   await Promise.all(running.map(async c => await c.stop()))
   await removeTempDirs()
+})
+
+test("the README's library example is examples/two-nodes.ts, word for word, and it runs", async () => {
+  const example = await readFile(join(EXAMPLES, 'two-nodes.ts'), 'utf8')
+  const readme = await readFile(join(ROOT, 'README.md'), 'utf8')
+  assert.ok(readme.includes(`\`\`\`ts\n${example}\`\`\``), 'README.md must quote examples/two-nodes.ts whole, in a ```ts block (copy it over)')
+  const run = spawnJsonLines(process.execPath, [join(EXAMPLES, 'two-nodes.ts'), await tempDir()], { cwd: ROOT })
+  running.push(run)
+  const { task } = await run.line(l => l.task != null)
+  assert.equal(task.status.state, 'TASK_STATE_COMPLETED')
+  assert.equal(task.artifacts[0].parts[0].text, 'Summary (5 words): Summarise this.')
+  assert.equal(await run.exited, 0, run.output())
 })
 
 test('the library examples: an embedded agent answers a caller that finds it by name with the SDK client', async () => {
