@@ -2,9 +2,12 @@ import { AgentwireError } from '../errors.ts'
 
 export class InvalidNameRecordError extends AgentwireError {
   static override name = 'InvalidNameRecordError'
+  /** What was wrong, without the prefix: reasons are collected per claim. */
+  readonly reason: string
   constructor (reason: string) {
     super('INVALID_NAME_RECORD', `invalid name record: ${reason}`)
     this.name = 'InvalidNameRecordError'
+    this.reason = reason
   }
 }
 

@@ -128,7 +128,7 @@ export async function verifyClaimSet (value: Uint8Array, name?: string, now = Da
       const seen = newest.get(ok.peerId)
       if (seen == null || ok.seq > seen.seq) newest.set(ok.peerId, ok)
     } catch (err: any) {
-      refused.push(err.message)
+      refused.push(err.reason ?? err.message)
     }
   }
   return { valid: [...newest.values()], refused }
