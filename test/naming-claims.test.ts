@@ -6,18 +6,19 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { MemoryDatastore } from 'datastore-core'
 import { fromString } from 'uint8arrays'
 import { testnet, waitFor, LOCALHOST_LIMITS, type Testnet } from './helpers/testnet.ts'
 import { removeTempDirs, tempDir } from './helpers/tmp.ts'
 import { createAgentNode, type AgentNode } from '../src/agent-node.ts'
 import { createStack, type AgentLibp2p } from '../src/node/libp2p.ts'
 import { validateConfig } from '../src/config/index.ts'
+import { openDatastore, closeDatastore } from '../src/node/datastore.ts'
 import { nameKey, signClaim, signNameRecord, encodeClaimSet, NAME_NAMESPACE } from '../src/naming/index.ts'
 
 let net: Testnet
 const extra: AgentNode[] = []
 let attacker: AgentLibp2p | undefined
+let closeAttackerStore: (() => Promise<void>) | undefined
 const hub = (): string => net.nodes[0].addresses()[0]
 
 async function node (config: Record<string, unknown> = {}): Promise<AgentNode> {
@@ -52,10 +53,12 @@ async function claimsOn (n: AgentNode, name: string): Promise<string[]> {
  */
 async function attackerStack (): Promise<AgentLibp2p> {
   const config = validateConfig({ dataDir: await tempDir(), listen: ['/ip4/127.0.0.1/tcp/0'], limits: LOCALHOST_LIMITS })
+  const datastore = await openDatastore(config.dataDir)
+  closeAttackerStore = async () => { await closeDatastore(config.dataDir, datastore) }
   const lib = await createStack({
     config,
     privateKey: await generateKeyPair('Ed25519'),
-    datastore: new MemoryDatastore(),
+    datastore,
     dhtValidators: { [NAME_NAMESPACE]: async () => {} },
     dhtSelectors: { [NAME_NAMESPACE]: () => 0 }
   })
@@ -82,6 +85,7 @@ before(async () => {
 })
 after(async () => {
   await attacker?.stop()
+  await closeAttackerStore?.()
   await Promise.allSettled(extra.map(n => n.stop()))
   await net.stop()
   await removeTempDirs()
