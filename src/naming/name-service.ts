@@ -203,7 +203,8 @@ export class NameService {
     }
     try {
       for await (const event of this.components.libp2p.services.dht.get(nameKey(name), { signal })) {
-        if (event.name === 'PEER_RESPONSE') {
+        // Only answers to our GET count as hops; kad-dht's read-repair PUTs answer too.
+        if (event.name === 'PEER_RESPONSE' && event.messageName === 'GET_VALUE') {
           hops++
           await consider(event.record?.value)
         } else if (event.name === 'VALUE') {
