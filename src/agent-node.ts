@@ -24,7 +24,7 @@ import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import type { SingleKadDHT } from '@libp2p/kad-dht'
 import { NodeStats, registerAgentMetrics, startMetricsServer, assessHealth, type MetricsServer, type HealthReport, type Refusal } from './metrics/index.ts'
 import { reachability, type Reachability } from './node/reachability.ts'
-import { NameService, NAME_NAMESPACE, validateNameRecord, selectNameRecord, type ResolveOptions } from './naming/index.ts'
+import { NameService, ClaimStore, NAME_NAMESPACE, validateNameRecord, selectNameRecord, type ResolveOptions, type ClaimantInfo } from './naming/index.ts'
 import { silentLogger, type Logger } from './log/logger.ts'
 import { VERSION } from './version.ts'
 import { AgentwireError } from './errors.ts'
@@ -78,7 +78,19 @@ export interface PeerSummary {
   latencyMs: number | null
 }
 
-export interface ResolveResult { name: string, peerId: string, addresses: string[], pinned: boolean, newlyPinned: boolean, hops: number }
+export interface ResolveResult {
+  name: string
+  peerId: string
+  addresses: string[]
+  pinned: boolean
+  newlyPinned: boolean
+  hops: number
+  /** "dns" when the domain's DNS TXT record names this PeerId. */
+  verified: 'dns' | null
+  /** Other PeerIds claiming this name, not followed. */
+  otherClaimants: ClaimantInfo[]
+  warnings: string[]
+}
 
 export interface PingResult { peerId: string, rttMs: number }
 export interface ConnectResult { peerId: string, address: string, direct: boolean }
@@ -106,7 +118,11 @@ export class AgentNode {
   private readonly privateKey: PrivateKey
   private startedAt = 0
 
-  constructor (init: { config: AgentwireConfig, privateKey: PrivateKey, libp2p: AgentLibp2p, datastore: LevelDatastore, log: Logger, audit: AuditLog, options: AgentNodeOptions, registry: Registry, bindReputation: (r: ReputationService) => void }) {
+  /** What this node stores for others' names as a DHT server (bounded, merged per claimant). */
+  readonly claims: ClaimStore
+
+  constructor (init: { config: AgentwireConfig, privateKey: PrivateKey, libp2p: AgentLibp2p, datastore: LevelDatastore, log: Logger, audit: AuditLog, options: AgentNodeOptions, registry: Registry, bindReputation: (r: ReputationService) => void, claims: ClaimStore }) {
+    this.claims = init.claims
     this.config = init.config
     this.privateKey = init.privateKey
     this.peerId = peerIdFromPrivateKey(init.privateKey)
@@ -166,7 +182,13 @@ export class AgentNode {
     }, { config: this.config, ...(init.options.executor != null ? { executor: init.options.executor } : {}), ...(init.options.card != null ? { card: init.options.card } : {}) })
     this.naming = new NameService(
       { libp2p: this.libp2p, privateKey: this.privateKey, peerId: this.peerId, datastore: this.datastore, log: this.log.child({ component: 'naming' }) },
-      { ...(this.config.name != null ? { name: this.config.name } : {}), queryTimeoutMs: this.config.dht.queryTimeoutMs, isTrusted: peerId => this.trust.isTrusted(peerId) })
+      {
+        ...(this.config.name != null ? { name: this.config.name } : {}),
+        queryTimeoutMs: this.config.dht.queryTimeoutMs,
+        isTrusted: peerId => this.trust.isTrusted(peerId),
+        ...(this.config.naming.verifyDomains ? { dns: { servers: this.config.naming.dnsServers, timeoutMs: this.config.naming.dnsTimeoutMs } } : {}),
+        probe: async (peerId, signal) => { await this.libp2p.dial(peerIdFromString(peerId), { signal }); return true }
+      })
     this.bootstrap = new BootstrapKeeper(this.libp2p, this.config.bootstrap, this.log.child({ component: 'bootstrap' }), this.config.limits.dialTimeoutMs)
   }
 
@@ -174,6 +196,7 @@ export class AgentNode {
   get key (): PrivateKey { return this.privateKey }
 
   async start (): Promise<void> {
+    await this.claims.start()
     await this.trust.start()
     await this.a2a.start()
     await this.libp2p.start()
@@ -200,6 +223,7 @@ export class AgentNode {
 
   async stop (): Promise<void> {
     this.bootstrap.stop()
+    this.claims.stop()
     await this.metricsServer?.close()
     await this.naming.stop()
     await this.a2a.stop()
@@ -328,7 +352,8 @@ export class AgentNode {
   async resolve (name: string, options: ResolveOptions = {}): Promise<ResolveResult> {
     const target = parseTarget(name)
     if (target.kind !== 'name') throw new InvalidTargetError(name, 'resolve takes a name; PeerIds and multiaddrs need no resolving')
-    const resolved = await this.naming.resolve(target.name, options)
+    // The resolve command lists every claimant, so it walks the whole query (targets stop early).
+    const resolved = await this.naming.resolve(target.name, { thorough: true, ...options })
     const peerId = peerIdFromString(resolved.peerId)
     let addresses = await this.knownAddresses(peerId)
     if (addresses.length === 0) {
@@ -336,7 +361,7 @@ export class AgentNode {
         addresses = (await findPeer(this.libp2p, peerId, this.config.dht.queryTimeoutMs, options.signal)).multiaddrs.map(a => a.toString())
       } catch {} // the name resolved; an unknown address is not an error here
     }
-    return { name: resolved.name, peerId: resolved.peerId, addresses, pinned: resolved.pinned, newlyPinned: resolved.newlyPinned, hops: resolved.hops }
+    return { ...resolved, addresses }
   }
 
   private async knownAddresses (peerId: PeerId): Promise<string[]> {
@@ -470,10 +495,12 @@ export async function createAgentNode (config: AgentwireConfigInput | AgentwireC
     const registry = new Registry()
     // The stack is built before the reputation service that scores its peers: bind it late.
     let reputation: ReputationService | undefined
+    const claims = new ClaimStore(datastore, { log: log.child({ component: 'name-store' }) })
     const libp2p = await createStack({
       config: validated,
       privateKey,
-      datastore,
+      // Name records merge per claimant instead of replacing each other (see naming/claim-store.ts).
+      datastore: claims.datastore,
       ...(validated.metrics.listen != null ? { metrics: prometheusMetrics({ registry, preserveExistingMetrics: true }) } : {}),
       gossipScore: { appSpecificScore: peer => reputation?.gossipScore(peer) ?? 0, topics: { [TRUST_TOPIC]: trustTopicScoreParams() } },
       // A quarantined peer cannot even connect: refused before any protocol runs.
@@ -482,7 +509,7 @@ export async function createAgentNode (config: AgentwireConfigInput | AgentwireC
       dhtValidators: { [NAME_NAMESPACE]: validateNameRecord },
       dhtSelectors: { [NAME_NAMESPACE]: selectNameRecord }
     })
-    return new AgentNode({ config: validated, privateKey, libp2p, datastore, log, audit, options, registry, bindReputation: r => { reputation = r } })
+    return new AgentNode({ config: validated, privateKey, libp2p, datastore, log, audit, options, registry, bindReputation: r => { reputation = r }, claims })
   } catch (err) {
     await audit?.close()
     await closeDatastore(validated.dataDir, datastore)

@@ -19,11 +19,14 @@ export interface ErrorBody {
   code: string
   message: string
   hint?: string
+  /** Structured facts behind the error (e.g. NAME_AMBIGUOUS's claimants), for --json readers. */
+  details?: unknown
 }
 
 export function toErrorBody (err: unknown): ErrorBody {
   if (err instanceof AgentwireError) {
-    return { code: err.code, message: err.message, ...(err.hint != null ? { hint: err.hint } : {}) }
+    const details = (err as { details?: unknown }).details
+    return { code: err.code, message: err.message, ...(err.hint != null ? { hint: err.hint } : {}), ...(details != null ? { details } : {}) }
   }
   const e = err as { name?: string, message?: string, code?: string }
   return { code: e?.code ?? e?.name ?? 'INTERNAL', message: e?.message ?? String(err) }

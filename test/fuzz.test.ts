@@ -66,7 +66,7 @@ test('finding 3: a bare `null` frame is refused, not taken for the end of the st
 
 test('finding 4: the name-record selector skips `null` and half-records instead of throwing', async () => {
   const enc = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v))
-  const good = enc({ name: 'a', peerId: '12D3KooWx', seq: 5, expiresAt: Date.now() + 1000, sig: 'x' })
+  const good = enc({ claims: [{ name: 'a', peerId: '12D3KooWx', seq: 5, expiresAt: Date.now() + 1000, sig: 'x' }] })
   assert.equal(await selectNameRecord(nameKey('a'), [enc(null), good]), 1)
   assert.equal(await selectNameRecord(nameKey('a'), [good, enc(null), enc(7), enc({ seq: 99 })]), 0)
   assert.equal(await selectNameRecord(nameKey('a'), [enc(null)]), 0)

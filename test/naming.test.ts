@@ -9,7 +9,7 @@ import { toString } from 'uint8arrays'
 import { testnet, waitFor, LOCALHOST_LIMITS, type Testnet } from './helpers/testnet.ts'
 import { removeTempDirs, tempDir } from './helpers/tmp.ts'
 import { createAgentNode, type AgentNode } from '../src/agent-node.ts'
-import { nameKey, signNameRecord, validateNameRecord, MAX_NAME_RECORD_BYTES } from '../src/naming/index.ts'
+import { nameKey, signNameRecord, validateNameRecord, parseClaimSet, encodeClaimSet, MAX_CLAIM_SET_BYTES } from '../src/naming/index.ts'
 
 const NODES = 20
 let net: Testnet
@@ -66,7 +66,7 @@ test('an unknown PeerId fails with what was tried', async () => {
 test('a forged record (signed by another key) is rejected on put and ignored on get', async () => {
   const attackerKey = await generateKeyPair('Ed25519')
   const victim = net.nodes[6].peerId.toString()
-  const forged = await signNameRecord(attackerKey, { name: 'beta', peerId: victim, seq: Number.MAX_SAFE_INTEGER, expiresAt: Date.now() + 60_000 })
+  const forged = await signNameRecord(attackerKey, { name: 'beta', peerId: victim, seq: Date.now(), expiresAt: Date.now() + 60_000 })
   await assert.rejects(async () => await validateNameRecord(nameKey('beta'), forged), /signature does not match/)
   // A forged claim that `beta` is the attacker's PeerId, signed by the victim's... we cannot: the
   // attacker has no victim key. So plant the forgery in several servers' stores and resolve anyway.
@@ -88,8 +88,8 @@ test('an expired record is refused by the validator and ignored by resolvers', a
 test('oversized, malformed and mis-keyed records are rejected', async () => {
   const key = await generateKeyPair('Ed25519')
   const peerId = peerIdFromPrivateKey(key).toString()
-  const big = new Uint8Array(MAX_NAME_RECORD_BYTES + 1).fill(0x20)
-  await assert.rejects(async () => await validateNameRecord(nameKey('x'), big), /more than the 1024 allowed/)
+  const big = new Uint8Array(MAX_CLAIM_SET_BYTES + 1).fill(0x20)
+  await assert.rejects(async () => await validateNameRecord(nameKey('x'), big), new RegExp(`more than the ${MAX_CLAIM_SET_BYTES} a claim set may have`))
   await assert.rejects(async () => await validateNameRecord(nameKey('x'), new TextEncoder().encode('{"name":')), /not JSON/)
   const good = await signNameRecord(key, { name: 'right', peerId, seq: 1, expiresAt: Date.now() + 60_000 })
   await validateNameRecord(nameKey('right'), good)
@@ -130,11 +130,14 @@ test('a second claimant to a pinned name is refused until accepted deliberately'
   extra.push(second)
   await second.start()
   await waitFor('the second claimant to publish', () => (second.naming.lastPublished?.peersReached ?? 0) > 0)
-  // Remove the first claimant's records so only the newcomer is visible (as after expiry).
-  for (const node of net.nodes.filter(n => n.libp2p.status === 'started')) {
+  // Remove the first claimant's claims so only the newcomer is visible (as after expiry).
+  for (const node of [...net.nodes, ...extra].filter(n => n.libp2p.status === 'started')) {
     for await (const { key } of node.datastore.query({ prefix: '/agentwire-dht/record/' })) {
       const raw = Libp2pRecord.deserialize(await node.datastore.get(key))
-      if (toString(raw.value).includes(first.peerId.toString())) await node.datastore.delete(key)
+      if (!toString(raw.value).includes(first.peerId.toString())) continue
+      const rest = parseClaimSet(raw.value).filter(c => c.peerId !== first.peerId.toString())
+      if (rest.length === 0) await node.datastore.delete(key)
+      else await node.datastore.put(key, new Libp2pRecord(raw.key, encodeClaimSet(rest), raw.timeReceived).serialize())
     }
   }
   const err: any = await waitFor('the conflict to be reported', async () => {
@@ -142,7 +145,7 @@ test('a second claimant to a pinned name is refused until accepted deliberately'
   }, 60_000) // each try walks the whole DHT query (the stopped first claimant included): slow on a busy CI machine
   assert.match(err.message, new RegExp(first.peerId.toString()))
   assert.match(err.message, new RegExp(second.peerId.toString()))
-  assert.match(err.hint, /agentwire resolve contested --accept-new/)
+  assert.match(err.hint, /agentwire resolve contested --pick <PeerId>/)
   await assert.rejects(asker.ping('contested'), (e: any) => e.code === 'NAME_PIN_CONFLICT')
   const accepted = await asker.resolve('contested', { acceptNew: true })
   assert.equal(accepted.peerId, second.peerId.toString())

@@ -119,8 +119,9 @@ export function buildProgram (): Command {
   daemonCommand(program, 'ping <target>', 'round-trip time to a peer (PeerId, name or multiaddr)', 'ping', ([target]) => ({ target }))
   daemonCommand(program, 'connect <target>', 'open a connection to a peer', 'connect', ([target]) => ({ target }))
   daemonCommand(program, 'disconnect <target>', 'close every connection to a peer', 'disconnect', ([target]) => ({ target }))
-  daemonCommand(program, 'resolve <name>', 'find the PeerId and addresses behind a name (pinned on first use)', 'resolve', ([target], opts) => ({ target, acceptNew: opts.acceptNew === true }))
-    .option('--accept-new', 'accept a different PeerId for a pinned name (after checking it is the node you mean)')
+  daemonCommand(program, 'resolve <name>', 'find the PeerId and addresses behind a name (pinned on first use)', 'resolve', ([target], opts) => ({ target, acceptNew: opts.acceptNew === true, ...(opts.pick != null ? { pick: opts.pick } : {}) }))
+    .option('--accept-new', 'forget the pin and choose again (the trusted claimant, or the only one)')
+    .option('--pick <peerId>', 'choose this claimant of the name and pin it (settles NAME_AMBIGUOUS)')
   daemonCommand(program, 'send <target> <text>', 'send an A2A message to a peer\'s agent and print the result', 'send', ([target, text], opts) => ({
     target,
     text,

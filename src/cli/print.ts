@@ -68,7 +68,12 @@ export const printers: Record<string, Printer> = {
   ping: r => `pong from ${r.peerId}: ${r.rttMs} ms`,
   connect: r => `connected to ${r.peerId} via ${r.address} (${r.direct ? 'direct' : 'relayed'})`,
   disconnect: r => `disconnected from ${r.peerId} (${r.closed} connection${r.closed === 1 ? '' : 's'} closed)`,
-  resolve: r => `${r.name} → ${r.peerId}${r.newlyPinned ? '  (pinned now: a different PeerId for this name will be refused)' : r.pinned ? '  (pinned)' : ''}\n${list(r.addresses.length > 0 ? r.addresses : ['(no known addresses)'])}`,
+  resolve: r => [
+    `${r.name} → ${r.peerId}${r.verified === 'dns' ? '  (verified: dns)' : ''}${r.newlyPinned ? '  (pinned now: other claimants of this name will not be followed)' : r.pinned ? '  (pinned)' : ''}`,
+    list(r.addresses.length > 0 ? r.addresses : ['(no known addresses)']),
+    ...(r.otherClaimants ?? []).map((c: any) => `  other claimant: ${c.peerId}${c.firstSeen != null ? `  first seen ${c.firstSeen}` : ''}`),
+    ...(r.warnings ?? []).map((w: string) => `warning: ${w}`)
+  ].join('\n'),
   'trust.request': r => `asked ${r.peerId} for trust: ${r.state}${r.state === 'pending' ? ' (waiting for its operator)' : ''}`,
   'trust.approve': r => `approved ${r.peerId}: ${r.state}${r.mutual ? ' (mutual: it may now send work)' : ''}`,
   'trust.reject': r => `rejected ${r.peerId}`,

@@ -64,6 +64,15 @@ export const dhtSchema = z.strictObject({
   queryTimeoutMs: z.number().int().positive().default(10_000)
 })
 
+export const namingSchema = z.strictObject({
+  /** Check names with a dot (research.example.com) against the DNS TXT record `_agentwire.<name>`; a valid proof beats every DHT claim. @default true */
+  verifyDomains: z.boolean().default(true),
+  /** DNS servers for those checks, "IP" or "IP:PORT" (a private fleet's or a test's own); [] uses the system's. @default [] */
+  dnsServers: z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?|\[[0-9a-fA-F:]+\](:\d{1,5})?|[0-9a-fA-F:]+)$/, 'must be an IP address, optionally with :PORT, e.g. 127.0.0.1:5353')).default([]),
+  /** Longest one DNS proof query may take, in ms. @default 5000 */
+  dnsTimeoutMs: z.number().int().positive().default(5000)
+})
+
 export const trustSchema = z.strictObject({
   /** Who may use application protocols: mutual (approved both ways), reputation, or open (anyone). @default "mutual" */
   policy: z.enum(['mutual', 'reputation', 'open']).default('mutual'),
@@ -147,6 +156,7 @@ export const configSchema = z.strictObject({
   transports: transportsSchema,
   relay: relaySchema.prefault({}),
   dht: dhtSchema.prefault({}),
+  naming: namingSchema.prefault({}),
   trust: trustSchema.prefault({}),
   a2a: a2aSchema.prefault({}),
   audit: auditSchema.prefault({}),

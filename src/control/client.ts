@@ -41,7 +41,7 @@ export async function callDaemon (dataDir: string, method: string, params: Recor
     readJsonLines(socket, line => {
       const message = line as { event?: unknown, result?: unknown, error?: ErrorBody }
       if ('event' in message) options.onEvent?.(message.event)
-      else if (message.error != null) finish(() => reject(new AgentwireError(message.error!.code, message.error!.message, message.error!.hint)))
+      else if (message.error != null) finish(() => reject(Object.assign(new AgentwireError(message.error!.code, message.error!.message, message.error!.hint), message.error!.details != null ? { details: message.error!.details } : {})))
       else if ('result' in message) finish(() => resolve(message.result))
     }, err => finish(() => reject(err)))
   })

@@ -74,7 +74,7 @@ export function nodeHandlers (node: AgentNode, hooks: HandlerHooks): ControlHand
     },
     'reputation.unquarantine': async (params, { signal }) =>
       await node.reputation.unquarantine((await node.resolveTarget(requireTarget(params), { signal })).peerId.toString()),
-    resolve: async (params, { signal }) => node.resolve(requireTarget(params), { acceptNew: params.acceptNew === true, signal }),
+    resolve: async (params, { signal }) => node.resolve(requireTarget(params), { acceptNew: params.acceptNew === true, ...(typeof params.pick === 'string' ? { pick: params.pick } : {}), signal }),
     stop: async () => {
       setImmediate(hooks.requestStop)
       return { stopping: true, peerId: node.peerId.toString() }

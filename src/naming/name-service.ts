@@ -1,6 +1,7 @@
-// Publishing this node's name and resolving others' names through the DHT, with pinning.
-// Resolution is collect → verify → choose: every claimant the DHT returns is checked, then a pinned
-// or trusted PeerId is preferred, and a change of owner is never followed silently.
+// Publishing this node's name and resolving others' names, with pinning. Resolution is
+// prove → collect → verify → choose: a domain's DNS proof wins outright; otherwise every claimant
+// the DHT returns is checked, and the answer is the pin, else the one trusted claimant, else the
+// only claimant. Several and nothing to choose by is NAME_AMBIGUOUS, never a silent pick.
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Datastore } from 'interface-datastore'
@@ -9,11 +10,14 @@ import { fromString, toString } from 'uint8arrays'
 import type { Logger } from '../log/logger.ts'
 import type { AgentLibp2p } from '../node/libp2p.ts'
 import type { SingleKadDHT } from '@libp2p/kad-dht'
-import { nameKey, signNameRecord, verifyNameRecord, type NameRecord } from './name-record.ts'
-import { NamePins } from './pins.ts'
-import { NameNotFoundError, NamePinConflictError } from './errors.ts'
+import { domainToUnicode } from 'node:url'
+import { nameKey, signNameRecord, verifyClaimSet, type Claim, type NameRecord } from './name-record.ts'
+import { NamePins, type NamePin } from './pins.ts'
+import { DnsProofChecker, isDomainName, type DnsProofInit } from './dns-proof.ts'
+import { lookalikesOf } from './lookalike.ts'
+import { NameAmbiguousError, NameNotFoundError, NamePickError, NamePinConflictError, type ClaimantInfo } from './errors.ts'
 import {
-  EARLY_REPUBLISH_MS, NAME_RECORD_TTL_MS, NAME_REPUBLISH_INTERVAL_MS, PUBLISH_RETRY_MAX_MS, PUBLISH_RETRY_MIN_MS, SEQ_KEY
+  CLAIMANT_PROBE_TIMEOUT_MS, EARLY_REPUBLISH_MS, NAME_RECORD_TTL_MS, NAME_REPUBLISH_INTERVAL_MS, PUBLISH_RETRY_MAX_MS, PUBLISH_RETRY_MIN_MS, SEQ_KEY
 } from './constants.ts'
 
 export interface NameServiceComponents {
@@ -29,13 +33,34 @@ export interface NameServiceInit {
   name?: string
   /** Longest a lookup may take, in ms. @default 10000 */
   queryTimeoutMs?: number
-  /** Whether a PeerId is one this node already trusts (preferred among claimants). */
+  /** Whether a PeerId is one this node already trusts (chosen among claimants when nothing is pinned). */
   isTrusted?: (peerId: string) => boolean | Promise<boolean>
+  /** Check names with a dot against DNS TXT `_agentwire.<name>`; undefined turns it off. @default undefined */
+  dns?: DnsProofInit
+  /** Try to reach a claimant (for the NAME_AMBIGUOUS report); resolves true when a connection opened. */
+  probe?: (peerId: string, signal: AbortSignal) => Promise<boolean>
+}
+
+/** A claimant found in the DHT, with the median first-seen time its servers report. */
+export interface FoundClaim extends NameRecord { firstSeen: number | undefined }
+
+function info (c: FoundClaim, reachable: boolean | null): ClaimantInfo {
+  return { peerId: c.peerId, firstSeen: c.firstSeen != null ? new Date(c.firstSeen).toISOString() : null, reachable }
+}
+
+function median (values: number[]): number | undefined {
+  if (values.length === 0) return undefined
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor((sorted.length - 1) / 2)]
 }
 
 export interface ResolveOptions {
-  /** Replace an existing pin with the claimant the DHT returns now. */
+  /** Ignore the existing pin and choose again (trusted claimant, or the only one). */
   acceptNew?: boolean
+  /** Choose this claimant (a PeerId) and pin it: how an operator settles NAME_AMBIGUOUS. */
+  pick?: string
+  /** Walk the whole DHT query even once the answer is known, to list every other claimant. @default false */
+  thorough?: boolean
   signal?: AbortSignal
 }
 
@@ -48,12 +73,19 @@ export interface ResolvedName {
   newlyPinned: boolean
   /** DHT hops: peers that answered during the lookup. */
   hops: number
+  /** "dns" when a DNS TXT record under the domain names this PeerId; null for a DHT claim. */
+  verified: 'dns' | null
+  /** Other PeerIds claiming the name (seen in this lookup), which this answer did not follow. */
+  otherClaimants: ClaimantInfo[]
+  /** Lookalike names, punycode, other claimants: what a person should know before using the answer. */
+  warnings: string[]
 }
 
 export class NameService {
   private readonly components: NameServiceComponents
   private readonly init: NameServiceInit
   private readonly pins: NamePins
+  private readonly dns: DnsProofChecker | undefined
   private timer: ReturnType<typeof setTimeout> | undefined
   private running = false
   private publishing: Promise<void> | undefined
@@ -71,6 +103,7 @@ export class NameService {
     this.components = components
     this.init = init
     this.pins = new NamePins(components.datastore)
+    this.dns = init.dns != null ? new DnsProofChecker(init.dns) : undefined
   }
 
   start (): void {
@@ -141,31 +174,37 @@ export class NameService {
   }
 
   /**
-   * Valid records the DHT (and our own store) holds for a name, newest per PeerId. The walk stops
-   * early once `enough` says the records seen so far settle the question; otherwise it runs to the
-   * end of the query (every closest peer), which costs several times more.
+   * Valid claims the DHT (and our own store) holds for a name, newest per PeerId, each with the
+   * median of the first-seen times the servers report. The walk stops early once `enough` says the
+   * claims seen so far settle the question; otherwise it runs to the end of the query (every
+   * closest peer), which costs several times more.
    */
-  async lookup (name: string, options: { signal?: AbortSignal, enough?: (claimants: NameRecord[]) => boolean } = {}): Promise<{ claimants: NameRecord[], hops: number, errors: number }> {
+  async lookup (name: string, options: { signal?: AbortSignal, enough?: (claimants: NameRecord[]) => boolean } = {}): Promise<{ claimants: FoundClaim[], hops: number, errors: number }> {
     const done = new AbortController()
     const timeout = this.withTimeout(options.signal)
     const signal = AbortSignal.any([timeout, done.signal])
-    const newest = new Map<string, NameRecord>()
+    const newest = new Map<string, Claim>()
+    const firstSeen = new Map<string, number[]>()
     let hops = 0
     let errors = 0
     const consider = async (value: Uint8Array | undefined): Promise<void> => {
       if (value == null) return
       try {
-        const record = await verifyNameRecord(value)
-        if (record.name !== name) return
-        const seen = newest.get(record.peerId)
-        if (seen == null || record.seq > seen.seq) newest.set(record.peerId, record)
+        const { valid, refused } = await verifyClaimSet(value, name)
+        errors += refused.length // forged, expired, from the future or malformed: never chosen
+        for (const claim of valid) {
+          const seen = newest.get(claim.peerId)
+          if (seen == null || claim.seq > seen.seq) newest.set(claim.peerId, claim)
+          if (claim.firstSeen != null) firstSeen.set(claim.peerId, [...(firstSeen.get(claim.peerId) ?? []), claim.firstSeen])
+        }
       } catch {
-        errors++ // forged, expired or malformed: never chosen
+        errors++
       }
     }
     try {
       for await (const event of this.components.libp2p.services.dht.get(nameKey(name), { signal })) {
-        if (event.name === 'PEER_RESPONSE') {
+        // Only answers to our GET count as hops; kad-dht's read-repair PUTs answer too.
+        if (event.name === 'PEER_RESPONSE' && event.messageName === 'GET_VALUE') {
           hops++
           await consider(event.record?.value)
         } else if (event.name === 'VALUE') {
@@ -180,45 +219,106 @@ export class NameService {
       // NotFound, timeouts and our own early stop just mean "what we have is all there is".
       if (err.name !== 'NotFoundError' && !signal.aborted) throw err
     }
-    return { claimants: [...newest.values()], hops, errors }
+    const claimants = [...newest.values()].map(({ name, peerId, seq, expiresAt }) => ({ name, peerId, seq, expiresAt, firstSeen: median(firstSeen.get(peerId) ?? []) }))
+    return { claimants, hops, errors }
   }
 
   async resolve (name: string, options: ResolveOptions = {}): Promise<ResolvedName> {
+    const warnings = await this.lookalikeWarnings(name)
+    // 1. A domain's DNS proof beats every DHT claim, pins included: the domain is the authority.
+    if (this.dns != null && isDomainName(name)) {
+      const proof = await this.dns.check(name)
+      if (proof != null) return await this.resolveVerified(name, proof.peerId, warnings, options)
+    }
     if (((this.components.libp2p.services.dht as SingleKadDHT).routingTable?.size ?? 0) === 0 && this.components.libp2p.getConnections().length === 0) {
       // No DHT peer and no connection: kad-dht would hold the query for the whole timeout, and
       // nobody can answer, so say so now.
       throw new NameNotFoundError(name, 'this node knows no DHT peers to ask: add a `bootstrap` peer to its config, or `agentwire connect` to a node of the network')
     }
-    const pin = await this.pins.get(name)
-    // Enough is: the pinned PeerId's record (the answer, whoever else claims the name), or, with no
-    // pin, a record from a PeerId this node trusts. A first resolution without either walks the
-    // whole query, so it sees every claimant before pinning one.
-    const enough = (claimants: NameRecord[]): boolean => options.acceptNew !== true && claimants.some(c => pin != null ? c.peerId === pin.peerId : this.init.isTrusted?.(c.peerId) === true)
+    const pin = options.acceptNew === true ? undefined : await this.pins.get(name)
+    const full = options.thorough === true || options.pick != null
+    // Enough is: the pinned PeerId's claim (the answer, whoever else claims the name), or, with no
+    // pin, a claim from a PeerId this node trusts. A first resolution without either walks the
+    // whole query, so it sees every claimant before choosing.
+    const enough = (claimants: NameRecord[]): boolean => !full && claimants.some(c => pin != null ? c.peerId === pin.peerId : this.init.isTrusted?.(c.peerId) === true)
     const { claimants, hops, errors } = await this.lookup(name, { ...(options.signal != null ? { signal: options.signal } : {}), enough })
     if (claimants.length === 0) {
-      throw new NameNotFoundError(name, `asked ${hops} DHT peer${hops === 1 ? '' : 's'}${errors > 0 ? `, rejected ${errors} invalid record${errors === 1 ? '' : 's'}` : ''}${pin != null ? `; last known owner ${pin.peerId}` : ''}`)
+      throw new NameNotFoundError(name, `asked ${hops} DHT peer${hops === 1 ? '' : 's'}${errors > 0 ? `, rejected ${errors} invalid claim${errors === 1 ? '' : 's'}` : ''}${pin != null ? `; last known owner ${pin.peerId}` : ''}`)
     }
-    if (pin != null && !options.acceptNew) {
-      if (claimants.some(c => c.peerId === pin.peerId)) {
-        this.namesByPeer.set(pin.peerId, name)
-        return { name, peerId: pin.peerId, pinned: true, newlyPinned: false, hops }
+    const answer = async (chosen: string, newPin: NamePin['via'] | undefined): Promise<ResolvedName> => {
+      if (newPin != null) await this.pins.set(name, chosen, newPin)
+      this.namesByPeer.set(chosen, name)
+      const others = claimants.filter(c => c.peerId !== chosen).map(c => info(c, null))
+      if (others.length > 0) warnings.push(`${others.length} other PeerId${others.length === 1 ? '' : 's'} also claim${others.length === 1 ? 's' : ''} "${name}"; this answer is ${newPin === 'first-use' ? 'the only claimant seen' : newPin === 'pick' ? 'your pick' : newPin === 'trusted' ? 'the claimant you trust' : 'your pin'}`)
+      return { name, peerId: chosen, pinned: true, newlyPinned: newPin != null, hops, verified: null, otherClaimants: others, warnings }
+    }
+    if (options.pick != null) {
+      if (!claimants.some(c => c.peerId === options.pick)) {
+        throw new NamePickError(name, options.pick, `it does not claim this name now (claimants: ${claimants.map(c => c.peerId).join(', ')})`)
       }
-      throw new NamePinConflictError(name, pin.peerId, (await this.choose(claimants)).peerId)
+      return await answer(options.pick, 'pick')
     }
-    const others = pin != null ? claimants.filter(c => c.peerId !== pin.peerId) : claimants
-    const chosen = await this.choose(others.length > 0 ? others : claimants)
-    await this.pins.set(name, chosen.peerId)
-    this.namesByPeer.set(chosen.peerId, name)
-    return { name, peerId: chosen.peerId, pinned: true, newlyPinned: true, hops }
+    // 2. The pin, while its owner's claim exists: a newcomer is reported, never followed.
+    if (pin != null) {
+      if (claimants.some(c => c.peerId === pin.peerId)) return await answer(pin.peerId, undefined)
+      throw new NamePinConflictError(name, pin.peerId, await this.probeAll(claimants, options.signal))
+    }
+    // 3. A claimant this node trusts (approved through the handshake).
+    const trusted: FoundClaim[] = []
+    for (const c of claimants) if (await this.init.isTrusted?.(c.peerId)) trusted.push(c)
+    if (trusted.length === 1) return await answer(trusted[0].peerId, 'trusted')
+    if (trusted.length > 1) throw new NameAmbiguousError(name, await this.probeAll(trusted, options.signal), `${trusted.length} of them are trusted here, so trust alone cannot choose`)
+    // 4. The only claimant; with several and nothing to choose by, say so instead of guessing.
+    if (claimants.length === 1) return await answer(claimants[0].peerId, 'first-use')
+    throw new NameAmbiguousError(name, await this.probeAll(claimants, options.signal), 'none of them is pinned, trusted or domain-verified here, so this node will not guess')
   }
 
-  /** Among several claimants: a trusted PeerId first, then the newest record. */
-  private async choose (claimants: NameRecord[]): Promise<NameRecord> {
-    const sorted = [...claimants].sort((a, b) => b.seq - a.seq)
-    for (const c of sorted) {
-      if (await this.init.isTrusted?.(c.peerId)) return c
+  private async resolveVerified (name: string, peerId: string, warnings: string[], options: ResolveOptions): Promise<ResolvedName> {
+    if (options.pick != null && options.pick !== peerId) {
+      throw new NamePickError(name, options.pick, `the domain's DNS proof names ${peerId}; a domain-verified name follows its domain, not a pick`)
     }
-    return sorted[0]
+    const pin = await this.pins.get(name)
+    const newlyPinned = pin?.peerId !== peerId
+    if (newlyPinned) {
+      if (pin != null) warnings.push(`"${name}" was pinned to ${pin.peerId}; the domain's DNS proof now names ${peerId}, and the domain decides`)
+      await this.pins.set(name, peerId, 'dns')
+    }
+    this.namesByPeer.set(peerId, name)
+    let otherClaimants: ClaimantInfo[] = []
+    let hops = 0
+    if (options.thorough === true && ((this.components.libp2p.services.dht as SingleKadDHT).routingTable?.size ?? 0) > 0) {
+      const found = await this.lookup(name, options.signal != null ? { signal: options.signal } : {})
+      hops = found.hops
+      otherClaimants = found.claimants.filter(c => c.peerId !== peerId).map(c => info(c, null))
+      if (otherClaimants.length > 0) warnings.push(`${otherClaimants.length} other PeerId${otherClaimants.length === 1 ? '' : 's'} claim "${name}" in the DHT; the domain's DNS proof overrides them`)
+    }
+    return { name, peerId, pinned: true, newlyPinned, hops, verified: 'dns', otherClaimants, warnings }
+  }
+
+  /** Dial every claimant at once (they are at most MAX_CLAIMANTS_PER_NAME), so the operator sees which answer. */
+  private async probeAll (claimants: FoundClaim[], signal?: AbortSignal): Promise<ClaimantInfo[]> {
+    const probe = this.init.probe
+    return await Promise.all(claimants.map(async c => {
+      if (probe == null) return info(c, null)
+      const s = AbortSignal.any([AbortSignal.timeout(CLAIMANT_PROBE_TIMEOUT_MS), ...(signal != null ? [signal] : [])])
+      let reachable = false
+      try { reachable = await probe(c.peerId, s) } catch {}
+      return info(c, reachable)
+    }))
+  }
+
+  /** Warnings when `name` imitates another pinned or domain-verified name, or hides behind punycode. */
+  private async lookalikeWarnings (name: string): Promise<string[]> {
+    const warnings: string[] = []
+    if (name.split('.').some(label => label.startsWith('xn--'))) {
+      warnings.push(`"${name}" is punycode for "${domainToUnicode(name) || name}"; check it is the name you mean`)
+    }
+    const pins = await this.pins.list()
+    for (const other of lookalikesOf(name, pins.map(p => p.name))) {
+      const pin = pins.find(p => p.name === other)
+      warnings.push(`"${name}" looks like "${other}"${pin != null ? ` (pinned to ${pin.peerId}${pin.via === 'dns' ? ', domain-verified' : ''})` : ''}, a different name; check you typed the one you mean`)
+    }
+    return warnings
   }
 
   /** The name this node last resolved to a PeerId, for display (`trust list`). */

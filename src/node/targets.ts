@@ -4,6 +4,7 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { PeerId } from '@libp2p/interface'
 import { NAME_PATTERN } from '../config/index.ts'
 import { InvalidTargetError } from './errors.ts'
+import { normalizeName } from '../naming/normalize.ts'
 
 export type Target =
   | { kind: 'peerId', text: string, peerId: PeerId }
@@ -32,5 +33,8 @@ export function parseTarget (text: string): Target {
     }
   }
   if (NAME_PATTERN.test(trimmed)) return { kind: 'name', text: trimmed, name: trimmed }
-  throw new InvalidTargetError(text, 'neither a PeerId, a multiaddr, nor a valid name')
+  // Mixed case, another script, or a length out of bounds: one canonical spelling, or a reason.
+  const normal = normalizeName(trimmed)
+  if ('name' in normal) return { kind: 'name', text: trimmed, name: normal.name }
+  throw new InvalidTargetError(text, `neither a PeerId, a multiaddr, nor a valid name (${normal.error})`)
 }
