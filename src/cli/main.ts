@@ -235,8 +235,10 @@ export function buildProgram (): Command {
     .option('--all', 'also answered, failed and canceled tasks (kept 7 days)')
     .option('--from <peerId>', 'only tasks from this peer')
     .option('-w, --watch', 'then print each new task and change as it happens (Ctrl-C to stop)')
-  const inbox = listOptions(program.command('inbox').description('inbound A2A tasks waiting for a local answer (needs a2a.inbox)')).action(inboxList)
-  listOptions(inbox.command('list').description('tasks waiting for an answer, oldest first')).action(inboxList)
+  // Options may sit on `inbox` or on `inbox list`: read them with the parent's.
+  const inboxAction = async (_opts: unknown, cmd: Command): Promise<void> => { await inboxList(cmd.optsWithGlobals()) }
+  const inbox = listOptions(program.command('inbox').description('inbound A2A tasks waiting for a local answer (needs a2a.inbox)')).action(inboxAction)
+  listOptions(inbox.command('list').description('tasks waiting for an answer, oldest first')).action(inboxAction)
   daemonCommand(inbox, 'show <taskId>', 'one task in full (marks it working: its caller sees it was picked up)', 'inbox.show', ([taskId]) => ({ taskId }))
   daemonCommand(inbox, 'reply <taskId> [text]', 'answer a task: its caller\'s task completes with this text and/or data', 'inbox.reply', ([taskId, text], opts) => ({
     taskId,

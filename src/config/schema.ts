@@ -77,12 +77,13 @@ export const a2aSchema = z.strictObject({
   /** Longest one A2A call may run, in ms (both as caller and as callee). @default 300000 */
   callTimeoutMs: z.number().int().positive().default(300_000),
   /** Keep inbound tasks in a persistent inbox until a local consumer (`agentwire inbox`, `agentwire mcp`) answers: `true`, or the limits. @default false */
-  inbox: z.union([z.boolean(), z.strictObject({
+  // null is the validated form of false: a validated config passes validation again unchanged.
+  inbox: z.union([z.boolean(), z.null(), z.strictObject({
     /** Open tasks (submitted, working, input-required) one peer may have queued. @default 16 */
     maxPerPeer: z.number().int().positive().default(16),
     /** Open tasks queued from all peers together. @default 256 */
     maxTotal: z.number().int().positive().default(256)
-  })]).default(false).transform(v => v === false ? null : { maxPerPeer: 16, maxTotal: 256, ...(v === true ? {} : v) })
+  })]).default(false).transform(v => v === false || v === null ? null : { maxPerPeer: 16, maxTotal: 256, ...(v === true ? {} : v) })
 }).refine(a => a.inbox == null || (a.upstream == null && !a.exampleAgent), {
   message: 'a2a.inbox answers inbound tasks itself: set either a2a.inbox or a2a.upstream / a2a.exampleAgent, not both', path: ['inbox']
 })
