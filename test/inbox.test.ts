@@ -8,6 +8,7 @@ import { startDaemon, writeConfig, cliJson, runCli, CLI, type Daemon } from './h
 import { removeTempDirs } from './helpers/tmp.ts'
 import { waitFor } from './helpers/testnet.ts'
 import { callDaemon } from '../src/control/client.ts'
+import { validateConfig } from '../src/config/index.ts'
 
 let a: Daemon, b: Daemon, c: Daemon, plain: Daemon
 const daemons: Daemon[] = []
@@ -35,6 +36,18 @@ before(async () => {
 after(async () => {
   await Promise.all(daemons.map(async d => await d.stop()))
   await removeTempDirs()
+})
+
+test('a2a.inbox config: off by default, true or limits, and clear errors for a bad value or a second agent', () => {
+  assert.equal(validateConfig({ dataDir: '/tmp/x' }).a2a.inbox, null)
+  assert.deepEqual(validateConfig({ dataDir: '/tmp/x', a2a: { inbox: true } }).a2a.inbox, { maxPerPeer: 16, maxTotal: 256 })
+  const limited = validateConfig({ dataDir: '/tmp/x', a2a: { inbox: { maxTotal: 9 } } })
+  assert.deepEqual(limited.a2a.inbox, { maxPerPeer: 16, maxTotal: 9 })
+  assert.deepEqual(validateConfig(limited).a2a.inbox, limited.a2a.inbox, 'a validated config validates again unchanged')
+  assert.throws(() => validateConfig({ dataDir: '/tmp/x', a2a: { inbox: 'yes' } } as any), /a2a\.inbox: must be true, false, or \{ maxPerPeer: N, maxTotal: N \}/)
+  assert.throws(() => validateConfig({ dataDir: '/tmp/x', a2a: { inbox: { maxPeer: 3 } } } as any), /a2a\.inbox\.maxPeer: unknown key; valid keys here: maxPerPeer, maxTotal/)
+  assert.throws(() => validateConfig({ dataDir: '/tmp/x', a2a: { inbox: true, exampleAgent: true } }), /set either a2a\.inbox or a2a\.upstream \/ a2a\.exampleAgent, not both/)
+  assert.deepEqual(validateConfig({ dataDir: '/tmp/x' }).mcp, { allowApprove: false, maxWaitSeconds: 30 })
 })
 
 test('a node without a2a.inbox says how to turn it on', async () => {

@@ -83,7 +83,7 @@ export const a2aSchema = z.strictObject({
     maxPerPeer: z.number().int().positive().default(16),
     /** Open tasks queued from all peers together. @default 256 */
     maxTotal: z.number().int().positive().default(256)
-  })]).default(false).transform(v => v === false || v === null ? null : { maxPerPeer: 16, maxTotal: 256, ...(v === true ? {} : v) })
+  })], { error: 'must be true, false, or { maxPerPeer: N, maxTotal: N }' }).default(false).transform(v => v === false || v === null ? null : { maxPerPeer: 16, maxTotal: 256, ...(v === true ? {} : v) })
 }).refine(a => a.inbox == null || (a.upstream == null && !a.exampleAgent), {
   message: 'a2a.inbox answers inbound tasks itself: set either a2a.inbox or a2a.upstream / a2a.exampleAgent, not both', path: ['inbox']
 })
