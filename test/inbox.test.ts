@@ -158,3 +158,38 @@ test('bounds: per peer, then for all peers together, with a clear A2A error; ove
   assert.match(big.error.message, /this inbox accepts at most 262144/)
   assert.equal((await cliJson(['inbox', '--config', a.configPath])).length, 0)
 })
+
+test('a task the caller saw acknowledged survives a SIGKILL of the inbox daemon', async () => {
+  const sent = await callDaemon(b.dataDir, 'a2a.delegate', { target: a.peerId, text: 'keep me through a crash', waitMs: 0 }) as any
+  assert.equal(sent.result.task.status.state, 'TASK_STATE_SUBMITTED')
+  a.process.kill('SIGKILL')
+  await a.exited
+  daemons.splice(daemons.indexOf(a), 1)
+  a = await startDaemon(a.configPath)
+  daemons.push(a)
+  const item = (await cliJson(['inbox', '--config', a.configPath])).find((i: any) => i.taskId === sent.result.task.id)
+  assert.equal(item?.messages[0].text, 'keep me through a crash')
+  await cliJson(['connect', b.addresses[0], '--config', a.configPath])
+  await cliJson(['inbox', 'reply', item.taskId, 'kept', '--config', a.configPath])
+  const got = await cliJson(['tasks', 'get', a.peerId, item.taskId, '--config', b.configPath])
+  assert.equal(got.result.artifacts[0].parts[0].text, 'kept')
+})
+
+test('a peer the inbox node has not approved cannot put anything in its inbox', async () => {
+  const before = (await cliJson(['inbox', '--all', '--config', a.configPath])).length
+  await cliJson(['connect', a.addresses[0], '--config', plain.configPath])
+  const r = await cliJson(['send', a.peerId, 'let me in', '--config', plain.configPath])
+  assert.equal(r.error.code, 'NOT_TRUSTED')
+  assert.equal((await cliJson(['inbox', '--all', '--config', a.configPath])).length, before)
+})
+
+test('concurrent sends cannot overshoot the per-peer bound', async () => {
+  const results: any[] = await Promise.all(Array.from({ length: 8 }, async (_, i) =>
+    await callDaemon(b.dataDir, 'a2a.delegate', { target: a.peerId, text: `race ${i}`, waitMs: 0 }).catch(err => ({ error: err }))))
+  const accepted = results.filter(r => r.result?.task != null)
+  assert.equal(accepted.length, 4)
+  assert.ok(results.filter(r => r.error != null).every(r => r.error.code === 'A2A_-32000'))
+  const open = await cliJson(['inbox', '--from', b.peerId, '--config', a.configPath])
+  assert.equal(open.length, 4)
+  for (const r of accepted) await cliJson(['inbox', 'fail', r.result.task.id, 'cleanup', '--config', a.configPath])
+})

@@ -143,7 +143,7 @@ export function registerTools (server: McpServer, ctx: ToolContext): string[] {
       const list: any[] = await call('trust.list')
       const pending = list.filter(e => e.state === 'pending')
       const lines = list.map(e => `${e.peerId}${e.name != null ? ` (${e.name})` : ''}  ${e.state}${e.mutual ? ' (mutual)' : ''}`)
-      const reasons = pending.filter(e => e.reason != null).map(e => fence({ peerId: e.peerId, name: e.name, trust: e.state, mutual: false, reputation: { state: 'unknown', score: 0 } }, `reason given with the trust request: ${e.reason}`))
+      const reasons = await Promise.all(pending.filter(e => e.reason != null).map(async e => fence(await call('peer.standing', { target: e.peerId }), `reason given with the trust request: ${e.reason}`)))
       return ok([list.length === 0 ? 'no trust records' : lines.join('\n'), ...(pending.length > 0 ? [`${pending.length} pending request(s): the operator decides (agentwire trust approve <peer>)`] : []), ...reasons].join('\n'),
         { records: list.map(e => ({ peerId: e.peerId, name: e.name, state: e.state, mutual: e.mutual, since: e.since })), pending: pending.map(e => ({ peerId: e.peerId, since: e.since, untrusted: { untrusted: true, from: e.peerId, reason: e.reason ?? null } })) })
     }, { readOnlyHint: true })
