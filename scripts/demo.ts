@@ -1,12 +1,15 @@
 // `npm run demo`: three real agentwire daemons on 127.0.0.1 (a coordinator, a researcher and an
 // analyst) driven by the real CLI, step by step: names through the DHT, the trust handshake, the
-// gate refusing a stranger, and tasks delegated over A2A. Everything runs in a temporary folder
-// and is stopped and removed at the end.
+// gate refusing a stranger, tasks delegated over A2A, and a task answered through the coordinator's
+// inbox by an MCP client (as an LLM agent would). Everything runs in a temporary folder and is
+// stopped and removed at the end.
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { stringify } from 'yaml'
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 
 const CLI = fileURLToPath(new URL('../src/cli/agentwire.ts', import.meta.url))
 const READY_DEADLINE_MS = 30_000
@@ -56,7 +59,7 @@ async function main (): Promise<void> {
   const dir = await mkdtemp('/tmp/agentwire-demo-')
   try {
     say('Start three nodes. Each has a permanent PeerId from its own key; the coordinator is the others\' bootstrap peer.')
-    const coordinator = await start(dir, 'coordinator', {})
+    const coordinator = await start(dir, 'coordinator', { a2a: { inbox: true } })
     const researcher = await start(dir, 'researcher', { bootstrap: [coordinator.address], a2a: { exampleAgent: true } })
     const analyst = await start(dir, 'analyst', { bootstrap: [coordinator.address], a2a: { exampleAgent: true } })
 
@@ -86,6 +89,27 @@ async function main (): Promise<void> {
 
     say('The analyst was never approved by the researcher, so its call is refused and audited.')
     await cli(analyst, ['send', 'researcher', 'let me in'])
+
+    say('The coordinator has no agent process, but an inbox (a2a: { inbox: true }). The analyst asks it something; the task waits there.')
+    const asking = cli(analyst, ['send', 'coordinator', 'Should the report cover NAT-to-NAT over QUIC?'], { quiet: true })
+    console.log(dim('  [analyst]$ agentwire send coordinator "Should the report cover NAT-to-NAT over QUIC?"   (waits for the answer)'))
+
+    say('The coordinator\'s LLM reads its inbox through `agentwire mcp` (here the official MCP SDK client plays the LLM) and answers.')
+    const mcp = new Client({ name: 'demo-llm', version: '1.0.0' })
+    await mcp.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', '--config', coordinator.config], stderr: 'ignore' }))
+    try {
+      const listed: any = await mcp.callTool({ name: 'inbox_list', arguments: { waitSeconds: 10 } })
+      console.log(dim('  [coordinator LLM] inbox_list {}'))
+      console.log(listed.content[0].text.split('\n').map((l: string) => `  ${l}`).join('\n'))
+      const taskId = listed.structuredContent.tasks[0]?.taskId
+      const replied: any = await mcp.callTool({ name: 'inbox_reply', arguments: { taskId, text: 'Yes: one paragraph, and say plainly that it is not direct in the lab.' } })
+      console.log(dim(`  [coordinator LLM] inbox_reply {"taskId": "${taskId}", "text": "Yes: one paragraph, …"}`))
+      console.log(`  ${replied.content[0].text}`)
+    } finally {
+      await mcp.close()
+    }
+    console.log(dim('  [analyst] … the send returns with the coordinator\'s answer:'))
+    console.log((await asking).out.split('\n').map(l => `  ${l}`).join('\n'))
 
     say('The researcher\'s audit log: every decision and call, hash-chained; --verify checks the chain.')
     await cli(researcher, ['audit', '--limit', '6'])

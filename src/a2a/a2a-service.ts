@@ -22,6 +22,8 @@ import { rpcError, type A2ABackend, type JsonRpcResponse } from './backend.ts'
 import { signCard, withLibp2pInterface, type CardJson } from './card.ts'
 import { ExampleAgentExecutor, exampleAgentCard } from './example-agent.ts'
 import { startGateway, type Gateway } from './gateway.ts'
+import { Inbox } from './inbox.ts'
+import { inboxBackend, inboxCard } from './inbox-backend.ts'
 import { A2A_NONCE_PREFIX, A2A_PROTOCOL, CARD_PROTOCOL, ENVELOPE_CLOCK_WINDOW_MS, MAX_CARD_BYTES } from './constants.ts'
 
 export interface A2AComponents {
@@ -64,6 +66,8 @@ function noAgent (): A2ABackend {
 
 export class A2AService {
   readonly caller: A2ACaller
+  /** Inbound tasks waiting for a local answer (`a2a.inbox`), when this node keeps an inbox. */
+  readonly inbox: Inbox | undefined
   private readonly c: A2AComponents
   private readonly init: A2AInit
   private readonly backend: A2ABackend
@@ -80,7 +84,10 @@ export class A2AService {
     const self = components.peerId.toString()
     const a2a = init.config.a2a
     const addInterface = (card: CardJson): CardJson => withLibp2pInterface(card, self)
-    this.backend = init.executor != null
+    this.inbox = init.executor == null && a2a.inbox != null ? new Inbox({ datastore: components.datastore, audit: components.audit, log: components.log }, a2a.inbox) : undefined
+    this.backend = this.inbox != null
+      ? inboxBackend(this.inbox, inboxCard(init.config.name ?? 'agentwire inbox'), addInterface)
+      : init.executor != null
       ? localBackend({ executor: init.executor, card: init.card ?? exampleAgentCard(init.config.name ?? 'agentwire agent') }, addInterface)
       : a2a.upstream != null
         ? upstreamBackend(a2a.upstream)
@@ -95,6 +102,7 @@ export class A2AService {
   async start (): Promise<void> {
     const a2a = this.init.config.a2a
     await this.nonces.load()
+    await this.inbox?.load()
     const server = a2aServer({
       self: this.c.peerId.toString(),
       backend: this.backend,

@@ -219,6 +219,51 @@ export function buildProgram (): Command {
       }
     })
 
+  // ---- the inbox (a2a.inbox) and the MCP server ----
+  const inboxList = async (opts: CommonOptions & { all?: boolean, from?: string, watch?: boolean }): Promise<void> => {
+    const json = opts.json === true
+    try {
+      const dataDir = await dataDirOf(opts)
+      output('inbox.list', await callDaemon(dataDir, 'inbox.list', { all: opts.all === true, ...(opts.from != null ? { from: opts.from } : {}) }), json)
+      if (opts.watch !== true) return
+      const { describeInboxEvent } = await import('./print-inbox.ts')
+      await callDaemon(dataDir, 'inbox.watch', {}, { timeoutMs: 0, onEvent: e => { process.stdout.write((json ? JSON.stringify(e) : describeInboxEvent(e)) + '\n') } })
+    } catch (err) {
+      fail(err, json)
+    }
+  }
+  const listOptions = (cmd: Command): Command => withCommonOptions(cmd)
+    .option('--all', 'also answered, failed and canceled tasks (kept 7 days)')
+    .option('--from <peerId>', 'only tasks from this peer')
+    .option('-w, --watch', 'then print each new task and change as it happens (Ctrl-C to stop)')
+  // Options may sit on `inbox` or on `inbox list`: read them with the parent's.
+  const inboxAction = async (_opts: unknown, cmd: Command): Promise<void> => { await inboxList(cmd.optsWithGlobals()) }
+  const inbox = listOptions(program.command('inbox').description('inbound A2A tasks waiting for a local answer (needs a2a.inbox)')).action(inboxAction)
+  listOptions(inbox.command('list').description('tasks waiting for an answer, oldest first')).action(inboxAction)
+  daemonCommand(inbox, 'show <taskId>', 'one task in full (marks it working: its caller sees it was picked up)', 'inbox.show', ([taskId]) => ({ taskId }))
+  daemonCommand(inbox, 'reply <taskId> [text]', 'answer a task: its caller\'s task completes with this text and/or data', 'inbox.reply', ([taskId, text], opts) => ({
+    taskId,
+    ...(text != null ? { text } : {}),
+    ...(opts.data != null ? { data: parseJsonOption(opts.data, '--data') } : {}),
+    state: opts.ask === true ? 'input-required' : 'completed'
+  }))
+    .option('--data <json>', 'a JSON value sent as a data part of the answer')
+    .option('--ask', 'ask the caller for more input instead of finishing the task (input-required)')
+  daemonCommand(inbox, 'fail <taskId> <reason>', 'fail a task, telling its caller why', 'inbox.reply', ([taskId, text]) => ({ taskId, text, state: 'failed' }))
+
+  program.command('mcp')
+    .description('an MCP server on stdio, so an LLM agent (Claude Code, Desktop, any MCP client) drives this node as tools')
+    .option('-c, --config <file>', `config file of the daemon to talk to (default: $AGENTWIRE_CONFIG or ${DEFAULT_CONFIG})`)
+    .option('-d, --data-dir <dir>', 'data directory of the daemon to talk to (instead of --config)')
+    .action(async (opts: CommonOptions) => {
+      try {
+        const { runMcpServer } = await import('../mcp/server.ts')
+        await runMcpServer({ dataDir: await dataDirOf(opts), ...(opts.dataDir == null ? { configPath: resolve(opts.config ?? process.env.AGENTWIRE_CONFIG ?? DEFAULT_CONFIG) } : {}) })
+      } catch (err) {
+        fail(err, false)
+      }
+    })
+
   daemonCommand(program, 'stop', 'stop the running daemon', 'stop')
   return program
 }

@@ -1,4 +1,5 @@
 // How each command's result looks to a person. JSON output is the raw result and never passes here.
+import { inboxPrinters } from './print-inbox.ts'
 
 type Printer = (result: any) => string
 
@@ -122,7 +123,8 @@ export const printers: Record<string, Printer> = {
   reputation: r => Array.isArray(r) ? (r.length === 0 ? 'no peers with reputation yet' : r.map(v => `${v.peerId}  ${v.state.padEnd(11)} score ${v.score.toFixed(2)}  reporters ${v.reporters}`).join('\n')) : printReputation(r),
   'reputation.unquarantine': r => `quarantine lifted: ${printReputation(r)}`,
   stop: r => `daemon ${r.peerId} is stopping`,
-  init: r => `created ${r.configPath}\npeerId: ${r.peerId}\nstart it with: agentwire start --config ${r.configPath}`
+  init: r => `created ${r.configPath}\npeerId: ${r.peerId}\nstart it with: agentwire start --config ${r.configPath}`,
+  ...inboxPrinters
 }
 
 export function printHuman (command: string, result: unknown): string {

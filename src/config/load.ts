@@ -62,7 +62,12 @@ function describeIssue (issue: z.core.$ZodIssue, raw: unknown): string[] {
 function knownKeysAt (path: PropertyKey[]): string[] {
   let schema: any = configSchema
   for (const segment of [...path, null]) {
-    while (schema?._zod?.def?.innerType != null) schema = schema._zod.def.innerType
+    for (let def = schema?._zod?.def; def != null; def = schema?._zod?.def) {
+      // Through default/optional, transforms (pipe `in`), and a union's object form (a2a.inbox).
+      const next = def.innerType ?? def.in ?? def.options?.find((o: any) => o?.shape != null)
+      if (next == null) break
+      schema = next
+    }
     if (segment === null) break
     schema = schema?.shape?.[segment as string]
   }

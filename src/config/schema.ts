@@ -96,7 +96,24 @@ export const a2aSchema = z.strictObject({
   /** Most A2A calls one peer may have running here at once. @default 8 */
   maxCallsPerPeer: z.number().int().positive().default(8),
   /** Longest one A2A call may run, in ms (both as caller and as callee). @default 300000 */
-  callTimeoutMs: z.number().int().positive().default(300_000)
+  callTimeoutMs: z.number().int().positive().default(300_000),
+  /** Keep inbound tasks in a persistent inbox until a local consumer (`agentwire inbox`, `agentwire mcp`) answers: `true`, or the limits. @default false */
+  // null is the validated form of false: a validated config passes validation again unchanged.
+  inbox: z.union([z.boolean(), z.null(), z.strictObject({
+    /** Open tasks (submitted, working, input-required) one peer may have queued. @default 16 */
+    maxPerPeer: z.number().int().positive().default(16),
+    /** Open tasks queued from all peers together. @default 256 */
+    maxTotal: z.number().int().positive().default(256)
+  })], { error: 'must be true, false, or { maxPerPeer: N, maxTotal: N }' }).default(false).transform(v => v === false || v === null ? null : { maxPerPeer: 16, maxTotal: 256, ...(v === true ? {} : v) })
+}).refine(a => a.inbox == null || (a.upstream == null && !a.exampleAgent), {
+  message: 'a2a.inbox answers inbound tasks itself: set either a2a.inbox or a2a.upstream / a2a.exampleAgent, not both', path: ['inbox']
+})
+
+export const mcpSchema = z.strictObject({
+  /** Offer the approve_trust tool to MCP clients (an LLM could then admit peers; audited as approved through MCP). @default false */
+  allowApprove: z.boolean().default(false),
+  /** Longest send_task may wait for a terminal state before returning the task id, in s. @default 30 */
+  maxWaitSeconds: z.number().int().min(0).max(600).default(30)
 })
 
 export const auditSchema = z.strictObject({
@@ -159,6 +176,7 @@ export const configSchema = z.strictObject({
   naming: namingSchema.prefault({}),
   trust: trustSchema.prefault({}),
   a2a: a2aSchema.prefault({}),
+  mcp: mcpSchema.prefault({}),
   audit: auditSchema.prefault({}),
   reputation: reputationSchema.prefault({}),
   metrics: metricsSchema.prefault({}),

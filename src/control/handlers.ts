@@ -3,6 +3,7 @@
 import type { AgentNode } from '../agent-node.ts'
 import { AgentwireError } from '../errors.ts'
 import type { ControlHandlers } from './server.ts'
+import { mcpHandlers } from './mcp-handlers.ts'
 
 export interface HandlerHooks {
   /** Called after `stop` has answered, to shut the daemon down. */
@@ -23,6 +24,7 @@ function requireTaskId (params: Record<string, any>): string {
 
 export function nodeHandlers (node: AgentNode, hooks: HandlerHooks): ControlHandlers {
   return {
+    ...mcpHandlers(node),
     info: async () => node.info(),
     health: async () => node.health(),
     status: async () => node.status(),
