@@ -306,8 +306,14 @@ export class ReputationService {
   }
 
   /** What the report store holds, for `status`, tests and the bench. */
-  storeStats (): { reports: number, issuers: number, evicted: number, reportersOf: (subject: string) => number } {
-    return { reports: this.store.size, issuers: this.store.issuers, evicted: this.store.evicted, reportersOf: subject => this.store.reportersOf(subject) }
+  storeStats (): { reports: number, issuers: number, evicted: number, reportersOf: (subject: string) => number, holds: (issuer: string, subject: string) => boolean } {
+    return {
+      reports: this.store.size,
+      issuers: this.store.issuers,
+      evicted: this.store.evicted,
+      reportersOf: subject => this.store.reportersOf(subject),
+      holds: (issuer, subject) => this.store.get(issuer, subject) != null
+    }
   }
 
   /** Drop expired reports now (the prune timer does this every `pruneIntervalMs`); returns how many went. */
@@ -346,7 +352,10 @@ export class ReputationService {
       return TopicValidatorResult.Reject
     }
     if (verdict.action === 'ignore') {
-      this.addAbuse(verdict.blame, ABUSE_FLOOD, now)
+      // An issuer over its rate is abusing the topic. A forwarder over its budget may be an honest
+      // relay passing on someone else's flood: its excess is dropped, not held against it, or the
+      // relay's score would fall below GossipSub's publish threshold and cut honest reports off.
+      if (verdict.code !== 'FORWARDER_FLOOD') this.addAbuse(verdict.blame, ABUSE_FLOOD, now)
       this.emit({ type: 'ignored', at: now, from, issuer: verdict.issuer, code: verdict.code })
       return TopicValidatorResult.Ignore
     }

@@ -1,0 +1,138 @@
+// Issue 17's floods on real nodes over 127.0.0.1: ten thousand throwaway issuers reporting on one
+// subject, and a store filled to its cap with reports that expire. What is bounded is asserted as
+// counts and caps (never durations); `npm run bench -- --only report-flood` measures CPU and RSS.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import type { PrivateKey } from '@libp2p/interface'
+import { testnet, waitFor, type Testnet } from './helpers/testnet.ts'
+import { removeTempDirs } from './helpers/tmp.ts'
+import { TRUST_TOPIC, signReport, encodeReport, type ReputationEvent } from '../src/reputation/index.ts'
+
+const FLOOD_ISSUERS = Number(process.env.FLOOD_ISSUERS ?? 10_000)
+const PER_SUBJECT = 256
+const SMALL_STORE = 40
+
+// Roles: 0 victim (the hub; its forwarder budget raised so the whole flood reaches its store),
+// 1 flooder, 2 honest peer that has served the victim well, 3 neighbour with a small forwarder
+// budget (the flood reaches it only through the victim), 4 node with a small store that prunes often.
+const VICTIM = 0
+const FLOODER = 1
+const HONEST = 2
+const NEIGHBOUR = 3
+const SMALL = 4
+
+let net: Testnet
+const events: ReputationEvent[][] = []
+const watchStop = new AbortController()
+const id = (i: number): string => net.nodes[i].peerId.toString()
+
+async function freshKeys (n: number): Promise<Array<{ key: PrivateKey, id: string }>> {
+  const out: Array<{ key: PrivateKey, id: string }> = []
+  for (let i = 0; i < n; i++) {
+    const key = await generateKeyPair('Ed25519')
+    out.push({ key, id: peerIdFromPrivateKey(key).toString() })
+  }
+  return out
+}
+
+before(async () => {
+  net = await testnet(5, {
+    config: i => ({
+      reputation: {
+        publishIntervalMs: 100,
+        republishIntervalMs: 600_000,
+        ...(i === VICTIM ? { perForwarder: { burst: 50_000, perMinute: 50_000 } } : {}),
+        ...(i === NEIGHBOUR ? { perForwarder: { burst: 200, perMinute: 100 } } : {}),
+        ...(i === SMALL ? { maxStoredReports: SMALL_STORE, pruneIntervalMs: 300, perForwarder: { burst: 50_000, perMinute: 50_000 } } : {})
+      }
+    })
+  })
+  for (const [i, node] of net.nodes.entries()) {
+    events[i] = []
+    void (async () => { for await (const e of node.reputation.watch({ signal: watchStop.signal })) events[i].push(e) })()
+  }
+  await waitFor('every node to see trust-topic peers', () => net.nodes.every(n => n.libp2p.services.pubsub.getSubscribers(TRUST_TOPIC).length > 0), 20_000)
+})
+
+after(async () => {
+  watchStop.abort()
+  await net.stop()
+  await removeTempDirs()
+})
+
+test('ten thousand throwaway issuers flooding one subject stay within the per-subject cap, and honest reports still count', async () => {
+  const victim = net.nodes[VICTIM].reputation
+  const subject = (await freshKeys(1))[0].id
+  // The victim's own report about the subject (one failed call), and a peer it has a relationship with.
+  await victim.rate(subject, 'failed')
+  await victim.rate(id(HONEST), 'ok'); await victim.rate(id(HONEST), 'ok')
+  await waitFor('the victim\'s own report to be held', () => victim.storeStats().holds(id(VICTIM), subject))
+  const issuers = await freshKeys(FLOOD_ISSUERS)
+  const pubsub = net.nodes[FLOODER].libp2p.services.pubsub
+  const now = Date.now()
+  const cpu0 = process.cpuUsage()
+  for (const [k, issuer] of issuers.entries()) {
+    const r = await signReport(issuer.key, { issuer: issuer.id, subject, positive: 0, negative: 4, vouch: 0, seq: now + k, issuedAt: now, expiresAt: now + 600_000 })
+    await pubsub.publish(TRUST_TOPIC, encodeReport(r))
+  }
+  const flood = new Set(issuers.map(i => i.id))
+  const seen = (i: number): number => events[i].filter(e => e.type === 'report' && flood.has(e.report.issuer)).length
+  await waitFor('the victim to validate the whole flood', () => seen(VICTIM) >= FLOOD_ISSUERS, 120_000, 200)
+  const cpu = process.cpuUsage(cpu0)
+  const stats = victim.storeStats()
+  console.log(`# flood: ${FLOOD_ISSUERS} issuers; victim holds ${stats.reportersOf(subject)} reporters about the subject, ${stats.reports} reports from ${stats.issuers} issuers, ${stats.evicted} evicted; whole test process CPU ${Math.round((cpu.user + cpu.system) / 1000)} ms (5 nodes and the flooder), heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB`)
+  assert.ok(stats.reportersOf(subject) <= PER_SUBJECT, `${stats.reportersOf(subject)} reporters about one subject (cap ${PER_SUBJECT})`)
+  assert.ok(stats.reports <= PER_SUBJECT + 10, `${stats.reports} reports held`)
+  assert.ok(stats.issuers <= PER_SUBJECT + 10, `${stats.issuers} issuers held`)
+  assert.ok(stats.evicted >= FLOOD_ISSUERS - PER_SUBJECT, 'strangers pushed out strangers, oldest first')
+  assert.ok(stats.holds(id(VICTIM), subject), 'our own report is never evicted')
+  // Throwaway strangers condemning the subject decide nothing.
+  const view = victim.get(subject)
+  assert.ok(!['refuse', 'quarantined'].includes(view.state), `the flood moved the subject to ${view.state}`)
+  assert.equal(view.condemnedBy, 0)
+  const codes = (i: number): Record<string, number> => { const c: Record<string, number> = {}; for (const e of events[i]) if (e.type === 'ignored' || e.type === 'rejected') c[e.code] = (c[e.code] ?? 0) + 1; return c }
+  console.log(`# neighbour saw ${seen(NEIGHBOUR)} flood reports; ignored/rejected ${JSON.stringify(codes(NEIGHBOUR))}; victim ${JSON.stringify(codes(VICTIM))}`)
+  // The neighbour got the flood only through the victim, which it held to its forwarder budget.
+  await waitFor('the neighbour to hold the forwarder to its budget', () => events[NEIGHBOUR].some(e => e.type === 'ignored' && e.code === 'FORWARDER_FLOOD'), 60_000, 200)
+  const config = net.nodes[NEIGHBOUR].config.reputation.perForwarder
+  const minutes = (Date.now() - now) / 60_000
+  assert.ok(seen(NEIGHBOUR) <= config.burst + config.perMinute * minutes, `the neighbour accepted ${seen(NEIGHBOUR)} flood reports in ${minutes.toFixed(1)} min (burst ${config.burst}, ${config.perMinute}/min)`)
+  // An honest report from a peer the victim has worked with is still accepted, held and believed.
+  await net.nodes[HONEST].reputation.rate(subject, 'invalid'); await net.nodes[HONEST].reputation.rate(subject, 'invalid')
+  await waitFor('the honest report to be held', () => victim.storeStats().holds(id(HONEST), subject), 30_000).catch(err => {
+    console.log('# honest published', JSON.stringify(events[HONEST].filter(e => e.type === 'published' && e.report.subject === subject)))
+    console.log('# victim got', JSON.stringify(events[VICTIM].filter(e => (e.type === 'report' && e.report.issuer === id(HONEST)) || e.type === 'ignored' || e.type === 'rejected').slice(-5)))
+    throw err
+  })
+  await waitFor('the honest report to count', () => victim.get(subject).condemnedBy === 1, 10_000)
+  assert.ok(victim.storeStats().reportersOf(subject) <= PER_SUBJECT)
+})
+
+test('expired reports are pruned on a timer, and a full store accepts new reports again', async () => {
+  const small = net.nodes[SMALL].reputation
+  // Wait for the earlier flood to have passed through.
+  const subject = (await freshKeys(1))[0].id
+  await small.rate(subject, 'ok')
+  await waitFor('its own report to be held', () => small.storeStats().holds(id(SMALL), subject))
+  const publisher = net.nodes[FLOODER].libp2p.services.pubsub
+  const send = async (keys: Array<{ key: PrivateKey, id: string }>, ttlMs: number): Promise<void> => {
+    const now = Date.now()
+    for (const [k, issuer] of keys.entries()) {
+      const r = await signReport(issuer.key, { issuer: issuer.id, subject: keys[(k + 1) % keys.length].id, positive: 1, negative: 0, vouch: 0, seq: now + k, issuedAt: now, expiresAt: now + ttlMs })
+      await publisher.publish(TRUST_TOPIC, encodeReport(r))
+    }
+  }
+  const shortLived = await freshKeys(2 * SMALL_STORE)
+  await send(shortLived, 3000)
+  const mine = new Set(shortLived.map(k => k.id))
+  await waitFor('the short-lived reports to arrive', () => events[SMALL].filter(e => e.type === 'report' && mine.has(e.report.issuer)).length >= shortLived.length, 30_000)
+  assert.ok(small.storeStats().reports <= SMALL_STORE, `${small.storeStats().reports} reports held (cap ${SMALL_STORE})`)
+  assert.ok(small.storeStats().holds(id(SMALL), subject), 'a full store keeps our own report')
+  // Nothing calls prune here: the timer empties the store of everything that expired.
+  await waitFor('expired reports to be pruned', () => small.storeStats().reports === 1, 30_000)
+  const fresh = await freshKeys(5)
+  await send(fresh, 600_000)
+  await waitFor('new reports to be accepted and held', () => fresh.every(k => events[SMALL].some(e => e.type === 'report' && e.report.issuer === k.id)) && small.storeStats().reports === 1 + fresh.length, 30_000)
+})
