@@ -1,9 +1,10 @@
 // npm run sim:reputation — the reputation simulation: agentwire's own aggregation code
-// (src/reputation/model.ts) against EigenTrust and random choice, under nine attacks, at 10/30/50/70%
-// malicious, for 100 and 1000 agents with fixed seeds. Prints a table (or `--json` rows) and, unless
-// --quick or --no-write, writes the table and an SVG chart into docs/reputation.md.
+// (src/reputation/model.ts) against EigenTrust and random choice, under eleven attacks, at
+// 10/30/50/70% malicious, for 100 and 1000 agents with fixed seeds. Prints a table (or `--json` rows).
+// Only with --write does it touch docs: it then replaces, in docs/reputation.md, the result section of
+// each agent count it ran (the others are kept), and the SVG chart when it ran the first default size.
 //
-//   node scripts/sim-reputation.ts [--json] [--quick] [--no-write] [--agents 100,1000] [--attacks a,b] [--malicious 0.3,0.5] [--jobs N]
+//   node scripts/sim-reputation.ts [--json] [--quick] [--write] [--agents 100,1000] [--attacks a,b] [--malicious 0.3,0.5] [--rounds N] [--jobs N]
 import { readFile, writeFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -65,25 +66,33 @@ if (json) {
   console.log(missed.length === 0 ? '\nall goals met' : `\ngoals missed in ${missed.length} rows:\n- ${missed.join('\n- ')}`)
 }
 
-if (!quick && !flag('--no-write')) {
+if (flag('--write')) {
+  if (quick) { console.error('error: --quick results are not written to docs\nhint: run without --quick to write docs/reputation.md'); process.exit(2) }
   const docs = fileURLToPath(new URL('../docs/reputation.md', import.meta.url))
   const chart = fileURLToPath(new URL('../docs/reputation-sim.svg', import.meta.url))
-  await writeFile(chart, svg(rows.filter(r => r.agents === agentsList[0])) + '\n')
-  const section = [
-    '<!-- sim:begin (written by npm run sim:reputation; do not edit by hand) -->',
-    `Command: \`npm run sim:reputation\` (seed ${SEED}; ${agentsList.map(a => `${a} agents × ${roundsFor(a)} rounds`).join(', ')}; ${rows.length} runs, ${elapsed} s on ${jobs} threads).`,
-    '',
-    '![servedByMalicious per attack and model](reputation-sim.svg)',
-    '',
-    table(rows),
-    '',
-    missed.length === 0 ? 'All goals met.' : `Goals missed in ${missed.length} rows:\n\n- ${missed.join('\n- ')}`,
-    '<!-- sim:end -->'
-  ].join('\n')
   let text = ''
   try { text = await readFile(docs, 'utf8') } catch {}
-  const re = /<!-- sim:begin[\s\S]*?<!-- sim:end -->/
-  text = re.test(text) ? text.replace(re, section) : `${text}\n## Simulation results\n\n${section}\n`
+  const partial = opt('--attacks') != null || opt('--malicious') != null || opt('--rounds') != null
+  // One section per agent count, so a run at one size never erases another size's table.
+  for (const agents of agentsList) {
+    const mine = rows.filter(r => r.agents === agents)
+    const missedHere = misses(mine)
+    const section = [
+      `<!-- sim:begin agents=${agents} (written by npm run sim:reputation -- --write; do not edit by hand) -->`,
+      `Command: \`npm run sim:reputation -- --write${process.argv.slice(2).filter(a => a !== '--write').map(a => ' ' + a).join('')}\` (seed ${SEED}; ${agents} agents × ${roundsFor(agents)} rounds; ${mine.length} runs; the whole command took ${elapsed} s on ${jobs} threads).`,
+      ...(partial ? ['', 'A partial run (a subset of attacks, malicious fractions or rounds).'] : []),
+      '',
+      table(mine),
+      '',
+      missedHere.length === 0 ? 'All goals met.' : `Goals missed in ${missedHere.length} rows:\n\n- ${missedHere.join('\n- ')}`,
+      `<!-- sim:end agents=${agents} -->`
+    ].join('\n')
+    const re = new RegExp(`<!-- sim:begin agents=${agents}[\\s\\S]*?<!-- sim:end agents=${agents} -->`)
+    text = re.test(text) ? text.replace(re, section) : `${text.trimEnd()}\n\n### ${agents} agents\n\n${section}\n`
+  }
   await writeFile(docs, text)
-  if (!json) console.error(`wrote ${docs} and ${chart}`)
+  if (agentsList[0] === 100 && !partial) await writeFile(chart, svg(rows.filter(r => r.agents === 100)) + '\n')
+  if (!json) console.error(`wrote ${docs}${agentsList[0] === 100 && !partial ? ` and ${chart}` : ''}`)
+} else if (!json) {
+  console.error('docs not touched (add --write to record these results in docs/reputation.md)')
 }

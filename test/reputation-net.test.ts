@@ -13,6 +13,9 @@ const ATTACKER = 10 // forges, replays, stale reports
 const FLOODER = 12 // floods the topic
 const CLIQUE = [7, 8, 9] // badmouths an honest peer
 const ANCHORS = [0, 1, 2] // honest peers everyone has worked with: common ground for credibility
+// Witnesses of the bad peer. Everyone has worked with them too: only reporters with a relationship
+// (trusted, served us well, or vouched for) may quarantine a peer on another node (issue 17).
+const WITNESSES = [3, 4, 5]
 const HONEST = Array.from({ length: N }, (_, i) => i).filter(i => i !== BAD && i !== ATTACKER && i !== FLOODER && !CLIQUE.includes(i))
 const QUARANTINE_MS = 2000
 
@@ -38,7 +41,7 @@ before(async () => {
   // Everyone but the bad peer has worked with the anchors, and it went well.
   for (const i of Array.from({ length: N }, (_, k) => k)) {
     if (i === BAD) continue
-    for (const a of ANCHORS) if (a !== i) { await rep[i].rate(id(a), 'ok'); await rep[i].rate(id(a), 'ok') }
+    for (const a of [...ANCHORS, ...WITNESSES]) if (a !== i) { await rep[i].rate(id(a), 'ok'); await rep[i].rate(id(a), 'ok') }
   }
   const expected = N - 2 // reports about anchor 0 from everyone but itself and the bad peer
   await waitFor('warm-up reports to spread', () => HONEST.every(i => rep[i].get(id(0)).reporters >= expected - 1), 30_000)
@@ -51,7 +54,7 @@ after(async () => {
 })
 
 test('a peer that returns invalid results is quarantined by every honest node within one gossip round per witness outcome', async () => {
-  const witnesses = [3, 4, 5]
+  const witnesses = WITNESSES
   for (const w of witnesses) { await rep[w].rate(id(BAD), 'invalid'); await rep[w].rate(id(BAD), 'invalid') }
   for (const w of witnesses) assert.equal(rep[w].get(id(BAD)).state, 'quarantined', 'a witness quarantines on its own evidence')
   await waitFor('every honest node to quarantine the bad peer', () => HONEST.every(i => (rep[i].quarantineRecord(id(BAD))?.level ?? 0) >= 1), 30_000)

@@ -112,7 +112,8 @@ test('credibility: a stranger is not believed, a peer that served us well or a t
   const good = Array.from({ length: 30 }, (_, i) => `g${i}`)
   let seq = 0
   for (const g of good) { m.record(g, 'ok', t0); m.record(g, 'ok', t0) }
-  for (const g of good) store.put({ issuer: 'worker', subject: g, positive: 2, negative: 0, vouch: 0, seq: ++seq, issuedAt: t0, expiresAt: t0 + 48 * HOUR })
+  // (Its reports reached us before our own dealings with those peers: it could not have copied them.)
+  for (const g of good) store.put({ issuer: 'worker', subject: g, positive: 2, negative: 0, vouch: 0, seq: ++seq, issuedAt: t0 - 1, expiresAt: t0 + 48 * HOUR }, t0 - 1)
   const before = m.credibility('worker', t0 + HOUR)
   assert.ok(before > 0.9, `credible while it agrees (${before})`)
   for (const g of good.slice(0, 4)) store.put({ issuer: 'worker', subject: g, positive: 0, negative: 6, vouch: 0, seq: ++seq, issuedAt: t0 + 24 * HOUR, expiresAt: t0 + 48 * HOUR })
@@ -126,12 +127,15 @@ test('credibility is checked against our latest 64 dealings, and follows new rep
   const t0 = 1_000_000
   let seq = 0
   const report = (issuer: string, subject: string, positive: number, negative: number, at: number): void => {
-    store.put({ issuer, subject, positive, negative, vouch: 0, seq: ++seq, issuedAt: at, expiresAt: at + 48 * HOUR })
+    store.put({ issuer, subject, positive, negative, vouch: 0, seq: ++seq, issuedAt: at, expiresAt: at + 48 * HOUR }, at)
   }
-  // A stranger that agrees with us about three peers becomes credible as soon as its reports land.
-  for (const s of ['a', 'b', 'c']) { m.record(s, 'ok', t0); m.record(s, 'ok', t0) }
+  // A stranger whose reports said what we then found out ourselves becomes credible at once.
   assert.ok(m.credibility('witness', t0) < cfg.credibleThreshold, 'a stranger before it has said anything')
-  for (const s of ['a', 'b', 'c']) report('witness', s, 2, 0, t0)
+  for (const s of ['a', 'b', 'c']) report('witness', s, 2, 0, t0 - 1)
+  for (const s of ['a', 'b', 'c']) { m.record(s, 'ok', t0); m.record(s, 'ok', t0) }
+  // The same agreement arriving after our own evidence (a copy of our public reports) counts for nothing.
+  for (const s of ['a', 'b', 'c']) report('copycat', s, 2.001, 0, t0 + 1)
+  assert.ok(Math.abs(m.credibility('copycat', t0 + 1) - m.credibility('stranger', t0 + 1)) < 1e-9, 'agreement after the fact is no evidence')
   const agreed = m.credibility('witness', t0)
   assert.ok(agreed >= cfg.credibleThreshold, `its agreeing reports count at once (${agreed})`)
   // Our own evidence changes (same instant, so no cache has aged out): 'a' cheats us, and the
@@ -150,14 +154,15 @@ test('second-hand checks: a stranger whose reports match our anchors\' becomes c
   const t0 = 1_000_000
   let seq = 0
   const report = (issuer: string, subject: string, positive: number, negative: number, at = t0): void => {
-    store.put({ issuer, subject, positive, negative, vouch: 0, seq: ++seq, issuedAt: at, expiresAt: at + 48 * HOUR })
+    store.put({ issuer, subject, positive, negative, vouch: 0, seq: ++seq, issuedAt: at, expiresAt: at + 48 * HOUR }, at)
   }
-  // Our anchor (trusted by handshake) has worked with s1..s3 and caught 'cheat'; we have dealt with none of them.
+  // Our anchor (trusted by handshake) has worked with s1..s3 and caught 'cheat'; we have dealt with
+  // none of them. The others spoke first (a report after the anchor's could be a copy of it).
+  for (const s of ['s1', 's2', 's3']) report('honest', s, 2, 0, t0 - 1)
+  report('witness', 'cheat', 0, 2, t0 - 1)
+  for (const s of ['s1', 's2', 's3']) report('shill', s, 2, 0, t0 - 1)
   for (const s of ['s1', 's2', 's3']) report('anchor', s, 3, 0)
   report('anchor', 'cheat', 0, 4)
-  for (const s of ['s1', 's2', 's3']) report('honest', s, 2, 0)
-  report('witness', 'cheat', 0, 2)
-  for (const s of ['s1', 's2', 's3']) report('shill', s, 2, 0)
   report('shill', 'cheat', 5, 0, t0 + HOUR)
   const withAnchor = new ReputationModel('me', modelParams(cfg), store, new QuarantineBook({ baseMs: HOUR, maxMs: HOUR }), p => p === 'anchor')
   const alone = new ReputationModel('me', modelParams(cfg), store, new QuarantineBook({ baseMs: HOUR, maxMs: HOUR }))

@@ -24,6 +24,8 @@ export interface Chooser {
   endRound: (now: number) => void
   /** An identity leaves for good (whitewashing). */
   retire: (id: string) => void
+  /** `copier` republishes up to `n` of `source`'s public opinions as its own (copycat Sybils): same counts, same date. */
+  echo: (copier: string, source: string, n: number, now: number) => void
 }
 
 export type QuarantineListener = (observer: string, subject: string, now: number, reason: string) => void
@@ -31,7 +33,10 @@ export type QuarantineListener = (observer: string, subject: string, now: number
 const ROUND_MS = 60 * 60 * 1000
 
 export class AgentwireChooser implements Chooser {
-  private readonly store = new ReportStore<ReportBody>(10_000_000)
+  // One store for every agent, so the per-subject cap (ranked by each node's own credibility) is not
+  // modelled here: it bounds a node's work (test/reputation-flood.test.ts, bench report-flood), and
+  // the reports it would evict are strangers' reports, which decide nothing.
+  private readonly store = new ReportStore<ReportBody>({ maxReports: 10_000_000, maxReportersPerSubject: Infinity })
   private readonly models = new Map<string, ReputationModel>()
   private readonly pending = new Set<string>()
   private readonly seq = new Map<string, number>()
@@ -108,7 +113,7 @@ export class AgentwireChooser implements Chooser {
     const key = issuer + '|' + subject
     const seq = (this.seq.get(key) ?? 0) + 1
     this.seq.set(key, seq)
-    this.store.put({ issuer, subject, positive, negative, vouch: 0, seq, issuedAt, expiresAt: now + this.cfg.reportTtlMs })
+    this.store.put({ issuer, subject, positive, negative, vouch: 0, seq, issuedAt, expiresAt: now + this.cfg.reportTtlMs }, now)
     if (this.anchors.has(issuer)) this.anchorOpinions.delete(subject)
     if (news && negative > 0) this.touched.add(subject)
   }
@@ -149,6 +154,11 @@ export class AgentwireChooser implements Chooser {
 
   retire (id: string): void {
     this.store.dropIssuer(id)
+  }
+
+  echo (copier: string, source: string, n: number, now: number): void {
+    const theirs = [...this.store.by(source)].filter(r => r.subject !== copier && r.expiresAt > now)
+    for (const r of this.rng.sample(theirs, Math.min(n, theirs.length))) this.publish(copier, r.subject, r.positive, r.negative, r.issuedAt, now, false)
   }
 }
 
@@ -231,6 +241,12 @@ export class EigenTrustChooser implements Chooser {
     this.local.delete(id)
     this.trust.delete(id)
   }
+
+  echo (copier: string, source: string, n: number): void {
+    const theirs = [...(this.local.get(source) ?? [])].filter(([subject]) => subject !== copier)
+    const mine = this.row(copier)
+    for (const [subject, v] of this.rng.sample(theirs, Math.min(n, theirs.length))) mine.set(subject, v)
+  }
 }
 
 export class RandomChooser implements Chooser {
@@ -242,4 +258,5 @@ export class RandomChooser implements Chooser {
   republish (): void {}
   endRound (): void {}
   retire (): void {}
+  echo (): void {}
 }

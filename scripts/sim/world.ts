@@ -5,7 +5,7 @@ import type { ReputationConfig } from '../../src/config/reputation-schema.ts'
 import { Rng, seedOf } from '../lib/rng.ts'
 import { AgentwireChooser, EigenTrustChooser, RandomChooser, type Chooser, type ModelName } from './models.ts'
 
-export const ATTACKS = ['liars', 'collusion', 'camouflage', 'spies', 'sybil-whitewash', 'badmouthing', 'ballot-stuffing', 'oscillation', 'compromised'] as const
+export const ATTACKS = ['liars', 'collusion', 'camouflage', 'spies', 'sybil-whitewash', 'badmouthing', 'ballot-stuffing', 'oscillation', 'compromised', 'copycat', 'report-flood'] as const
 export type Attack = typeof ATTACKS[number]
 
 export interface RunSpec {
@@ -47,6 +47,11 @@ const OSC_GOOD = 8
 const OSC_BAD = 4
 /** Sybils take a fresh identity this often, in rounds. */
 const WHITEWASH_EVERY = 10
+/** Copycats: reports echoed per round from one honest agent's public reports, and from which fraction of the run they also lie. */
+const ECHOES_PER_ROUND = 10
+const COPYCAT_LIES_FROM = 0.25
+/** Report flood: throwaway identities each malicious agent signs reports with, per round (each used once). */
+const FLOOD_IDS_PER_ROUND = 2
 /** Observers that judge every fresh report, for roundsToQuarantine. */
 const PANEL = 20
 const HOUR = 60 * 60 * 1000
@@ -123,6 +128,7 @@ export function runOne (spec: RunSpec): Row {
     chooser.claim(issuer, subject, c.positive, c.negative, now)
   }
 
+  let throwaway = 0
   let requests = 0
   let servedBad = 0
   let good = 0
@@ -181,6 +187,24 @@ export function runOne (spec: RunSpec): Row {
         case 'spies':
           if (a.kind === 'spy') for (const s of rng.sample(badIds.length > 0 ? badIds : groupIds, CLAIMS_PER_ROUND, id)) claim(id, s, 2, 0, now)
           else for (const s of rng.sample(groupIds, CLAIMS_PER_ROUND, id)) claim(id, s, 2, 0, now)
+          break
+        case 'copycat':
+          // Echo an honest agent's public reports to look like a witness that agrees with everyone,
+          // then, from a quarter of the run on, also badmouth the honest and praise the group.
+          if (honestIds.length > 0) chooser.echo(id, rng.pick(honestIds), ECHOES_PER_ROUND, now)
+          if (round >= Math.floor(spec.rounds * COPYCAT_LIES_FROM)) {
+            for (const s of rng.sample(honestTargets, CLAIMS_PER_ROUND, id)) claim(id, s, 0, 2, now)
+            for (const s of rng.sample(groupIds, CLAIMS_PER_ROUND, id)) claim(id, s, 2, 0, now)
+          }
+          break
+        case 'report-flood':
+          // Fresh identities every round, each used for one lie about an honest agent and one
+          // praise of a group member: many issuers, no history, nothing to lose.
+          for (let k = 0; k < FLOOD_IDS_PER_ROUND; k++) {
+            const sybil = 'x' + (throwaway++)
+            chooser.claim(sybil, rng.pick(honestTargets), 0, 4, now)
+            chooser.claim(sybil, rng.pick(groupIds), 10, 0, now)
+          }
           break
         case 'camouflage':
         case 'oscillation':

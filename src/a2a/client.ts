@@ -14,6 +14,14 @@ import { A2A_LIBP2P_BINDING, A2A_PROTOCOL, A2A_VERSION, CARD_CACHE_TTL_MS, CARD_
 
 export type CallOutcome = 'ok' | 'failed' | 'timeout' | 'invalid'
 
+/**
+ * Refusals that say something about the caller's standing or input (trust policy, quarantine, the
+ * guard's rates and bans, a bad envelope), not about the callee's work: no outcome is recorded for
+ * them, so a caller's own mistake never costs the callee reputation.
+ */
+const REFUSALS_ABOUT_CALLER = new Set(['NOT_TRUSTED', 'PEER_QUARANTINED', 'QUARANTINED', 'RATE_LIMITED', 'TOO_MANY_STREAMS', 'BUSY', 'PEER_BANNED', 'PENDING_FULL', 'TOO_MANY_CALLS',
+  'STALE_MESSAGE', 'REPLAYED_MESSAGE', 'BAD_ENVELOPE', 'WRONG_SENDER', 'WRONG_RECIPIENT', 'BODY_MISMATCH', 'BAD_SIGNATURE'])
+
 export interface A2ACallerComponents {
   peerId: PeerId
   privateKey: PrivateKey
@@ -118,7 +126,7 @@ export class A2ACaller {
       return { kind: 'stream', peerId, frames }
     } catch (err: any) {
       cleanup()
-      if (err.code !== 'INVALID_A2A_RESPONSE') outcome(timeout.aborted ? 'timeout' : 'failed')
+      if (err.code !== 'INVALID_A2A_RESPONSE' && !REFUSALS_ABOUT_CALLER.has(err.code)) outcome(timeout.aborted ? 'timeout' : 'failed')
       if (timeout.aborted) throw new AgentwireError('A2A_TIMEOUT', `${peerId} did not answer within ${this.init.callTimeoutMs} ms`, 'raise a2a.callTimeoutMs for slow agents')
       throw err
     }

@@ -68,6 +68,19 @@ export const reputationSchema = z.strictObject({
     /** @default 120 */
     perMinute: z.number().positive().default(120)
   }).prefault({}),
+  /** Most trust reports held, from all issuers together; when full, the least credible and oldest go first (never this node's own or a credible reporter's for a stranger's). @default 200000 */
+  maxStoredReports: z.number().int().positive().default(200_000),
+  /** Most reporters held about one subject, the most credible kept: bounds the work each arriving report costs, however many identities report. @default 256 */
+  maxReportersPerSubject: z.number().int().positive().default(256),
+  /** How often expired reports are dropped, in ms. @default 60000 */
+  pruneIntervalMs: ms.default(60_000),
+  /** Reports accepted from one forwarding peer (whoever signed them): a burst, then this many per minute; more are ignored and count against the forwarder. */
+  perForwarder: z.strictObject({
+    /** @default 2000 */
+    burst: z.number().int().positive().default(2000),
+    /** @default 2000 */
+    perMinute: z.number().positive().default(2000)
+  }).prefault({}),
   /** Reports accepted per issuer about one subject: a burst, then this many per minute. */
   perPair: z.strictObject({
     /** @default 3 */

@@ -25,8 +25,11 @@ export const MAX_STORED_REPORTS = 200_000
 /** Most subjects with direct evidence kept; the least recently updated are forgotten past this. */
 export const MAX_DIRECT_SUBJECTS = 50_000
 
-/** Most reporters one view looks at, most credible first, so one view stays cheap under a Sybil flood. */
-export const MAX_REPORTERS_PER_VIEW = 256
+/**
+ * Most reporters kept about one subject (the most credible, then the newest), so one view, and so the
+ * work done per arriving report, stays bounded however many identities report on a subject.
+ */
+export const MAX_REPORTERS_PER_SUBJECT = 256
 
 /** Events buffered per `watch()` subscriber before the oldest are dropped. */
 export const WATCH_BUFFER = 1000

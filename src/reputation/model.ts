@@ -83,13 +83,14 @@ export interface View {
   score: number
   /** State from evidence alone; the quarantine book may override it with `quarantined`. */
   state: ReputationState
-  evidence: { direct: Evidence, hearsay: Evidence, vouch: Evidence }
+  /** `hearsay` includes `strangers`: the part of it from credible reporters with no relationship to us, bounded, that may inform but never decide. */
+  evidence: { direct: Evidence, hearsay: Evidence, vouch: Evidence, strangers: Evidence }
   /** Reporters with a live report about the subject (credible or not). */
   reporters: number
   credibleReporters: number
-  /** Credible reporters whose report says "mostly bad". */
+  /** Credible reporters with a relationship to us (see `related`) whose report says "mostly bad". */
   condemnedBy: number
-  /** Credible reporters whose report says "good" (a score at or above acceptScore). */
+  /** Credible reporters with a relationship to us whose report says "good" (a score at or above acceptScore). */
   supportedBy: number
   /** Newest evidence of any kind, ms since the epoch (0 if none). */
   latestEvidenceAt: number
@@ -182,7 +183,7 @@ export class ReputationModel {
   private readonly direct = new Map<string, DatedEvidence>()
   /** Credibilities computed at `at`, valid until the refresh interval passes, the reporter's reports
    * change (the store's `version` then passes `version`), or our evidence about it or its subjects does. */
-  private readonly credCache = new Map<string, { value: number, at: number, version: number }>()
+  private readonly credCache = new Map<string, { value: number, related: boolean, at: number, version: number }>()
   /**
    * The subjects of our latest direct evidence, newest last, at most CREDIBILITY_SAMPLE: what a
    * reporter is checked against. Recent dealings say most about a reporter now, and the cost of a
@@ -281,16 +282,44 @@ export class ReputationModel {
    * towards a prior that depends on what the reporter has done for us.
    */
   credibility (reporter: string, now: number): number {
+    return this.judgeReporter(reporter, now).value
+  }
+
+  /**
+   * Whether `reporter` has a real relationship with us: trusted by handshake (an anchor), has
+   * served us well in our own dealings, or is vouched for by such a peer (who then pays if it goes
+   * bad). Only such reporters decide a state: move a peer into `accept`, to `refuse`, or into
+   * quarantine. Everyone else's reports, however much they agree with ours, only inform (bounded):
+   * agreement costs a Sybil nothing, a relationship costs real work or someone's stake.
+   */
+  related (reporter: string, now: number): boolean {
+    return this.judgeReporter(reporter, now).related
+  }
+
+  private hasRelationship (reporter: string, own: Evidence, now: number): boolean {
+    const p = this.params
+    if (this.isAnchor(reporter) || ownExperienceGood(own, p)) return true
+    // Vouched for by an anchor or a peer that served us well: one step only, so a vouched peer's
+    // own vouches do not chain. The store holds at most MAX_REPORTERS_PER_SUBJECT reports about it.
+    for (const r of this.store.about(reporter)) {
+      if (r.vouch <= 0 || r.expiresAt <= now || r.issuer === reporter || r.issuer === this.self) continue
+      if (this.isAnchor(r.issuer) || ownExperienceGood(this.directNow(r.issuer, now), p)) return true
+    }
+    return false
+  }
+
+  private judgeReporter (reporter: string, now: number): { value: number, related: boolean } {
     const cached = this.credCache.get(reporter)
-    if (cached != null && now - cached.at < this.params.credibilityRefreshMs && this.store.lastChange(reporter) <= cached.version) return cached.value
+    if (cached != null && now - cached.at < this.params.credibilityRefreshMs && this.store.lastChange(reporter) <= cached.version) return cached
     const version = this.store.version
     if (this.credCache.size >= MAX_CACHED_PER_PEER) this.credCache.clear()
     const p = this.params
     const own = this.directNow(reporter, now)
     // A peer that cheated us is not believed about others.
     if (this.book.isActive(reporter, now) || (own.positive + own.negative >= p.minEvidence && betaScore(own) < p.refuseScore)) {
-      this.credCache.set(reporter, { value: 0, at: now, version })
-      return 0
+      const entry = { value: 0, related: false, at: now, version }
+      this.credCache.set(reporter, entry)
+      return entry
     }
     let agree = 0
     let disagree = 0
@@ -301,7 +330,14 @@ export class ReputationModel {
       if (e.positive + e.negative < 0.5) return
       const weight = factor * Math.exp(-LN2 * Math.max(0, now - r.issuedAt) / p.credibilityHalfLifeMs)
       const gap = betaScore(e) - betaScore(d)
-      if (Math.abs(gap) <= p.agreementTolerance) agree += weight
+      if (Math.abs(gap) <= p.agreementTolerance) {
+        // Agreement is evidence of honesty only when the reporter could not have copied it: it
+        // reached us before the evidence it agrees with existed, it is not dated after that evidence
+        // (nor in the future), and it does not repeat counts another issuer already published.
+        // Otherwise twelve fresh keys echoing our own public reports become "credible" for free.
+        const a = this.store.arrival(r)
+        if (!a.echo && a.receivedAt < ours && r.issuedAt <= ours && r.issuedAt <= now) agree += weight
+      }
       // A kinder view based on evidence older than ours is no lie: the reporter saw the good side of
       // a peer that turned on us later (camouflage, oscillation, compromise).
       else if (gap > 0 && r.issuedAt < ours) return
@@ -342,8 +378,9 @@ export class ReputationModel {
     const prior = servedWell || this.isAnchor(reporter) ? Math.max(p.servedWellPrior, p.credibilityPrior) : p.credibilityPrior
     const k = 2
     const value = (agree + k * prior) / (agree + 3 * disagree + k)
-    this.credCache.set(reporter, { value, at: now, version })
-    return value
+    const entry = { value, related: this.hasRelationship(reporter, own, now), at: now, version }
+    this.credCache.set(reporter, entry)
+    return entry
   }
 
   /** Direct and hearsay evidence, without vouches (what vouching itself is judged on). */
@@ -353,6 +390,8 @@ export class ReputationModel {
     let latestEvidenceAt = this.direct.get(subject)?.at ?? 0
     let hp = 0
     let hn = 0
+    let sp = 0
+    let sn = 0
     let reporters = 0
     let low = 0
     let credibleReporters = 0
@@ -363,7 +402,7 @@ export class ReputationModel {
       const e = reportEvidence(r, now, p)
       const total = e.positive + e.negative
       if (total < 0.01) continue
-      const c = this.credibility(r.issuer, now)
+      const { value: c, related } = this.judgeReporter(r.issuer, now)
       // Only reporters whose reports have matched our own experience count: a crowd of unchecked
       // identities (Sybils, a clique, ballot stuffers) weighs nothing until it has been right.
       if (c < p.credibleThreshold) {
@@ -375,33 +414,55 @@ export class ReputationModel {
       // condemning everyone, carries no more weight in total than an honest peer's handful.
       const share = Math.min(1, p.reportBudget / Math.max(1, this.store.countBy(r.issuer)))
       const scale = (total > p.reporterCap ? p.reporterCap / total : 1) * share
-      hp += c * e.positive * scale
-      hn += c * e.negative * scale
       reporters++
       credibleReporters++
+      if (!related) {
+        // A credible stranger informs (its evidence, bounded below, moves the score) but never
+        // decides: it is not counted as a condemnation or a support, and cannot change the state.
+        sp += c * e.positive * scale
+        sn += c * e.negative * scale
+        continue
+      }
+      hp += c * e.positive * scale
+      hn += c * e.negative * scale
       if (r.issuedAt > latestEvidenceAt) latestEvidenceAt = r.issuedAt
       if (condemns(e)) condemnedBy++
       else if (betaScore(e) >= p.acceptScore) supportedBy++
     }
-    const hearsay = credibleReporters >= p.minReporters
-      ? { positive: hp * p.hearsayWeight, negative: hn * p.hearsayWeight }
-      : { positive: 0, negative: 0 }
-    return this.finish({ subject, direct, hearsay, vouch: { positive: 0, negative: 0 }, reporters, credibleReporters, condemnedBy, supportedBy, latestEvidenceAt })
+    // All strangers together count for at most one reporter's cap.
+    const st = sp + sn
+    const bound = st > p.reporterCap ? p.reporterCap / st : 1
+    const w = credibleReporters >= p.minReporters ? p.hearsayWeight : 0
+    const strangers = { positive: sp * bound * w, negative: sn * bound * w }
+    const hearsay = { positive: hp * w + strangers.positive, negative: hn * w + strangers.negative }
+    return this.finish({ subject, direct, hearsay, strangers, vouch: { positive: 0, negative: 0 }, reporters, credibleReporters, condemnedBy, supportedBy, latestEvidenceAt })
+  }
+
+  private stateOf (e: Evidence): ReputationState {
+    const p = this.params
+    const score = betaScore(e)
+    return e.positive + e.negative < p.minEvidence
+      ? 'unknown'
+      : score >= p.acceptScore ? 'accept' : score >= p.refuseScore ? 'throttle' : 'refuse'
   }
 
   private finish (f: Omit<View, 'score' | 'state' | 'evidence'> & View['evidence']): View {
     const p = this.params
-    const { direct, hearsay, vouch } = f
+    const { direct, hearsay, vouch, strangers } = f
     const all = { positive: direct.positive + hearsay.positive + vouch.positive, negative: direct.negative + hearsay.negative + vouch.negative }
     const score = betaScore(all)
-    const evidence = all.positive + all.negative
-    let state: ReputationState = evidence < p.minEvidence
-      ? 'unknown'
-      : score >= p.acceptScore ? 'accept' : score >= p.refuseScore ? 'throttle' : 'refuse'
+    let state = this.stateOf(all)
+    // Strangers may not decide: the two deciding states (accept, refuse) hold only if the evidence
+    // without them says so too; otherwise the peer stays where that evidence leaves it, at most
+    // `throttle`. So strangers can nudge a score, never admit a peer or push one out.
+    if (state === 'accept' || state === 'refuse') {
+      const deciding = this.stateOf({ positive: all.positive - strangers.positive, negative: all.negative - strangers.negative })
+      if (deciding !== state) state = deciding === 'unknown' ? 'unknown' : 'throttle'
+    }
     // Bad results reported by a credible peer are not outvoted by the good work the same peer did for
     // others: that is how an oscillating or camouflaged peer looks. Our own good experience still wins.
     if (p.refuseReporters > 0 && f.condemnedBy >= p.refuseReporters && !ownExperienceGood(direct, p)) state = 'refuse'
-    return { subject: f.subject, score, state, evidence: { direct, hearsay, vouch }, reporters: f.reporters, credibleReporters: f.credibleReporters, condemnedBy: f.condemnedBy, supportedBy: f.supportedBy, latestEvidenceAt: f.latestEvidenceAt }
+    return { subject: f.subject, score, state, evidence: { direct, hearsay, vouch, strangers }, reporters: f.reporters, credibleReporters: f.credibleReporters, condemnedBy: f.condemnedBy, supportedBy: f.supportedBy, latestEvidenceAt: f.latestEvidenceAt }
   }
 
   /** Our whole view of a subject: direct, hearsay, and vouches for it or by it. */
@@ -442,8 +503,11 @@ export class ReputationModel {
     // turn liar together (compromise), that keeps the honest peers they badmouth out of quarantine.
     if (v.supportedBy > 0) return null
     if (v.condemnedBy >= p.condemnReporters) return `reported malicious by ${v.condemnedBy} credible reporters`
-    const total = directTotal + v.evidence.hearsay.positive + v.evidence.hearsay.negative + v.evidence.vouch.negative
-    if (v.credibleReporters >= p.minReporters && total >= p.quarantineMinEvidence && v.score < p.quarantineScore) return 'score far below threshold'
+    // Without strangers: they never quarantine.
+    const s = v.evidence.strangers
+    const deciding = { positive: d.positive + v.evidence.hearsay.positive - s.positive + v.evidence.vouch.positive, negative: d.negative + v.evidence.hearsay.negative - s.negative + v.evidence.vouch.negative }
+    const total = directTotal + v.evidence.hearsay.positive + v.evidence.hearsay.negative - s.positive - s.negative + v.evidence.vouch.negative
+    if (v.credibleReporters >= p.minReporters && total >= p.quarantineMinEvidence && betaScore(deciding) < p.quarantineScore) return 'score far below threshold'
     return null
   }
 

@@ -93,7 +93,7 @@ export class ReputationService {
   private readonly c: ReputationComponents
   private readonly attach: boolean
   private readonly self: string
-  private readonly store = new ReportStore<TrustReport>()
+  private readonly store: ReportStore<TrustReport>
   private readonly book: QuarantineBook
   private readonly model: ReputationModel
   private readonly validator: ReportValidator
@@ -104,6 +104,7 @@ export class ReputationService {
   private lastSeq = 0
   private tick: ReturnType<typeof setInterval> | undefined
   private republish: ReturnType<typeof setInterval> | undefined
+  private pruner: ReturnType<typeof setInterval> | undefined
   private previousAppScore: ((p: string) => number) | undefined
   private running = false
   private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
@@ -118,8 +119,15 @@ export class ReputationService {
     this.attach = attachGossipScore ?? false
     this.self = components.peerId.toString()
     this.book = new QuarantineBook(quarantineParams(this.config))
+    // Eviction order: strangers first, then credible reporters, then those we have a relationship
+    // with; our own reports are never evicted for anyone else's.
+    this.store = new ReportStore<TrustReport>({
+      maxReports: this.config.maxStoredReports,
+      maxReportersPerSubject: this.config.maxReportersPerSubject,
+      rank: issuer => this.rankIssuer(issuer)
+    })
     this.model = new ReputationModel(this.self, modelParams(this.config), this.store as ReportStore, this.book, components.isTrusted)
-    this.validator = new ReportValidator(this.store, { perIssuer: this.config.perIssuer, perPair: this.config.perPair })
+    this.validator = new ReportValidator(this.store, { perIssuer: this.config.perIssuer, perPair: this.config.perPair, perForwarder: this.config.perForwarder })
   }
 
   async start (): Promise<void> {
@@ -137,6 +145,8 @@ export class ReputationService {
     if (this.config.gossip) {
       this.republish = setInterval(() => { void this.republishAll() }, this.config.republishIntervalMs)
       this.republish.unref?.()
+      this.pruner = setInterval(() => { this.pruneReports() }, this.config.pruneIntervalMs)
+      this.pruner.unref?.()
     }
     this.running = true
   }
@@ -146,6 +156,7 @@ export class ReputationService {
     this.running = false
     clearInterval(this.tick)
     clearInterval(this.republish)
+    clearInterval(this.pruner)
     for (const t of this.publishTimers.values()) clearTimeout(t)
     this.publishTimers.clear()
     this.c.libp2p.removeEventListener('peer:connect', this.onConnect)
@@ -204,7 +215,7 @@ export class ReputationService {
       peerId: peer,
       score: Math.round(v.score * 1000) / 1000,
       state: q != null ? 'quarantined' : v.state,
-      evidence: { direct: round(v.evidence.direct), hearsay: round(v.evidence.hearsay), vouch: round(v.evidence.vouch) },
+      evidence: { direct: round(v.evidence.direct), hearsay: round(v.evidence.hearsay), vouch: round(v.evidence.vouch), strangers: round(v.evidence.strangers) },
       reporters: v.reporters,
       credibleReporters: v.credibleReporters,
       condemnedBy: v.condemnedBy,
@@ -294,6 +305,31 @@ export class ReputationService {
     }
   }
 
+  /** What the report store holds, for `status`, tests and the bench. */
+  storeStats (): { reports: number, issuers: number, evicted: number, reportersOf: (subject: string) => number, holds: (issuer: string, subject: string) => boolean } {
+    return {
+      reports: this.store.size,
+      issuers: this.store.issuers,
+      evicted: this.store.evicted,
+      reportersOf: subject => this.store.reportersOf(subject),
+      holds: (issuer, subject) => this.store.get(issuer, subject) != null
+    }
+  }
+
+  /** Drop expired reports now (the prune timer does this every `pruneIntervalMs`); returns how many went. */
+  pruneReports (now = Date.now()): number {
+    const n = this.store.prune(now)
+    if (n > 0) this.c.log.debug({ pruned: n, left: this.store.size }, 'expired trust reports dropped')
+    return n
+  }
+
+  private rankIssuer (issuer: string): number {
+    if (issuer === this.self) return 3
+    const now = Date.now()
+    if (this.model.related(issuer, now)) return 2
+    return this.model.credibility(issuer, now) >= this.config.credibleThreshold ? 1 : 0
+  }
+
   // ---- gossip -------------------------------------------------------------------------------------
 
   private async validate (from: string, msg: { type: string, data: Uint8Array }): Promise<TopicValidatorResult> {
@@ -305,7 +341,7 @@ export class ReputationService {
     }
     let verdict: Verdict
     try {
-      verdict = await this.validator.check(msg.data, now)
+      verdict = await this.validator.check(msg.data, now, from)
     } catch (err) {
       this.c.log.debug({ err }, 'report validation failed')
       return TopicValidatorResult.Ignore
@@ -316,7 +352,10 @@ export class ReputationService {
       return TopicValidatorResult.Reject
     }
     if (verdict.action === 'ignore') {
-      this.addAbuse(verdict.issuer, ABUSE_FLOOD, now)
+      // An issuer over its rate is abusing the topic. A forwarder over its budget may be an honest
+      // relay passing on someone else's flood: its excess is dropped, not held against it, or the
+      // relay's score would fall below GossipSub's publish threshold and cut honest reports off.
+      if (verdict.code !== 'FORWARDER_FLOOD') this.addAbuse(verdict.blame, ABUSE_FLOOD, now)
       this.emit({ type: 'ignored', at: now, from, issuer: verdict.issuer, code: verdict.code })
       return TopicValidatorResult.Ignore
     }

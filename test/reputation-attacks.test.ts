@@ -1,0 +1,122 @@
+// Issue 17's attacks on real nodes over 127.0.0.1: Sybils that copy the victim's own public reports to
+// look credible, then try to quarantine an honest peer and to admit a stranger under
+// `trust.policy: reputation`; and a stranger's refused call, which must cost the callee nothing.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import type { PrivateKey } from '@libp2p/interface'
+import { testnet, waitFor, type Testnet } from './helpers/testnet.ts'
+import { removeTempDirs } from './helpers/tmp.ts'
+import { TRUST_TOPIC, signReport, encodeReport, type ReputationEvent, type ReportJson } from '../src/reputation/index.ts'
+
+// Roles: 0 victim (the hub, admits by reputation), 1 attacker (publishes for its Sybils), 2 honest
+// peer the Sybils badmouth, 3 stranger they praise, 4 bystander that has served the victim well.
+const VICTIM = 0
+const ATTACKER = 1
+const HONEST = 2
+const STRANGER = 3
+const BYSTANDER = 4
+const SYBILS = 12
+const VICTIM_SUBJECTS = 8
+
+let net: Testnet
+const events: ReputationEvent[][] = []
+const watchStop = new AbortController()
+const id = (i: number): string => net.nodes[i].peerId.toString()
+const reportsAt = (i: number, filter: (r: ReportJson) => boolean): ReportJson[] => events[i].flatMap(e => e.type === 'report' && filter(e.report) ? [e.report] : [])
+
+async function freshKeys (n: number): Promise<Array<{ key: PrivateKey, id: string }>> {
+  return await Promise.all(Array.from({ length: n }, async () => {
+    const key = await generateKeyPair('Ed25519')
+    return { key, id: peerIdFromPrivateKey(key).toString() }
+  }))
+}
+
+before(async () => {
+  net = await testnet(5, {
+    config: i => ({
+      reputation: { publishIntervalMs: 100, republishIntervalMs: 600_000 },
+      ...(i === VICTIM ? { trust: { policy: 'reputation' as const } } : {})
+    })
+  })
+  for (const [i, node] of net.nodes.entries()) {
+    events[i] = []
+    void (async () => { for await (const e of node.reputation.watch({ signal: watchStop.signal })) events[i].push(e) })()
+  }
+  await waitFor('every node to see trust-topic peers', () => net.nodes.every(n => n.libp2p.services.pubsub.getSubscribers(TRUST_TOPIC).length > 0), 20_000)
+})
+
+after(async () => {
+  watchStop.abort()
+  await net.stop()
+  await removeTempDirs()
+})
+
+test('Sybils that copy the victim\'s own reports neither quarantine an honest peer nor admit a stranger', async () => {
+  const victim = net.nodes[VICTIM].reputation
+  // The victim's own dealings, published on the topic for anyone to read.
+  const subjects = await freshKeys(VICTIM_SUBJECTS)
+  for (const s of subjects) { await victim.rate(s.id, 'ok'); await victim.rate(s.id, 'ok') }
+  const own = (await waitFor('the attacker to read the victim\'s reports', () => {
+    const seen = reportsAt(ATTACKER, r => r.issuer === id(VICTIM) && subjects.some(s => s.id === r.subject) && r.positive >= 2)
+    const latest = new Map(seen.map(r => [r.subject, r]))
+    return latest.size === VICTIM_SUBJECTS ? [...latest.values()] : undefined
+  }))!
+  // Twelve throwaway identities echo them: counts nudged (not a byte-for-byte copy) and backdated
+  // before the victim's own report, so neither an exact-repeat check nor the signed date alone stops them.
+  const sybils = await freshKeys(SYBILS)
+  const pubsub = net.nodes[ATTACKER].libp2p.services.pubsub
+  let seq = Date.now()
+  const say = async (from: { key: PrivateKey, id: string }, subject: string, positive: number, negative: number, issuedAt = Date.now()): Promise<void> => {
+    const report = await signReport(from.key, { issuer: from.id, subject, positive, negative, vouch: 0, seq: ++seq, issuedAt, expiresAt: Date.now() + 3_600_000 })
+    await pubsub.publish(TRUST_TOPIC, encodeReport(report))
+  }
+  for (const [k, sybil] of sybils.entries()) {
+    for (const r of own) await say(sybil, r.subject, r.positive + 0.001 * (k + 1), r.negative, r.issuedAt - 1000)
+  }
+  await waitFor('the victim to accept every echo', () => reportsAt(VICTIM, r => sybils.some(s => s.id === r.issuer)).length >= SYBILS * VICTIM_SUBJECTS)
+  for (const sybil of sybils) assert.ok(victim.get(sybil.id).state !== 'accept')
+
+  // Control: a peer that has served the victim well is believed about a cheat it caught.
+  const cheat = (await freshKeys(1))[0]
+  await victim.rate(id(BYSTANDER), 'ok'); await victim.rate(id(BYSTANDER), 'ok')
+  await net.nodes[BYSTANDER].reputation.rate(cheat.id, 'invalid'); await net.nodes[BYSTANDER].reputation.rate(cheat.id, 'invalid')
+  await waitFor('the victim to refuse a peer its related bystander caught cheating', () => ['refuse', 'quarantined'].includes(victim.get(cheat.id).state))
+
+  // Now the lies: "the honest peer is malicious", "the stranger is excellent".
+  for (const sybil of sybils) { await say(sybil, id(HONEST), 0, 4); await say(sybil, id(STRANGER), 10, 0) }
+  await waitFor('the victim to accept every lie', () => reportsAt(VICTIM, r => sybils.some(s => s.id === r.issuer) && (r.subject === id(HONEST) || r.subject === id(STRANGER))).length >= 2 * SYBILS)
+
+  const honest = victim.get(id(HONEST))
+  assert.equal(victim.quarantineRecord(id(HONEST)), undefined, `the honest peer was quarantined: ${JSON.stringify(honest)}`)
+  assert.ok(!['refuse', 'quarantined'].includes(honest.state), `the honest peer is ${honest.state}`)
+  assert.equal(honest.condemnedBy, 0, 'strangers never count as condemnations')
+  await net.nodes[HONEST].ping(id(VICTIM)) // still served
+  const stranger = victim.get(id(STRANGER))
+  assert.notEqual(stranger.state, 'accept', `the stranger was admitted: ${JSON.stringify(stranger)}`)
+  assert.ok(stranger.evidence.strangers.positive <= net.nodes[VICTIM].config.reputation.reporterCap, 'all strangers together weigh at most one reporter\'s cap')
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'SendMessage', params: { message: { kind: 'message', messageId: randomUUID(), role: 'ROLE_USER', parts: [{ text: 'let me in' }] } } })
+  await assert.rejects(net.nodes[STRANGER].a2a.caller.call(id(VICTIM), body), (err: any) => err.code === 'NOT_TRUSTED')
+})
+
+test('a refused call leaves the callee\'s reputation untouched on every node', async () => {
+  // The honest peer has not asked the victim for trust, nor worked for it: its call is refused by policy.
+  const CALLER = HONEST
+  const caller = net.nodes[CALLER]
+  const before = net.nodes.map(n => n.reputation.get(id(VICTIM)))
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'SendMessage', params: { message: { kind: 'message', messageId: randomUUID(), role: 'ROLE_USER', parts: [{ text: 'hello before the handshake' }] } } })
+  await assert.rejects(caller.a2a.caller.call(id(VICTIM), body), (err: any) => err.code === 'NOT_TRUSTED')
+  // A later report by the caller, as a marker: once every node has it, a report about the victim
+  // published after the refusal would have arrived too.
+  const marker = (await freshKeys(1))[0].id
+  await caller.reputation.rate(marker, 'ok')
+  await waitFor('the marker to reach every node', () => net.nodes.every((_, i) => i === CALLER || reportsAt(i, r => r.issuer === id(CALLER) && r.subject === marker).length > 0))
+  assert.equal(events[CALLER].filter(e => e.type === 'outcome' && e.peerId === id(VICTIM)).length, 0, 'no outcome recorded against the callee')
+  for (const [i, node] of net.nodes.entries()) {
+    assert.equal(reportsAt(i, r => r.issuer === id(CALLER) && r.subject === id(VICTIM)).length, 0, `node ${i} got a report about the callee`)
+    const now = node.reputation.get(id(VICTIM))
+    assert.deepEqual({ score: now.score, state: now.state, evidence: now.evidence }, { score: before[i].score, state: before[i].state, evidence: before[i].evidence }, `node ${i}'s view of the callee moved`)
+  }
+})
