@@ -137,8 +137,7 @@ export class AgentNode {
       dial: async (peerId, signal) => await this.dial({ peerId, text: peerId.toString() }, signal != null ? { signal } : {}),
       nameOf: peerId => this.naming.nameOf(peerId)
     }, {
-      policy: this.config.trust.policy,
-      autoApprove: this.config.trust.autoApprove,
+      ...this.config.trust,
       reputationAdmits: peer => this.reputation.admits(peer),
       guard: {
         streamsPerSecond: this.config.limits.streamsPerSecond,

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises'
 import { Command, Option } from 'commander'
 import { AgentwireError, toErrorBody, type ErrorBody } from '../errors.ts'
 import { callDaemon } from '../control/client.ts'
-import { printHuman, printEvent } from './print.ts'
+import { printHuman, printEvent, safeText } from './print.ts'
 import { VERSION } from '../version.ts'
 
 const DEFAULT_CONFIG = 'config/node.yaml'
@@ -35,7 +35,8 @@ function fail (err: unknown, json: boolean): never {
   if (json) {
     process.stdout.write(JSON.stringify({ error: body }) + '\n')
   } else {
-    process.stderr.write(`error: ${body.message}\n${body.hint != null ? `hint: ${body.hint}\n` : ''}`)
+    // An error's text may quote a remote peer: made safe like every other human output.
+    process.stderr.write(`error: ${safeText(body.message)}\n${body.hint != null ? `hint: ${safeText(body.hint)}\n` : ''}`)
   }
   process.exit(1)
 }

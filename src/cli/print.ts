@@ -1,4 +1,7 @@
 // How each command's result looks to a person. JSON output is the raw result and never passes here.
+// Every string a result carries may come from a remote peer (a trust request's reason, a card, a
+// task's text), so each is made inert before it reaches a terminal: control characters and
+// bidirectional overrides are shown escaped, never interpreted.
 
 type Printer = (result: any) => string
 
@@ -39,8 +42,36 @@ function describeReputationEvent (e: any): string {
   return `${e.type.padEnd(9)} ${who}  ${what}`
 }
 
+// C0 controls (tab and newline included: a value never gets to start a fake line), DEL, C1 controls,
+// and the Unicode bidi overrides and isolates that reorder what a terminal shows.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+
+/**
+ * One string made safe to print: each unsafe character becomes a visible escape such as `\x1b`.
+ * `keepLines` lets newlines and tabs through, for an agent's answer text, which is meant to have
+ * lines; carriage returns and escape sequences, which could overwrite what is shown, still go.
+ */
+export function safeText (text: string, keepLines = false): string {
+  return text.replace(UNSAFE, c => {
+    if (keepLines && (c === '\n' || c === '\t')) return c
+    const code = c.charCodeAt(0)
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
+  })
+}
+
+/** A result with every string in it (keys too) made safe to print. */
+export function safeResult<T> (value: T, keepLines = false, depth = 0): T {
+  if (typeof value === 'string') return safeText(value, keepLines) as T
+  if (value == null || typeof value !== 'object' || depth > 64) return value
+  if (Array.isArray(value)) return value.map(v => safeResult(v, keepLines, depth + 1)) as T
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(value)) out[safeText(k)] = safeResult(v, keepLines, depth + 1)
+  return out as T
+}
+
 export function printEvent (event: unknown): string {
-  const e = event as any
+  const e = safeResult(event, true) as any
   if (e != null && typeof e.type === 'string' && ['report', 'published', 'rejected', 'ignored', 'outcome', 'quarantine', 'release'].includes(e.type)) return describeReputationEvent(e)
   return describeA2A(event)
 }
@@ -120,7 +151,11 @@ export const printers: Record<string, Printer> = {
   init: r => `created ${r.configPath}\npeerId: ${r.peerId}\nstart it with: agentwire start --config ${r.configPath}`
 }
 
+/** Commands whose result is an agent's answer, whose text may have lines of its own. */
+const ANSWER_COMMANDS = new Set(['send', 'tasks.get', 'tasks.cancel'])
+
 export function printHuman (command: string, result: unknown): string {
   const printer = printers[command]
-  return printer != null ? printer(result) : JSON.stringify(result, null, 2)
+  const safe = safeResult(result, ANSWER_COMMANDS.has(command))
+  return printer != null ? printer(safe) : JSON.stringify(safe, null, 2)
 }

@@ -56,7 +56,16 @@ export const trustSchema = z.strictObject({
   /** Who may use application protocols: mutual (approved both ways), reputation, or open (anyone). @default "mutual" */
   policy: z.enum(['mutual', 'reputation', 'open']).default('mutual'),
   /** PeerIds approved without asking, e.g. a fleet's own nodes. @default [] */
-  autoApprove: z.array(peerIdString).default([])
+  autoApprove: z.array(peerIdString).default([]),
+  // What a stranger can make this node keep, and how long (docs/security.md).
+  /** How long a trust request waits for the operator before it is dropped, in ms. @default 604800000 (7 days) */
+  pendingTtlMs: z.number().int().min(1000).default(7 * 24 * 60 * 60 * 1000),
+  /** Most trust requests waiting from one address (an IP, or one relay for relayed peers). @default 5 */
+  maxPendingPerAddress: z.number().int().positive().max(100).default(5),
+  /** How far a handshake message's timestamp may be from this node's clock, in ms. @default 300000 */
+  clockWindowMs: z.number().int().min(1000).default(5 * 60 * 1000),
+  /** Refused streams and handshakes are audited as one line per peer per this interval, with a count, in ms. @default 60000 */
+  refusalSummaryMs: z.number().int().min(100).default(60_000)
 })
 
 export const a2aSchema = z.strictObject({
