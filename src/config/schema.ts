@@ -115,6 +115,10 @@ export const limitsSchema = z.strictObject({
   dialTimeoutMs: z.number().int().positive().default(10_000),
   /** Inbound connections accepted per second from one IP before refusing more (raise it for many nodes on one host). @default 5 */
   inboundConnectionsPerHostPerSecond: z.number().int().positive().default(5),
+  /** Inbound connections one address (IP, IPv6 /64, or relay) may have upgrading at once (raise it for many nodes on one host). @default 8 */
+  maxIncomingPendingPerAddress: z.number().int().positive().default(8),
+  /** Longest an inbound connection may take to finish its Noise and yamux upgrade, in ms. @default 5000 */
+  inboundUpgradeTimeoutMs: z.number().int().min(500).default(5000),
   /** Streams (A2A calls, card fetches) one peer may open per second, across guarded protocols, once its burst is spent. @default 100 */
   streamsPerSecond: z.number().int().positive().default(100),
   /** Streams one peer may open at once before that rate applies. @default 200 */

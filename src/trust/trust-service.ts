@@ -13,6 +13,7 @@ import { AgentwireError, toErrorBody } from '../errors.ts'
 import { jsonStream, throwIfErrorFrame } from '../node/json-stream.ts'
 import { NonceGuard } from '../guard/nonce-guard.ts'
 import { PeerGuard, type PeerGuardInit } from '../guard/peer-guard.ts'
+import { addressKey } from '../guard/address-key.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { parseTarget } from '../node/targets.ts'
@@ -414,24 +415,7 @@ export class TrustService {
   }
 }
 
-/**
- * Which address a request is counted against: the remote IP for a direct connection, the relay
- * for a relayed one (its peers share it, as peers behind one NAT share an IP).
- */
+/** Which address a request is counted against: see `addressKey`. */
 export function addressOf (connection: Pick<Connection, 'remoteAddr'>): string {
-  const components = connection.remoteAddr.getComponents()
-  const circuit = components.findIndex(c => c.name === 'p2p-circuit')
-  if (circuit >= 0) return `relay:${components.slice(0, circuit).findLast(c => c.name === 'p2p')?.value ?? 'unknown'}`
-  const host = components.find(c => ['ip4', 'ip6', 'dns', 'dns4', 'dns6'].includes(c.name))
-  // One IPv6 host commonly holds a whole /64: count the /64, or each of its addresses is a new host.
-  if (host?.name === 'ip6' && host.value != null) return `${expandIp6(host.value).slice(0, 4).join(':')}::/64`
-  return host?.value ?? connection.remoteAddr.toString()
-}
-
-function expandIp6 (ip: string): string[] {
-  const [head, tail = ''] = ip.split('::')
-  const left = head === '' ? [] : head.split(':')
-  const right = tail === '' ? [] : tail.split(':')
-  const fill = ip.includes('::') ? Array(Math.max(0, 8 - left.length - right.length)).fill('0') : []
-  return [...left, ...fill, ...right]
+  return addressKey(connection.remoteAddr)
 }

@@ -4,8 +4,8 @@ import { createAgentNode, type AgentNode } from '../../src/agent-node.ts'
 import type { AgentwireConfigInput } from '../../src/config/index.ts'
 import { tempDir } from './tmp.ts'
 
-/** Every node shares 127.0.0.1, so the per-host inbound rate limit must allow the whole net. */
-export const LOCALHOST_LIMITS = { inboundConnectionsPerHostPerSecond: 1000 }
+/** Every node shares 127.0.0.1, so the per-host inbound limits (rate, upgrading at once) must allow the whole net. */
+export const LOCALHOST_LIMITS = { inboundConnectionsPerHostPerSecond: 1000, maxIncomingPendingPerAddress: 1000 }
 
 export interface Testnet {
   nodes: AgentNode[]
