@@ -445,7 +445,7 @@ export async function createAgentNode (config: AgentwireConfigInput | AgentwireC
   const datastore = await openDatastore(validated.dataDir)
   let audit: AuditLog | undefined
   try {
-    const opened = await AuditLog.open(validated.dataDir, peerIdFromPrivateKey(privateKey).toString())
+    const opened = await AuditLog.open(validated.dataDir, peerIdFromPrivateKey(privateKey).toString(), { sign: data => privateKey.sign(data) })
     audit = opened.log
     if (opened.repaired != null) log.warn(opened.repaired, 'audit log had a torn last line (crash mid-write); moved it aside and recorded the repair')
     // One registry per node, so several nodes in one process (tests, embedding) never clash.
