@@ -170,7 +170,8 @@ export function buildProgram (): Command {
     .option('-s, --since <time>', 'only entries at or after this time (ISO 8601, or e.g. 10m, 2h, 1d ago)')
     .option('-n, --limit <n>', 'only the newest N entries', (v: string) => Number.parseInt(v, 10))
     .option('--verify', 'check the whole hash chain; exit 0 with the entry count, 1 naming the first broken line')
-    .action(async (opts: CommonOptions & { peer?: string, since?: string, limit?: number, verify?: boolean }) => {
+    .option('--witnesses', 'with --verify: also check the checkpoints trusted peers keep of this log (daemon running)')
+    .action(async (opts: CommonOptions & { peer?: string, since?: string, limit?: number, verify?: boolean, witnesses?: boolean }) => {
       try {
         const { auditCommand } = await import('./audit.ts')
         const { result, ok } = await auditCommand(await dataDirOf(opts), opts)

@@ -112,7 +112,13 @@ export const printers: Record<string, Printer> = {
     const extra = Object.entries(rest).map(([k, v]: [string, any]) => k === 'envelope' ? `envelope.nonce=${v?.nonce}` : `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
     return `${String(seq).padStart(5)}  ${ts}  ${event.padEnd(26)} ${peer ?? ''}${extra !== '' ? `  ${extra}` : ''}`
   }).join('\n'),
-  'audit.verify': r => r.ok ? `audit log OK: ${r.entries} entries, hash chain intact` : `audit log BROKEN at line ${r.brokenLine}: ${r.reason} (${r.entries} entries before it are intact)`,
+  'audit.verify': r => [
+    r.brokenLine == null
+      ? `audit log ${r.witnesses != null && !r.ok ? 'NOT VOUCHED FOR' : 'OK'}: ${r.entries} entries, hash chain intact, head signed by this node${r.pastHead != null ? ` (${r.pastHead} written after the last signed head, before a crash)` : ''}`
+      : `audit log BROKEN at line ${r.brokenLine}: ${r.reason} (${r.entries} entries before it are intact)`,
+    ...(r.witnesses ?? []).map((w: any) => `  witness ${w.peer}: ${w.ok ? (w.checked > 0 ? `agrees (${w.checked} checkpoint${w.checked === 1 ? '' : 's'}, newest at entry ${w.newestSeq})` : 'holds no checkpoint yet') : `DISAGREES: ${w.reason}`}`),
+    ...(r.witnessReason != null ? [`  ${r.witnessReason}`] : [])
+  ].join('\n'),
   // With --stream every event, the last included, was already printed as it arrived.
   send: r => `${r.streamed === true ? '' : `${describeA2A(r.result)}\n`}(answered by ${r.peerId})`,
   'tasks.list': r => {

@@ -65,7 +65,9 @@ export const trustSchema = z.strictObject({
   /** How far a handshake message's timestamp may be from this node's clock, in ms. @default 300000 */
   clockWindowMs: z.number().int().min(1000).default(5 * 60 * 1000),
   /** Refused streams and handshakes are audited as one line per peer per this interval, with a count, in ms. @default 60000 */
-  refusalSummaryMs: z.number().int().min(100).default(60_000)
+  refusalSummaryMs: z.number().int().min(100).default(60_000),
+  /** How often this node's signed audit head is sent to connected trusted peers, who keep it as a witness, in ms; 0: never. @default 300000 */
+  witnessIntervalMs: z.number().int().nonnegative().default(5 * 60 * 1000)
 })
 
 export const a2aSchema = z.strictObject({

@@ -40,3 +40,18 @@ export const HANDSHAKE_TIMEOUT_MS = 10_000
 /** Datastore prefixes. */
 export const TRUST_PREFIX = '/agentwire/trust/'
 export const NONCE_PREFIX = '/agentwire/nonces/'
+
+/** Trusted peers keep checkpoints of our signed audit head over this protocol. */
+export const AUDIT_WITNESS_PROTOCOL = '/agentwire/audit-witness/1.0.0'
+/** How often our audit head is sent to connected trusted peers, in ms. */
+export const WITNESS_INTERVAL_MS = 5 * 60 * 1000
+/** Checkpoints a witness keeps of one peer, spread over its history. */
+export const MAX_CHECKPOINTS_PER_PEER = 16
+/** Largest witness frame, in bytes (16 heads of ~300 bytes, with room). */
+export const MAX_WITNESS_BYTES = 16 * 1024
+/** Witness streams one peer may hold open at once. */
+export const MAX_WITNESS_STREAMS = 2
+/** Longest one witness exchange may take, in ms. */
+export const WITNESS_TIMEOUT_MS = 10_000
+/** Datastore prefix of the checkpoints we keep for others. */
+export const WITNESS_PREFIX = '/agentwire/witness/'

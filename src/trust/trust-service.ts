@@ -20,6 +20,7 @@ import { parseTarget } from '../node/targets.ts'
 import { signHandshake, verifyHandshake, type HandshakeKind, type SignedHandshake } from './messages.ts'
 import { TrustStore, stateOf, type OutboxItem, type TrustRecord, type TrustState } from './trust-store.ts'
 import { RefusalLog } from './refusal-log.ts'
+import { AuditWitness } from './audit-witness.ts'
 import { randomBytes } from 'node:crypto'
 import { Gate } from './gate.ts'
 import { HandshakeRefusedError, UnknownPeerError } from './errors.ts'
@@ -64,6 +65,8 @@ export interface TrustInit {
   maxPendingPerAddress?: number
   /** Refusals are audited as one line per peer per this interval, with a count, in ms. @default 60000 */
   refusalSummaryMs?: number
+  /** How often our signed audit head is sent to connected trusted peers (witnesses), in ms; 0: never. @default 300000 */
+  witnessIntervalMs?: number
 }
 
 /** Answers from a peer we never asked, and that never approved us, are refused with this code. */
@@ -82,6 +85,8 @@ export class TrustService {
   readonly gate: Gate
   /** Admission, strikes and disconnection for every inbound stream this node serves. */
   readonly guard: PeerGuard
+  /** Trusted peers keep checkpoints of our audit head; we keep theirs. */
+  readonly witness: AuditWitness
   private readonly c: TrustComponents
   private readonly init: TrustInit
   private readonly store: TrustStore
@@ -117,6 +122,8 @@ export class TrustService {
       log: components.log
     }, init.guard ?? {})
     this.gate = new Gate({ libp2p: components.libp2p, audit: components.audit, guard: this.guard, refusals: this.refusals, isAllowed: peer => this.isAllowed(peer) })
+    this.witness = new AuditWitness({ libp2p: components.libp2p, datastore: components.datastore, audit: components.audit, gate: this.gate, log: components.log, isWitness: peer => this.isMutual(peer) },
+      { ...(init.witnessIntervalMs != null ? { intervalMs: init.witnessIntervalMs } : {}) })
   }
 
   async start (): Promise<void> {
@@ -135,11 +142,13 @@ export class TrustService {
     this.sweepTimer = setInterval(() => { void this.expirePending().catch(() => {}) }, Math.min(PENDING_SWEEP_MS, Math.max(1000, Math.floor(this.pendingTtlMs / 2))))
     this.sweepTimer.unref?.()
     this.refusals.start()
+    await this.witness.start()
   }
 
   async stop (): Promise<void> {
     clearInterval(this.outboxTimer)
     clearInterval(this.sweepTimer)
+    await this.witness.stop()
     await this.refusals.stop()
     this.c.libp2p.removeEventListener('peer:connect', this.onConnect)
     await this.c.libp2p.unhandle(HANDSHAKE_PROTOCOL).catch(() => {})
@@ -153,6 +162,13 @@ export class TrustService {
     if (record != null && stateOf(record) === 'mutual') return true
     if (this.init.policy === 'reputation' && record?.ours !== 'revoked' && record?.ours !== 'rejected') return this.init.reputationAdmits?.(peerId) ?? false
     return false
+  }
+
+  /** Mutually approved (or a fleet node from autoApprove): whom we trust with our audit checkpoints. */
+  isMutual (peerId: string): boolean {
+    if (this.autoApprove.has(peerId)) return true
+    const record = this.store.get(peerId)
+    return record != null && stateOf(record) === 'mutual'
   }
 
   /** Whether we have approved this peer ourselves (used to prefer trusted name claimants). */
