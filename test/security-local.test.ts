@@ -21,7 +21,6 @@ async function daemon (configPath: string): Promise<Daemon> {
 }
 
 // ESC, CR, BEL, a C1 CSI and a bidi override: each can redraw or reorder what a terminal shows.
-// eslint-disable-next-line no-control-regex
 const TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
 
 test('a trust request whose reason carries escape sequences cannot redraw the operator\'s terminal', async () => {

@@ -44,7 +44,6 @@ function describeReputationEvent (e: any): string {
 
 // C0 controls (tab and newline included: a value never gets to start a fake line), DEL, C1 controls,
 // and the Unicode bidi overrides and isolates that reorder what a terminal shows.
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
 
 /**
