@@ -97,6 +97,7 @@ export class TrustService {
   private readonly maxPendingPerAddress: number
   private outboxTimer: ReturnType<typeof setInterval> | undefined
   private sweepTimer: ReturnType<typeof setInterval> | undefined
+  private expiring: Promise<number> | undefined
   private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
     const peer = evt.detail.toString()
     // A peer disconnected by the guard is hung up on again until its ban runs out.
@@ -230,6 +231,13 @@ export class TrustService {
    * who only ever asked) is deleted, so expired requests leave no state behind.
    */
   async expirePending (now = Date.now()): Promise<number> {
+    // The sweep timer and an incoming request may both ask at once: one pass at a time, or an
+    // expiry would be audited twice.
+    if (this.expiring == null) this.expiring = this.expireNow(now).finally(() => { this.expiring = undefined })
+    return await this.expiring
+  }
+
+  private async expireNow (now: number): Promise<number> {
     let expired = 0
     for (const r of this.store.all()) {
       if (r.requestedByThem == null || now - r.requestedByThem.at < this.pendingTtlMs) continue
