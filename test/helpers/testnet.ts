@@ -5,7 +5,7 @@ import type { AgentwireConfigInput } from '../../src/config/index.ts'
 import { tempDir } from './tmp.ts'
 
 /** Every node shares 127.0.0.1, so the per-host inbound limits (rate, upgrading at once) must allow the whole net. */
-export const LOCALHOST_LIMITS = { inboundConnectionsPerHostPerSecond: 1000, maxIncomingPendingPerAddress: 1000 }
+export const LOCALHOST_LIMITS = { inboundConnectionsPerHostPerSecond: 1000, maxIncomingPendingPerAddress: 1000, inboundUpgradeTimeoutMs: 10_000 }
 
 export interface Testnet {
   nodes: AgentNode[]
