@@ -154,8 +154,7 @@ export class AgentNode {
       dial: async (peerId, signal) => await this.dial({ peerId, text: peerId.toString() }, signal != null ? { signal } : {}),
       nameOf: peerId => this.naming.nameOf(peerId)
     }, {
-      policy: this.config.trust.policy,
-      autoApprove: this.config.trust.autoApprove,
+      ...this.config.trust,
       reputationAdmits: peer => this.reputation.admits(peer),
       guard: {
         streamsPerSecond: this.config.limits.streamsPerSecond,
@@ -488,7 +487,7 @@ export async function createAgentNode (config: AgentwireConfigInput | AgentwireC
   const datastore = await openDatastore(validated.dataDir)
   let audit: AuditLog | undefined
   try {
-    const opened = await AuditLog.open(validated.dataDir, peerIdFromPrivateKey(privateKey).toString())
+    const opened = await AuditLog.open(validated.dataDir, peerIdFromPrivateKey(privateKey).toString(), { sign: data => privateKey.sign(data) })
     audit = opened.log
     if (opened.repaired != null) log.warn(opened.repaired, 'audit log had a torn last line (crash mid-write); moved it aside and recorded the repair')
     // One registry per node, so several nodes in one process (tests, embedding) never clash.

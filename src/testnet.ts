@@ -7,8 +7,8 @@ import { join } from 'node:path'
 import { createAgentNode, type AgentNode, type AgentNodeOptions } from './agent-node.ts'
 import type { AgentwireConfigInput } from './config/index.ts'
 
-/** Every node shares 127.0.0.1, so the per-host inbound rate limit must allow the whole net. */
-export const LOCALHOST_LIMITS = { inboundConnectionsPerHostPerSecond: 1000 }
+/** Every node shares 127.0.0.1, so the per-host inbound limits (rate, upgrading at once) must allow the whole net. */
+export const LOCALHOST_LIMITS = { inboundConnectionsPerHostPerSecond: 1000, maxIncomingPendingPerAddress: 1000, inboundUpgradeTimeoutMs: 10_000 }
 
 /** How long `waitFor` polls by default, in ms. */
 const WAIT_FOR_DEADLINE_MS = 20_000

@@ -1,14 +1,48 @@
 // The append-only audit log: one JSON line per event, each carrying the SHA-256 of the line before
 // (the first is anchored to the node's PeerId), so editing, inserting or deleting any line breaks
 // the chain that `agentwire audit --verify` walks. Lines are flushed to disk (fdatasync) before the
-// action they record is acknowledged. No libp2p imports: `audit` works with the daemon stopped.
-import { open, readFile, stat, writeFile, type FileHandle } from 'node:fs/promises'
+// action they record is acknowledged. The chain cannot vouch for its own end, so after every group
+// commit the head `{seq, hash}` is signed with the node's key into `audit.head`: cutting lines off
+// the end, or deleting the head, is then a --verify failure. Someone holding the data dir holds the
+// key too; against them, trusted peers keep signed checkpoints of our head (witness.ts).
+// Works with the daemon stopped: nothing here needs a running node.
+import { open, readFile, rename, stat, writeFile, type FileHandle } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { fromString, toString } from 'uint8arrays'
 
 export const AUDIT_FILE = 'audit.log'
-/** The chain head `{seq, hash}` written at every clean close: what lets --verify catch an edit of the last line. */
+/** The signed chain head, rewritten after every group commit. */
 export const AUDIT_HEAD_FILE = 'audit.head'
+/** Domain separation for head signatures (a head must never verify as any other message). */
+const HEAD_SIGNING_CONTEXT = 'agentwire-audit-head:v1\n'
+
+/** A chain head signed by the node: line `seq` of its log hashes to `hash`. */
+export interface SignedHead { peerId: string, seq: number, hash: string, ts: string, sig: string }
+
+/** Signs with the node's key (the audit log never sees the key itself). */
+export type HeadSigner = (data: Uint8Array) => Promise<Uint8Array> | Uint8Array
+
+function headBytes (h: Omit<SignedHead, 'sig'>): Uint8Array {
+  return fromString(HEAD_SIGNING_CONTEXT + JSON.stringify([h.peerId, h.seq, h.hash, h.ts]))
+}
+
+export async function signHead (sign: HeadSigner, head: Omit<SignedHead, 'sig'>): Promise<SignedHead> {
+  return { ...head, sig: toString(await sign(headBytes(head)), 'base64url') }
+}
+
+/** True when `head` is well formed and signed by `peerId`'s key. */
+export async function verifyHead (head: unknown, peerId: string): Promise<boolean> {
+  const h = head as Partial<SignedHead> | null
+  if (h == null || typeof h !== 'object' || h.peerId !== peerId || !Number.isSafeInteger(h.seq) || typeof h.hash !== 'string' || typeof h.ts !== 'string' || typeof h.sig !== 'string') return false
+  try {
+    const key = peerIdFromString(peerId).publicKey
+    return key != null && await key.verify(headBytes(h as SignedHead), fromString(h.sig, 'base64url'))
+  } catch {
+    return false
+  }
+}
 
 /** How much of the file's end we read at open to find the last line (lines are far smaller). */
 const TAIL_BYTES = 256 * 1024
@@ -32,9 +66,17 @@ function sha256 (text: string): string {
 
 export interface RepairReport { tornBytes: number, savedTo: string }
 
+export interface AuditLogOptions {
+  /** Signs the chain head after every group commit. Without it no head is written, and --verify fails. */
+  sign?: HeadSigner
+}
+
 export class AuditLog {
   readonly path: string
   private readonly peerId: string
+  private readonly sign: HeadSigner | undefined
+  /** The newest head written, for witnesses. */
+  private head: SignedHead | undefined
   private handle: FileHandle | undefined
   private lastHash: string
   private seq = 0
@@ -45,9 +87,10 @@ export class AuditLog {
   /** Told of every entry once it is on disk: metrics and `status` count events from here. */
   private readonly listeners: Array<(entry: AuditEntry) => void> = []
 
-  private constructor (path: string, peerId: string) {
+  private constructor (path: string, peerId: string, options: AuditLogOptions) {
     this.path = path
     this.peerId = peerId
+    this.sign = options.sign
     this.lastHash = genesisHash(peerId)
   }
 
@@ -55,11 +98,17 @@ export class AuditLog {
    * Open for appending. A torn last line (a crash mid-write) is moved aside into a
    * `audit.log.torn-<time>` file and recorded as an `audit.repaired` event: reported, never dropped.
    */
-  static async open (dataDir: string, peerId: string): Promise<{ log: AuditLog, repaired?: RepairReport }> {
-    const log = new AuditLog(join(dataDir, AUDIT_FILE), peerId)
+  static async open (dataDir: string, peerId: string, options: AuditLogOptions = {}): Promise<{ log: AuditLog, repaired?: RepairReport }> {
+    const log = new AuditLog(join(dataDir, AUDIT_FILE), peerId, options)
     const repaired = await log.repairTail()
+    // What the head said before this open: if the log is now shorter, or the head is gone, that
+    // happened while the node was stopped, and goes on the record before anything else.
+    const before = await readHead(dataDir)
     log.handle = await open(log.path, 'a', 0o600)
     if (repaired != null) await log.append('audit.repaired', { tornBytes: repaired.tornBytes, savedTo: repaired.savedTo })
+    if (options.sign == null) { /* nothing to compare: this log keeps no head */ } else if (log.seq > 0 && before == null) await log.append('audit.head.missing', { logSeq: log.seq })
+    else if (before != null && !(await verifyHead(before, peerId))) await log.append('audit.head.invalid', { logSeq: log.seq })
+    else if (before != null && before.seq > log.seq) await log.append('audit.head.ahead', { headSeq: before.seq, logSeq: log.seq })
     return { log, ...(repaired != null ? { repaired } : {}) }
   }
 
@@ -132,10 +181,31 @@ export class AuditLog {
     while (this.synced < seq) {
       if (this.syncing == null) {
         const upTo = this.seq
-        this.syncing = (this.handle?.datasync() ?? Promise.resolve()).then(() => { this.synced = Math.max(this.synced, upTo) }).finally(() => { this.syncing = undefined })
+        const hash = this.lastHash
+        // Lines first, then the head that vouches for them: a crash between the two leaves a head
+        // behind the log (lines past it are covered by the chain alone), never one ahead of it.
+        this.syncing = (this.handle?.datasync() ?? Promise.resolve())
+          .then(async () => { await this.writeHead(upTo, hash) })
+          .then(() => { this.synced = Math.max(this.synced, upTo) })
+          .finally(() => { this.syncing = undefined })
       }
       await this.syncing
     }
+  }
+
+  /** Sign and store the head (write-then-rename, so a reader never sees half a head). */
+  private async writeHead (seq: number, hash: string): Promise<void> {
+    if (this.sign == null || seq === 0) return
+    const head = await signHead(this.sign, { peerId: this.peerId, seq, hash, ts: new Date().toISOString() })
+    const path = join(this.path, '..', AUDIT_HEAD_FILE)
+    await writeFile(`${path}.tmp`, JSON.stringify(head) + '\n', { mode: 0o600 })
+    await rename(`${path}.tmp`, path)
+    this.head = head
+  }
+
+  /** The newest signed head (what witnesses are given), if any line has been written since open. */
+  currentHead (): SignedHead | undefined {
+    return this.head
   }
 
   onAppend (listener: (entry: AuditEntry) => void): void {
@@ -148,13 +218,14 @@ export class AuditLog {
     if (this.handle == null) return
     await this.handle.close()
     this.handle = undefined
-    await writeFile(join(this.path, '..', AUDIT_HEAD_FILE), JSON.stringify({ seq: this.seq, hash: this.lastHash }) + '\n', { mode: 0o600 })
   }
 }
 
 export interface VerifyResult {
   ok: boolean
   entries: number
+  /** Entries after the newest signed head (written just before a crash): covered by the chain only. */
+  pastHead?: number
   /** 1-based line number of the first line that breaks the chain. */
   brokenLine?: number
   reason?: string
@@ -181,15 +252,32 @@ export async function verifyAuditLog (dataDir: string, peerId: string): Promise<
     count++
   }
   if (torn != null && torn !== '') return { ok: false, entries: count, brokenLine: lines.length + 1, reason: `torn last line (${Buffer.byteLength(torn)} bytes, a crash mid-write); the daemon moves it aside and records the repair at its next start` }
-  // The chain cannot vouch for its own last line; the head saved at the last clean stop can.
+  // The chain cannot vouch for its own last line; the signed head can.
   const head = await readHead(dataDir)
-  if (head != null && head.seq > count) {
-    return { ok: false, entries: count, brokenLine: count + 1, reason: `the log ends at entry ${count}, but held ${head.seq} at the last clean stop (entries were removed from the end)` }
+  if (head == null) {
+    return { ok: false, entries: count, brokenLine: count + 1, reason: `${AUDIT_HEAD_FILE} is missing or unreadable, so nothing vouches for the end of the log (lines may have been cut off); the node rewrites it after every write, so it was deleted or the log comes from a version before signed heads (start the daemon once to sign it)` }
   }
-  if (head != null && head.seq >= 1 && head.seq <= count && sha256(lines[head.seq - 1]) !== head.hash) {
-    return { ok: false, entries: head.seq - 1, brokenLine: head.seq, reason: 'line does not match the chain head saved at the last clean stop (it was edited)' }
+  if (!(await verifyHead(head, peerId))) {
+    return { ok: false, entries: count, brokenLine: count + 1, reason: `${AUDIT_HEAD_FILE} is not signed by this node's key (it was forged or altered)` }
   }
-  return { ok: true, entries: count }
+  if (head.seq > count) {
+    return { ok: false, entries: count, brokenLine: count + 1, reason: `the log ends at entry ${count}, but its signed head vouches for ${head.seq} entries (entries were removed from the end)` }
+  }
+  if (sha256(lines[head.seq - 1]) !== head.hash) {
+    return { ok: false, entries: head.seq - 1, brokenLine: head.seq, reason: 'line does not match the signed chain head (it was edited, or the chain was rewritten)' }
+  }
+  return { ok: true, entries: count, ...(count > head.seq ? { pastHead: count - head.seq } : {}) }
+}
+
+/** Check a signed checkpoint (a witness's copy of an old head) against the log as it is now. */
+export async function checkCheckpoint (dataDir: string, peerId: string, signed: unknown): Promise<{ ok: boolean, seq?: number, reason?: string }> {
+  if (!(await verifyHead(signed, peerId))) return { ok: false, reason: 'the checkpoint is not signed by this node\'s key' }
+  const checkpoint = signed as SignedHead
+  const lines = (await readAudit(dataDir)).split('\n')
+  const line = lines[checkpoint.seq - 1]
+  if (line == null || line === '' || checkpoint.seq > lines.length - 1) return { ok: false, seq: checkpoint.seq, reason: `the log has fewer than ${checkpoint.seq} entries now (entries were removed)` }
+  if (sha256(line) !== checkpoint.hash) return { ok: false, seq: checkpoint.seq, reason: `entry ${checkpoint.seq} is not the one the witness saw (the history was rewritten)` }
+  return { ok: true, seq: checkpoint.seq }
 }
 
 export interface AuditQuery { peer?: string, since?: Date, limit?: number }
@@ -209,7 +297,7 @@ export async function readAuditEntries (dataDir: string, query: AuditQuery = {})
   return query.limit != null ? entries.slice(-query.limit) : entries
 }
 
-async function readHead (dataDir: string): Promise<{ seq: number, hash: string } | undefined> {
+async function readHead (dataDir: string): Promise<SignedHead | undefined> {
   try {
     return JSON.parse(await readFile(join(dataDir, AUDIT_HEAD_FILE), 'utf8'))
   } catch {

@@ -1,11 +1,15 @@
 // `agentwire audit`: reads the log file directly, so it works after the daemon has stopped or crashed.
 import { join } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { readAuditEntries, verifyAuditLog } from '../audit/index.ts'
+import { checkCheckpoint, readAuditEntries, verifyAuditLog, type SignedHead } from '../audit/index.ts'
+import { callDaemon } from '../control/client.ts'
 import { readKeyFile, KEY_FILE_NAME } from '../identity/index.ts'
 import { AgentwireError } from '../errors.ts'
 
-export interface AuditOptions { peer?: string, since?: string, limit?: number, verify?: boolean }
+export interface AuditOptions { peer?: string, since?: string, limit?: number, verify?: boolean, witnesses?: boolean }
+
+/** One witness's verdict on our log: every checkpoint it keeps must still be in it, unchanged. */
+export interface WitnessVerdict { peer: string, checked: number, ok: boolean, newestSeq?: number, reason?: string }
 
 const RELATIVE = /^(\d+)\s*(s|m|h|d)$/
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
@@ -22,8 +26,30 @@ export async function auditCommand (dataDir: string, options: AuditOptions): Pro
   if (options.verify === true) {
     const key = await readKeyFile(join(dataDir, KEY_FILE_NAME))
     if (key == null) throw new AgentwireError('NO_IDENTITY', `no ${KEY_FILE_NAME} in ${dataDir}, so the log's anchor cannot be checked`, 'point --data-dir (or --config) at the node\'s data directory')
-    const result = await verifyAuditLog(dataDir, peerIdFromPrivateKey(key).toString())
-    return { result, ok: result.ok }
+    const peerId = peerIdFromPrivateKey(key).toString()
+    const result = await verifyAuditLog(dataDir, peerId)
+    if (options.witnesses !== true) return { result, ok: result.ok }
+    // The log and its head may both have been rewritten by someone holding the data dir (and so
+    // the key); the copies our trusted peers keep were out of their reach.
+    const answers = await callDaemon(dataDir, 'audit.witnesses') as Array<{ peer: string, checkpoints: SignedHead[], error?: string }>
+    const witnesses: WitnessVerdict[] = []
+    for (const answer of answers) {
+      if (answer.error != null) { witnesses.push({ peer: answer.peer, checked: 0, ok: false, reason: `could not be asked: ${answer.error}` }); continue }
+      let verdict: WitnessVerdict = { peer: answer.peer, checked: 0, ok: true }
+      for (const checkpoint of answer.checkpoints) {
+        const check = await checkCheckpoint(dataDir, peerId, checkpoint)
+        verdict = { ...verdict, checked: verdict.checked + 1, newestSeq: Math.max(verdict.newestSeq ?? 0, checkpoint.seq) }
+        if (!check.ok && verdict.ok) verdict = { ...verdict, ok: false, reason: check.reason ?? 'checkpoint does not match' }
+      }
+      witnesses.push(verdict)
+    }
+    const vouched = witnesses.filter(w => w.ok && w.checked > 0).length
+    const contradicted = witnesses.some(w => !w.ok && w.checked > 0)
+    const ok = result.ok && !contradicted && vouched > 0
+    return {
+      result: { ...result, ok, witnesses, ...(vouched === 0 && !contradicted ? { witnessReason: 'no trusted peer holds a checkpoint of this log yet (witnesses are connected, mutually trusted peers; heads are sent every trust.witnessIntervalMs)' } : {}) },
+      ok
+    }
   }
   if (options.limit != null && (!Number.isSafeInteger(options.limit) || options.limit < 1)) throw new AgentwireError('BAD_LIMIT', '--limit must be a positive whole number')
   const entries = await readAuditEntries(dataDir, {

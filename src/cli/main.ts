@@ -6,6 +6,7 @@ import { Command, Option } from 'commander'
 import { AgentwireError, toErrorBody, type ErrorBody } from '../errors.ts'
 import { callDaemon } from '../control/client.ts'
 import { printHuman, printEvent } from './print.ts'
+import { safeText } from './safe-text.ts'
 import { VERSION } from '../version.ts'
 
 const DEFAULT_CONFIG = 'config/node.yaml'
@@ -35,7 +36,8 @@ function fail (err: unknown, json: boolean): never {
   if (json) {
     process.stdout.write(JSON.stringify({ error: body }) + '\n')
   } else {
-    process.stderr.write(`error: ${body.message}\n${body.hint != null ? `hint: ${body.hint}\n` : ''}`)
+    // An error's text may quote a remote peer: made safe like every other human output.
+    process.stderr.write(`error: ${safeText(body.message)}\n${body.hint != null ? `hint: ${safeText(body.hint)}\n` : ''}`)
   }
   process.exit(1)
 }
@@ -170,7 +172,8 @@ export function buildProgram (): Command {
     .option('-s, --since <time>', 'only entries at or after this time (ISO 8601, or e.g. 10m, 2h, 1d ago)')
     .option('-n, --limit <n>', 'only the newest N entries', (v: string) => Number.parseInt(v, 10))
     .option('--verify', 'check the whole hash chain; exit 0 with the entry count, 1 naming the first broken line')
-    .action(async (opts: CommonOptions & { peer?: string, since?: string, limit?: number, verify?: boolean }) => {
+    .option('--witnesses', 'with --verify: also check the checkpoints trusted peers keep of this log (daemon running)')
+    .action(async (opts: CommonOptions & { peer?: string, since?: string, limit?: number, verify?: boolean, witnesses?: boolean }) => {
       try {
         const { auditCommand } = await import('./audit.ts')
         const { result, ok } = await auditCommand(await dataDirOf(opts), opts)

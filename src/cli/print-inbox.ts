@@ -1,4 +1,5 @@
 // How the inbox looks to a person. Everything in an item but its ids came from another agent.
+import { safeResult } from './safe-text.ts'
 
 const clip = (s: string, n: number): string => s.length > n ? `${s.slice(0, n - 1)}…` : s
 const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim()
@@ -30,7 +31,8 @@ function full (i: any): string {
   ].join('\n')
 }
 
-export function describeInboxEvent (e: any): string {
+export function describeInboxEvent (event: any): string {
+  const e = safeResult(event) // the request text came from another agent: inert before it is printed
   const what = e.type === 'new' ? 'new task' : e.type === 'message' ? 'caller wrote' : 'now'
   return `${what.padEnd(12)} ${e.item.taskId}  ${e.item.state.padEnd(14)} from ${e.item.from}${e.type !== 'status' ? `: ${clip(lastRequest(e.item), 120)}` : ''}`
 }

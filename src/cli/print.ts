@@ -1,5 +1,9 @@
 // How each command's result looks to a person. JSON output is the raw result and never passes here.
+// Every string a result carries may come from a remote peer (a trust request's reason, a card, a
+// task's text), so each is made inert before it reaches a terminal: control characters and
+// bidirectional overrides are shown escaped, never interpreted.
 import { inboxPrinters } from './print-inbox.ts'
+import { safeResult } from './safe-text.ts'
 
 type Printer = (result: any) => string
 
@@ -41,9 +45,9 @@ function describeReputationEvent (e: any): string {
 }
 
 export function printEvent (event: unknown): string {
-  const e = event as any
+  const e = safeResult(event, true) as any
   if (e != null && typeof e.type === 'string' && ['report', 'published', 'rejected', 'ignored', 'outcome', 'quarantine', 'release'].includes(e.type)) return describeReputationEvent(e)
-  return describeA2A(event)
+  return describeA2A(e)
 }
 
 const list = (items: string[], indent = '  '): string => items.map(i => `${indent}${i}`).join('\n')
@@ -87,7 +91,13 @@ export const printers: Record<string, Printer> = {
     const extra = Object.entries(rest).map(([k, v]: [string, any]) => k === 'envelope' ? `envelope.nonce=${v?.nonce}` : `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
     return `${String(seq).padStart(5)}  ${ts}  ${event.padEnd(26)} ${peer ?? ''}${extra !== '' ? `  ${extra}` : ''}`
   }).join('\n'),
-  'audit.verify': r => r.ok ? `audit log OK: ${r.entries} entries, hash chain intact` : `audit log BROKEN at line ${r.brokenLine}: ${r.reason} (${r.entries} entries before it are intact)`,
+  'audit.verify': r => [
+    r.brokenLine == null
+      ? `audit log ${r.witnesses != null && !r.ok ? 'NOT VOUCHED FOR' : 'OK'}: ${r.entries} entries, hash chain intact, head signed by this node${r.pastHead != null ? ` (${r.pastHead} written after the last signed head, before a crash)` : ''}`
+      : `audit log BROKEN at line ${r.brokenLine}: ${r.reason} (${r.entries} entries before it are intact)`,
+    ...(r.witnesses ?? []).map((w: any) => `  witness ${w.peer}: ${w.ok ? (w.checked > 0 ? `agrees (${w.checked} checkpoint${w.checked === 1 ? '' : 's'}, newest at entry ${w.newestSeq})` : 'holds no checkpoint yet') : `DISAGREES: ${w.reason}`}`),
+    ...(r.witnessReason != null ? [`  ${r.witnessReason}`] : [])
+  ].join('\n'),
   // With --stream every event, the last included, was already printed as it arrived.
   send: r => `${r.streamed === true ? '' : `${describeA2A(r.result)}\n`}(answered by ${r.peerId})`,
   'tasks.list': r => {
@@ -127,7 +137,11 @@ export const printers: Record<string, Printer> = {
   ...inboxPrinters
 }
 
+/** Commands whose result is an agent's answer, whose text may have lines of its own. */
+const ANSWER_COMMANDS = new Set(['send', 'tasks.get', 'tasks.cancel', 'inbox.show'])
+
 export function printHuman (command: string, result: unknown): string {
   const printer = printers[command]
-  return printer != null ? printer(result) : JSON.stringify(result, null, 2)
+  const safe = safeResult(result, ANSWER_COMMANDS.has(command))
+  return printer != null ? printer(safe) : JSON.stringify(safe, null, 2)
 }

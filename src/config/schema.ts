@@ -77,7 +77,18 @@ export const trustSchema = z.strictObject({
   /** Who may use application protocols: mutual (approved both ways), reputation, or open (anyone). @default "mutual" */
   policy: z.enum(['mutual', 'reputation', 'open']).default('mutual'),
   /** PeerIds approved without asking, e.g. a fleet's own nodes. @default [] */
-  autoApprove: z.array(peerIdString).default([])
+  autoApprove: z.array(peerIdString).default([]),
+  // What a stranger can make this node keep, and how long (docs/security.md).
+  /** How long a trust request waits for the operator before it is dropped, in ms. @default 604800000 (7 days) */
+  pendingTtlMs: z.number().int().min(1000).default(7 * 24 * 60 * 60 * 1000),
+  /** Most trust requests waiting from one address (an IP, or one relay for relayed peers). @default 5 */
+  maxPendingPerAddress: z.number().int().positive().max(100).default(5),
+  /** How far a handshake message's timestamp may be from this node's clock, in ms. @default 300000 */
+  clockWindowMs: z.number().int().min(1000).default(5 * 60 * 1000),
+  /** Refused streams and handshakes are audited as one line per peer per this interval, with a count, in ms. @default 60000 */
+  refusalSummaryMs: z.number().int().min(100).default(60_000),
+  /** How often this node's signed audit head is sent to connected trusted peers, who keep it as a witness, in ms; 0: never. @default 300000 */
+  witnessIntervalMs: z.number().int().nonnegative().default(5 * 60 * 1000)
 })
 
 export const a2aSchema = z.strictObject({
@@ -144,6 +155,10 @@ export const limitsSchema = z.strictObject({
   dialTimeoutMs: z.number().int().positive().default(10_000),
   /** Inbound connections accepted per second from one IP before refusing more (raise it for many nodes on one host). @default 5 */
   inboundConnectionsPerHostPerSecond: z.number().int().positive().default(5),
+  /** Inbound connections one address (IP, IPv6 /64, or relay) may have upgrading at once (raise it for many nodes on one host). @default 8 */
+  maxIncomingPendingPerAddress: z.number().int().positive().default(8),
+  /** Longest an inbound connection may take to finish its Noise and yamux upgrade, in ms. @default 5000 */
+  inboundUpgradeTimeoutMs: z.number().int().min(500).default(5000),
   /** Streams (A2A calls, card fetches) one peer may open per second, across guarded protocols, once its burst is spent. @default 100 */
   streamsPerSecond: z.number().int().positive().default(100),
   /** Streams one peer may open at once before that rate applies. @default 200 */

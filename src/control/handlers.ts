@@ -38,6 +38,7 @@ export function nodeHandlers (node: AgentNode, hooks: HandlerHooks): ControlHand
     'trust.reject': async (params, { signal }) => node.trust.reject(requireTarget(params), signal),
     'trust.revoke': async (params, { signal }) => node.trust.revoke(requireTarget(params), signal),
     'trust.list': async () => node.trust.list(),
+    'audit.witnesses': async (_params, { signal }) => await node.trust.witness.collect(signal),
     send: async (params, { signal, emit }) => {
       if (typeof params.text !== 'string') throw new AgentwireError('MISSING_TEXT', 'send needs the text of the message', 'agentwire send <target> "text"')
       const streamed = params.stream === true

@@ -1,6 +1,7 @@
 /**
  * Guards against hostile peers: replay protection (`NonceGuard`), token buckets (`RateLimiter`),
- * and per-peer admission with strikes and disconnection (`PeerGuard`).
+ * per-peer admission with strikes and disconnection (`PeerGuard`), and per-address caps on
+ * connections still upgrading (`InboundSlots`).
  *
  * @example
  * ```ts
@@ -12,3 +13,5 @@
 export { PeerGuard, GuardRefusedError, type PeerGuardInit, type PeerGuardComponents, type Admission, type GuardStats, type StreamClass } from './peer-guard.ts'
 export { RateLimiter, type RateLimiterInit } from './rate-limiter.ts'
 export { NonceGuard, ReplayError, type NonceGuardInit } from './nonce-guard.ts'
+export { InboundSlots, type InboundSlotsInit } from './inbound-slots.ts'
+export { addressKey } from './address-key.ts'

@@ -15,3 +15,11 @@ export class KeyFileCorruptError extends AgentwireError {
     this.name = 'KeyFileCorruptError'
   }
 }
+
+export class DataDirExposedError extends AgentwireError {
+  static override name = 'DataDirExposedError'
+  constructor (path: string, mode: number) {
+    super('DATA_DIR_EXPOSED', `data directory ${path} is open to group or others (mode ${(mode & 0o777).toString(8).padStart(4, '0')}); its trust records, ratings, audit log and control socket would be readable by other local users`, `run: chmod 700 ${path}`)
+    this.name = 'DataDirExposedError'
+  }
+}

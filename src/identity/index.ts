@@ -10,4 +10,4 @@
  * ```
  */
 export { loadOrCreateKey, readKeyFile, ensureDataDir, KEY_FILE_NAME, type LoadedKey } from './key-file.ts'
-export { KeyFileCorruptError, KeyFileExposedError } from './errors.ts'
+export { DataDirExposedError, KeyFileCorruptError, KeyFileExposedError } from './errors.ts'

@@ -1,10 +1,10 @@
 // The node's Ed25519 key on disk: created once (0600 inside a 0700 folder), never overwritten,
 // refused when others can read it. The PeerId is derived from it, so it is the node's address.
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
-import { KeyFileCorruptError, KeyFileExposedError } from './errors.ts'
+import { DataDirExposedError, KeyFileCorruptError, KeyFileExposedError } from './errors.ts'
 
 export const KEY_FILE_NAME = 'identity.key'
 
@@ -15,9 +15,15 @@ export interface LoadedKey {
   path: string
 }
 
-/** Create the data directory owner-only if it is missing. An existing folder keeps its mode. */
+/**
+ * Create the data directory owner-only if it is missing; refuse one that others can enter or read
+ * (it holds the trust store, ratings, audit log and control socket), with the chmod that fixes it.
+ * Refused rather than changed: the folder may be one the operator chose for other uses too.
+ */
 export async function ensureDataDir (dataDir: string): Promise<void> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 })
+  const { mode } = await stat(dataDir)
+  if ((mode & 0o077) !== 0) throw new DataDirExposedError(resolve(dataDir), mode)
 }
 
 export async function loadOrCreateKey (dataDir: string): Promise<LoadedKey> {

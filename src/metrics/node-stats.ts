@@ -18,6 +18,18 @@ export class NodeStats {
   readonly recentRefusals: Refusal[] = []
 
   recordAudit (entry: AuditEntry): void {
+    // Repeated refusals are audited as one `<event>.summary` line with a count (trust/refusal-log.ts):
+    // count each of them as the event it stands for, so status and Prometheus lose nothing.
+    if (entry.event.endsWith('.summary') && typeof entry.more === 'number') {
+      const event = entry.event.slice(0, -'.summary'.length)
+      this.events.set(event, (this.events.get(event) ?? 0) + entry.more)
+      // A gate refusal is always NOT_TRUSTED (its summary counts by protocol); a handshake's by code.
+      if (event === 'gate.refused') this.rejections.set('NOT_TRUSTED', (this.rejections.get('NOT_TRUSTED') ?? 0) + entry.more)
+      else if (event.endsWith('.refused') && entry.by != null && typeof entry.by === 'object') {
+        for (const [reason, n] of Object.entries(entry.by as Record<string, number>)) this.rejections.set(reason, (this.rejections.get(reason) ?? 0) + n)
+      }
+      return
+    }
     this.events.set(entry.event, (this.events.get(entry.event) ?? 0) + 1)
     if (entry.event === 'gate.refused' || entry.event.endsWith('.refused')) {
       const reason = typeof entry.code === 'string' ? entry.code : entry.event === 'gate.refused' ? 'NOT_TRUSTED' : 'REFUSED'

@@ -13,6 +13,7 @@ import { dcutr } from '@libp2p/dcutr'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { bootstrap } from '@libp2p/bootstrap'
 import { relayKeeper } from './reachability.ts'
+import { InboundSlots } from '../guard/inbound-slots.ts'
 import { isMultiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
 import type { PrivateKey, ComponentLogger, Metrics } from '@libp2p/interface'
@@ -146,6 +147,8 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
     ? [bootstrap({ list: config.bootstrap, timeout: BOOTSTRAP_DELAY_MS })]
     : []
 
+  // Silent sockets from a few hosts must not hold every upgrade slot: each address gets a share.
+  const inboundSlots = new InboundSlots({ maxPerAddress: config.limits.maxIncomingPendingPerAddress })
   const node = await createLibp2p({
     privateKey: init.privateKey,
     nodeInfo: { name: 'agentwire', version: VERSION, userAgent: `${AGENT_VERSION_PREFIX}${VERSION}` },
@@ -176,12 +179,16 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
       maxIncomingPendingConnections: config.limits.maxIncomingPendingConnections,
       maxParallelDials: config.limits.maxParallelDials,
       dialTimeout: config.limits.dialTimeoutMs,
-      inboundConnectionThreshold: config.limits.inboundConnectionsPerHostPerSecond
+      inboundConnectionThreshold: config.limits.inboundConnectionsPerHostPerSecond,
+      // libp2p's 10 s let a silent socket hold its slot ten times longer than any honest upgrade needs.
+      inboundUpgradeTimeout: config.limits.inboundUpgradeTimeoutMs
     },
     services,
     connectionGater: {
       denyDialPeer: (peerId) => init.refusePeer?.(peerId.toString()) ?? false,
-      denyInboundEncryptedConnection: (peerId) => init.refusePeer?.(peerId.toString()) ?? false
+      denyInboundConnection: (maConn) => !inboundSlots.take(maConn),
+      denyInboundEncryptedConnection: (peerId) => init.refusePeer?.(peerId.toString()) ?? false,
+      denyInboundUpgradedConnection: (_peerId, maConn) => { inboundSlots.release(maConn); return false }
     },
     start: false
   })

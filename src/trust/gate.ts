@@ -2,7 +2,8 @@
 // only ever sees streams from peers the trust policy admits; everyone else gets a NOT_TRUSTED
 // error frame that says how to ask, and the refusal is audited. Every stream first passes the
 // peer guard (rates, in-progress caps, bans); a handler may return an error code to have its
-// peer struck for bad input.
+// peer struck for bad input. Refusals are audited summarised (see refusal-log.ts), so throwaway
+// identities cannot grow the log one line per stream.
 import type { Connection, Stream, StreamHandlerOptions } from '@libp2p/interface'
 import type { AgentLibp2p } from '../node/libp2p.ts'
 import type { AuditLog } from '../audit/index.ts'
@@ -10,12 +11,15 @@ import type { PeerGuard } from '../guard/peer-guard.ts'
 import { jsonStream } from '../node/json-stream.ts'
 import { toErrorBody } from '../errors.ts'
 import { NotTrustedError } from './errors.ts'
+import type { RefusalLog } from './refusal-log.ts'
 
 export interface GateComponents {
   libp2p: AgentLibp2p
   audit: AuditLog
   /** Admission and strikes per peer. */
   guard: PeerGuard
+  /** Where refusals are audited, summarised per peer and interval. */
+  refusals: RefusalLog
   /** The trust policy's verdict for a PeerId. */
   isAllowed: (peerId: string) => boolean
   /** Counts refusals for metrics and `status`. */
@@ -62,7 +66,7 @@ export class Gate {
         if (options.public !== true && !isAllowed(peer)) {
           this.components.onRefused?.(peer, protocol)
           guard.strike(peer, 'NOT_TRUSTED')
-          await audit.append('gate.refused', { peer, protocol })
+          await this.components.refusals.record('gate.refused', peer, protocol, { protocol })
           await refuse(stream, new NotTrustedError(peer, protocol, libp2p.peerId.toString()))
           return
         }

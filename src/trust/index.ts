@@ -11,7 +11,8 @@
  */
 export { TrustService, type TrustEntry, type TrustInit } from './trust-service.ts'
 export { Gate, type GatedHandler, type GateOptions } from './gate.ts'
+export { AuditWitness, type WitnessAnswer } from './audit-witness.ts'
 export { stateOf, type TrustState, type TrustRecord } from './trust-store.ts'
 export { signHandshake, verifyHandshake, type SignedHandshake, type HandshakeBody } from './messages.ts'
-export { HANDSHAKE_PROTOCOL, MAX_REASON_CHARS } from './constants.ts'
+export { HANDSHAKE_PROTOCOL, AUDIT_WITNESS_PROTOCOL, MAX_REASON_CHARS } from './constants.ts'
 export { NotTrustedError, HandshakeRefusedError, UnknownPeerError } from './errors.ts'

@@ -1,7 +1,9 @@
 // The trust handshake and the operator's decisions. A request carries the requester's own approval;
 // the receiver's operator approves or rejects; both sides approved = mutual. Every message is
 // signed and checked for sender, receiver, clock window and replay; every decision is audited
-// before it is acknowledged, and persisted by PeerId.
+// before it is acknowledged, and persisted by PeerId. What a stranger can make us keep is bounded:
+// waiting requests expire and are capped per address, answers are taken only for requests we sent
+// (or from a peer that approved us), and refusals are audited summarised.
 import type { Connection, PeerId, PrivateKey, Stream } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 import type { AgentLibp2p } from '../node/libp2p.ts'
@@ -11,14 +13,21 @@ import { AgentwireError, toErrorBody } from '../errors.ts'
 import { jsonStream, throwIfErrorFrame } from '../node/json-stream.ts'
 import { NonceGuard } from '../guard/nonce-guard.ts'
 import { PeerGuard, type PeerGuardInit } from '../guard/peer-guard.ts'
+import { addressKey } from '../guard/address-key.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { parseTarget } from '../node/targets.ts'
 import { signHandshake, verifyHandshake, type HandshakeKind, type SignedHandshake } from './messages.ts'
-import { TrustStore, stateOf, type TrustRecord, type TrustState } from './trust-store.ts'
+import { TrustStore, stateOf, type OutboxItem, type TrustRecord, type TrustState } from './trust-store.ts'
+import { RefusalLog } from './refusal-log.ts'
+import { AuditWitness } from './audit-witness.ts'
+import { randomBytes } from 'node:crypto'
 import { Gate } from './gate.ts'
 import { HandshakeRefusedError, UnknownPeerError } from './errors.ts'
 import {
   CLOCK_WINDOW_MS, HANDSHAKE_PROTOCOL, HANDSHAKE_TIMEOUT_MS, MAX_HANDSHAKE_BYTES,
-  MAX_HANDSHAKE_STREAMS, MAX_PENDING, MAX_REASON_CHARS, NONCE_PREFIX
+  MAX_HANDSHAKE_STREAMS, MAX_PENDING, MAX_PENDING_PER_ADDRESS, MAX_REASON_CHARS, NONCE_PREFIX,
+  PENDING_SWEEP_MS, PENDING_TTL_MS, REFUSAL_SUMMARY_MS
 } from './constants.ts'
 
 /** How often undelivered answers are retried, in ms. */
@@ -48,7 +57,20 @@ export interface TrustInit {
   reputationAdmits?: (peerId: string) => boolean
   /** Per-peer limits and penalties for inbound streams (handshake and every gated protocol). */
   guard?: PeerGuardInit
+  /** How far a handshake message's timestamp may be from our clock, in ms. @default 300000 */
+  clockWindowMs?: number
+  /** How long a request waits for the operator before it is dropped, in ms. @default 604800000 (7 days) */
+  pendingTtlMs?: number
+  /** Most requests waiting from one address (an IP, or a relay for relayed peers). @default 5 */
+  maxPendingPerAddress?: number
+  /** Refusals are audited as one line per peer per this interval, with a count, in ms. @default 60000 */
+  refusalSummaryMs?: number
+  /** How often our signed audit head is sent to connected trusted peers (witnesses), in ms; 0: never. @default 300000 */
+  witnessIntervalMs?: number
 }
+
+/** Answers from a peer we never asked, and that never approved us, are refused with this code. */
+export const UNSOLICITED_ANSWER = 'UNSOLICITED_ANSWER'
 
 export interface TrustEntry {
   peerId: string
@@ -63,12 +85,19 @@ export class TrustService {
   readonly gate: Gate
   /** Admission, strikes and disconnection for every inbound stream this node serves. */
   readonly guard: PeerGuard
+  /** Trusted peers keep checkpoints of our audit head; we keep theirs. */
+  readonly witness: AuditWitness
   private readonly c: TrustComponents
   private readonly init: TrustInit
   private readonly store: TrustStore
   private readonly nonces: NonceGuard
   private readonly autoApprove: Set<string>
+  private readonly refusals: RefusalLog
+  private readonly pendingTtlMs: number
+  private readonly maxPendingPerAddress: number
   private outboxTimer: ReturnType<typeof setInterval> | undefined
+  private sweepTimer: ReturnType<typeof setInterval> | undefined
+  private expiring: Promise<number> | undefined
   private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
     const peer = evt.detail.toString()
     // A peer disconnected by the guard is hung up on again until its ban runs out.
@@ -83,19 +112,25 @@ export class TrustService {
     this.c = components
     this.init = init
     this.store = new TrustStore(components.datastore)
-    this.nonces = new NonceGuard(components.datastore, { prefix: NONCE_PREFIX, clockWindowMs: CLOCK_WINDOW_MS })
+    this.nonces = new NonceGuard(components.datastore, { prefix: NONCE_PREFIX, clockWindowMs: init.clockWindowMs ?? CLOCK_WINDOW_MS })
     this.autoApprove = new Set(init.autoApprove)
+    this.pendingTtlMs = init.pendingTtlMs ?? PENDING_TTL_MS
+    this.maxPendingPerAddress = init.maxPendingPerAddress ?? MAX_PENDING_PER_ADDRESS
+    this.refusals = new RefusalLog(components.audit, { intervalMs: init.refusalSummaryMs ?? REFUSAL_SUMMARY_MS })
     this.guard = new PeerGuard({
       hangUp: async peer => { await components.libp2p.hangUp(peerIdFromString(peer)) },
       report: async (event, fields) => await components.audit.append(event, fields),
       log: components.log
     }, init.guard ?? {})
-    this.gate = new Gate({ libp2p: components.libp2p, audit: components.audit, guard: this.guard, isAllowed: peer => this.isAllowed(peer) })
+    this.gate = new Gate({ libp2p: components.libp2p, audit: components.audit, guard: this.guard, refusals: this.refusals, isAllowed: peer => this.isAllowed(peer) })
+    this.witness = new AuditWitness({ libp2p: components.libp2p, datastore: components.datastore, audit: components.audit, gate: this.gate, log: components.log, isWitness: peer => this.isMutual(peer) },
+      { ...(init.witnessIntervalMs != null ? { intervalMs: init.witnessIntervalMs } : {}) })
   }
 
   async start (): Promise<void> {
     await this.store.load()
     await this.nonces.load()
+    await this.expirePending()
     await this.c.libp2p.handle(HANDSHAKE_PROTOCOL, (stream, connection) => this.handleInbound(stream, connection), {
       maxInboundStreams: MAX_HANDSHAKE_STREAMS,
       maxOutboundStreams: MAX_HANDSHAKE_STREAMS,
@@ -105,10 +140,17 @@ export class TrustService {
     this.c.libp2p.addEventListener('peer:connect', this.onConnect)
     this.outboxTimer = setInterval(() => { for (const r of this.store.all()) if (r.outbox?.length) void this.flushOutbox(r.peerId, true) }, OUTBOX_RETRY_MS)
     this.outboxTimer.unref?.()
+    this.sweepTimer = setInterval(() => { void this.expirePending().catch(() => {}) }, Math.min(PENDING_SWEEP_MS, Math.max(1000, Math.floor(this.pendingTtlMs / 2))))
+    this.sweepTimer.unref?.()
+    this.refusals.start()
+    await this.witness.start()
   }
 
   async stop (): Promise<void> {
     clearInterval(this.outboxTimer)
+    clearInterval(this.sweepTimer)
+    await this.witness.stop()
+    await this.refusals.stop()
     this.c.libp2p.removeEventListener('peer:connect', this.onConnect)
     await this.c.libp2p.unhandle(HANDSHAKE_PROTOCOL).catch(() => {})
   }
@@ -123,6 +165,13 @@ export class TrustService {
     return false
   }
 
+  /** Mutually approved (or a fleet node from autoApprove): whom we trust with our audit checkpoints. */
+  isMutual (peerId: string): boolean {
+    if (this.autoApprove.has(peerId)) return true
+    const record = this.store.get(peerId)
+    return record != null && stateOf(record) === 'mutual'
+  }
+
   /** Whether we have approved this peer ourselves (used to prefer trusted name claimants). */
   isTrusted (peerId: string): boolean {
     return this.autoApprove.has(peerId) || this.store.get(peerId)?.ours === 'approved'
@@ -135,6 +184,7 @@ export class TrustService {
     const peerId = await this.c.resolvePeer(target, signal)
     const peer = peerId.toString()
     if (peer === this.c.peerId.toString()) throw new AgentwireError('SELF_TRUST', 'a node cannot ask itself for trust', 'give the PeerId or name of another node')
+    await this.rememberAddress(target, peerId)
     const message = await this.sign('request', peer, reason)
     await this.c.audit.append('handshake.request.sent', { peer, reason: reason ?? null, nonce: message.body.nonce })
     const record = this.store.getOrNew(peer)
@@ -171,21 +221,64 @@ export class TrustService {
     return this.list().filter(e => e.state === 'pending')
   }
 
+  /** Write the refusal summaries of the current interval now (tests, and a clean stop). */
+  async flushRefusals (): Promise<void> {
+    await this.refusals.flush()
+  }
+
+  /**
+   * Drop requests that waited longer than the TTL; a record that then holds nothing (a stranger
+   * who only ever asked) is deleted, so expired requests leave no state behind.
+   */
+  async expirePending (now = Date.now()): Promise<number> {
+    // The sweep timer and an incoming request may both ask at once: one pass at a time, or an
+    // expiry would be audited twice.
+    if (this.expiring == null) this.expiring = this.expireNow(now).finally(() => { this.expiring = undefined })
+    return await this.expiring
+  }
+
+  private async expireNow (now: number): Promise<number> {
+    let expired = 0
+    for (const r of this.store.all()) {
+      if (r.requestedByThem == null || now - r.requestedByThem.at < this.pendingTtlMs) continue
+      if (stateOf(r) !== 'pending') continue
+      expired++
+      await this.c.audit.append('handshake.request.expired', { peer: r.peerId, requestedAt: new Date(r.requestedByThem.at).toISOString() })
+      if (r.ours === 'none' && r.requestedByUs == null && (r.outbox?.length ?? 0) === 0 && r.name == null) await this.store.delete(r.peerId)
+      else await this.store.put({ ...r, requestedByThem: undefined, theirs: r.ours === 'none' ? 'none' : r.theirs })
+    }
+    return expired
+  }
+
   private async decide (target: string, kind: 'approve' | 'reject' | 'revoke', signal?: AbortSignal): Promise<TrustEntry> {
     const peerId = await this.c.resolvePeer(target, signal)
     const peer = peerId.toString()
     const record = this.store.get(peer)
     if (kind === 'revoke' && record?.ours !== 'approved' && !this.autoApprove.has(peer)) throw new UnknownPeerError(peer)
     const ours = kind === 'approve' ? 'approved' : kind === 'reject' ? 'rejected' : 'revoked'
-    const message = await this.sign(kind, peer)
+    const answer: OutboxItem = { kind, id: randomBytes(8).toString('hex'), at: Date.now() }
     // Audit first: the decision is on disk before anyone, operator or peer, hears of it.
-    await this.c.audit.append(`trust.${kind}`, { peer, nonce: message.body.nonce })
+    await this.c.audit.append(`trust.${kind}`, { peer, answer: answer.id })
     const base = record ?? this.store.getOrNew(peer)
-    await this.store.put({ ...base, ours, requestedByThem: undefined, since: Date.now(), outbox: [...(base.outbox ?? []).filter(m => m.body.kind === 'request'), message] })
+    // Only the newest decision is worth delivering: it replaces any older one still queued.
+    await this.store.put({ ...base, ours, requestedByThem: undefined, since: Date.now(), outbox: [answer] })
     // Tell the peer now if we can; otherwise the outbox delivers it at the next contact.
     const timeout = kind === 'revoke' ? REVOKE_NOTICE_TIMEOUT_MS : HANDSHAKE_TIMEOUT_MS
     await this.flushOutbox(peer, true, AbortSignal.timeout(timeout))
     return this.entry(this.store.getOrNew(peer))
+  }
+
+  /**
+   * A target given as a multiaddr says where the peer is: keep that address in the peer store, so
+   * this request, and the answers and retries that follow, can reach a peer that no DHT knows of.
+   */
+  private async rememberAddress (target: string, peerId: PeerId): Promise<void> {
+    let parsed
+    try { parsed = parseTarget(target) } catch { return }
+    if (parsed.kind !== 'multiaddr') return
+    const where = parsed.addr.getComponents().filter(c => c.name !== 'p2p')
+    if (where.length === 0) return
+    await this.c.libp2p.peerStore.merge(peerId, { multiaddrs: [multiaddr(parsed.addr.toString().replace(/\/p2p\/[^/]+$/, ''))] })
   }
 
   // ---- the wire ---------------------------------------------------------------------------
@@ -212,22 +305,33 @@ export class TrustService {
     }
   }
 
-  /** Deliver queued answers to a peer; quiet unless `dial` (otherwise only when already connected). */
+  /**
+   * Deliver queued answers to a peer; quiet unless `dial` (otherwise only when already connected).
+   * Each try is signed anew (fresh nonce and time): a message signed once and retried would be
+   * refused as stale once the peer had been away longer than the clock window, forever.
+   */
   private async flushOutbox (peer: string, dial = false, signal?: AbortSignal): Promise<void> {
     const record = this.store.get(peer)
     if (record?.outbox == null || record.outbox.length === 0) return
     const connected = this.c.libp2p.getConnections().some(c => c.remotePeer.toString() === peer)
     if (!connected && !dial) return
-    for (const message of record.outbox) {
+    for (const item of record.outbox) {
+      const message = await this.sign(item.kind, peer)
+      let dropped: string | undefined
       try {
         await this.send((await this.c.resolvePeer(peer)), message, signal)
       } catch (err: any) {
-        this.c.log.debug({ peer, err: err.message }, 'answer not delivered yet; will retry')
-        return
+        // The peer never asked us and never approved us: it will refuse this answer every time.
+        if (err.code !== UNSOLICITED_ANSWER) {
+          this.c.log.debug({ peer, err: err.message }, 'answer not delivered yet; will retry')
+          return
+        }
+        dropped = err.code
       }
       const now = this.store.getOrNew(peer)
-      await this.store.put({ ...now, outbox: (now.outbox ?? []).filter(m => m.body.nonce !== message.body.nonce) })
-      await this.c.audit.append('handshake.answer.delivered', { peer, kind: message.body.kind, nonce: message.body.nonce })
+      await this.store.put({ ...now, outbox: (now.outbox ?? []).filter(m => m.id !== item.id) })
+      if (dropped != null) await this.c.audit.append('handshake.answer.unwanted', { peer, kind: item.kind, answer: item.id })
+      else await this.c.audit.append('handshake.answer.delivered', { peer, kind: item.kind, answer: item.id, nonce: message.body.nonce })
     }
   }
 
@@ -254,13 +358,13 @@ export class TrustService {
       if (body.from !== peer) throw new HandshakeRefusedError('WRONG_SENDER', `message signed by ${body.from} but sent by ${peer}`)
       if (body.to !== this.c.peerId.toString()) throw new HandshakeRefusedError('WRONG_RECIPIENT', `message addressed to ${body.to}, not to this node`)
       await this.nonces.check(body.nonce, body.ts)
-      const reply = await this.apply(body.kind, peer, body.reason, body.nonce)
+      const reply = await this.apply(body.kind, peer, body.reason, body.nonce, addressOf(connection))
       await framed.write(reply)
       await stream.close()
     } catch (err: any) {
       const error = toErrorBody(err)
       this.guard.strike(peer, error.code)
-      await this.c.audit.append('handshake.refused', { peer, code: error.code, reason: error.message }).catch(() => {})
+      await this.refusals.record('handshake.refused', peer, error.code, { code: error.code, reason: error.message }).catch(() => {})
       this.c.log.info({ peer, code: error.code }, 'handshake message refused')
       try {
         await framed.writeError(error)
@@ -274,8 +378,9 @@ export class TrustService {
   }
 
   /** Apply a verified message from `peer`; returns the reply frame. */
-  private async apply (kind: HandshakeKind, peer: string, reason: string | undefined, nonce: string): Promise<{ ok: true, state: string }> {
-    const record = this.store.getOrNew(peer)
+  private async apply (kind: HandshakeKind, peer: string, reason: string | undefined, nonce: string, from: string): Promise<{ ok: true, state: string }> {
+    const known = this.store.get(peer)
+    const record = known ?? this.store.getOrNew(peer)
     const now = Date.now()
     if (kind === 'request') {
       // A request carries the requester's own approval of us.
@@ -289,15 +394,29 @@ export class TrustService {
         next = { ...next, requestedByThem: { ...(reason != null ? { reason } : {}), at: now } }
         state = 'pending'
       } else {
-        if (record.requestedByThem == null && this.store.pendingCount() >= MAX_PENDING) {
-          throw new HandshakeRefusedError('PENDING_FULL', `this node already has ${MAX_PENDING} requests waiting for its operator`, 'try again later')
+        if (record.requestedByThem == null) {
+          // Expired requests make room before a new one is counted against the caps.
+          await this.expirePending(now)
+          if (this.store.pendingCount(from) >= this.maxPendingPerAddress) {
+            throw new HandshakeRefusedError('PENDING_FULL', `this node already has ${this.maxPendingPerAddress} requests from your address (${from}) waiting for its operator`, 'try again once its operator has answered them')
+          }
+          if (this.store.pendingCount() >= MAX_PENDING) {
+            throw new HandshakeRefusedError('PENDING_FULL', `this node already has ${MAX_PENDING} requests waiting for its operator`, 'try again later')
+          }
         }
-        next = { ...next, requestedByThem: { ...(reason != null ? { reason } : {}), at: now } }
+        // `at` is kept from the first ask: asking again does not restart the expiry clock.
+        next = { ...next, requestedByThem: { ...(reason != null ? { reason } : {}), at: record.requestedByThem?.at ?? now, from } }
         state = 'pending'
       }
       await this.c.audit.append('handshake.request.received', { peer, reason: reason ?? null, nonce, state })
       await this.store.put(next)
       return { ok: true, state }
+    }
+    // An answer is taken only for a request we sent, or from a peer that had approved us (it may
+    // change its mind). Anything else is refused without a record: unsolicited answers from
+    // throwaway identities would otherwise each leave a trust record and an audit line behind.
+    if (known == null || (known.requestedByUs == null && known.theirs !== 'approved')) {
+      throw new HandshakeRefusedError(UNSOLICITED_ANSWER, `this node has no request out to ${peer} and no approval from it to ${kind}`, 'answer only requests you received; to ask for trust, send a request')
     }
     const theirs = kind === 'approve' ? 'approved' : kind === 'reject' ? 'rejected' : 'revoked'
     await this.c.audit.append(`handshake.${kind}.received`, { peer, nonce })
@@ -318,4 +437,9 @@ export class TrustService {
       ...(reason != null ? { reason } : {})
     }
   }
+}
+
+/** Which address a request is counted against: see `addressKey`. */
+export function addressOf (connection: Pick<Connection, 'remoteAddr'>): string {
+  return addressKey(connection.remoteAddr)
 }

@@ -2,7 +2,7 @@
 // data directory moved to another host. A copy in memory answers the gate without disk reads.
 import { Key, type Datastore } from 'interface-datastore'
 import { fromString, toString } from 'uint8arrays'
-import type { SignedHandshake } from './messages.ts'
+import type { HandshakeKind, SignedHandshake } from './messages.ts'
 import { TRUST_PREFIX } from './constants.ts'
 
 /** One side's decision: ours about them, or theirs about us (as they told us, signed). */
@@ -15,14 +15,24 @@ export interface TrustRecord {
   name?: string
   ours: Decision
   theirs: Decision
-  /** Their request waiting for our operator. */
-  requestedByThem?: { reason?: string, at: number }
+  /** Their request waiting for our operator; `from` is the address it came from (IP, or relay). */
+  requestedByThem?: { reason?: string, at: number, from?: string }
   /** Our request waiting for theirs. */
   requestedByUs?: { reason?: string, at: number }
   /** When the state last changed (ms since the epoch). */
   since: number
-  /** Signed answers not yet delivered (the peer was offline). */
-  outbox?: SignedHandshake[]
+  /**
+   * Answers not yet delivered (the peer was offline). Kept unsigned: each try is signed anew with a
+   * fresh nonce and time, so an answer queued for longer than the clock window still arrives.
+   */
+  outbox?: OutboxItem[]
+}
+
+export interface OutboxItem { kind: HandshakeKind, id: string, at: number }
+
+/** Records written before answers were re-signed per try held the signed message itself. */
+function upgradeOutbox (outbox: Array<OutboxItem | SignedHandshake> | undefined): OutboxItem[] | undefined {
+  return outbox?.map(m => 'body' in m ? { kind: m.body.kind, id: m.body.nonce, at: m.body.ts } : m)
 }
 
 export function stateOf (r: TrustRecord): TrustState {
@@ -47,7 +57,8 @@ export class TrustStore {
   async load (): Promise<void> {
     for await (const { value } of this.datastore.query({ prefix: TRUST_PREFIX })) {
       const record = JSON.parse(toString(value)) as TrustRecord
-      this.records.set(record.peerId, record)
+      const outbox = upgradeOutbox(record.outbox)
+      this.records.set(record.peerId, { ...record, ...(outbox != null ? { outbox } : {}) })
     }
   }
 
@@ -65,13 +76,19 @@ export class TrustStore {
     this.records.set(record.peerId, record)
   }
 
+  /** Forget a record that holds nothing (an expired stranger's request). */
+  async delete (peerId: string): Promise<void> {
+    await this.datastore.delete(new Key(TRUST_PREFIX + peerId))
+    this.records.delete(peerId)
+  }
+
   all (): TrustRecord[] {
     return [...this.records.values()]
   }
 
-  pendingCount (): number {
+  pendingCount (from?: string): number {
     let n = 0
-    for (const r of this.records.values()) if (stateOf(r) === 'pending') n++
+    for (const r of this.records.values()) if (stateOf(r) === 'pending' && (from == null || r.requestedByThem?.from === from)) n++
     return n
   }
 }
