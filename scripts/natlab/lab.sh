@@ -14,6 +14,8 @@ PREFIX=awl                     # every namespace we make starts with this, so `d
 INET=11.0.0                    # the sealed "internet" segment
 RELAY_IP=$INET.1
 PUBLIC_IP=$INET.2
+STUN_IP=$INET.3               # coturn, STUN only (ICE learns each NATed node's public address here)
+STUN_PORT=3478
 # name  wan-ip      lan-prefix
 NATS=("a $INET.11 192.168.1" "b $INET.12 192.168.2")
 
@@ -55,6 +57,15 @@ up () {
   link_to_inet relay eth0 p-relay; in_ns relay ip addr add "$RELAY_IP/24" dev eth0
   link_to_inet pub eth0 p-pub;     in_ns pub ip addr add "$PUBLIC_IP/24" dev eth0
 
+  # A real STUN server on "the internet": Debian's coturn, STUN only (no TURN relaying, no auth), no
+  # CLI, logging to stdout (discarded). It dies with its namespace in `down`.
+  if command -v turnserver >/dev/null; then
+    ip netns add "$(ns stun)"; in_ns stun ip link set lo up
+    link_to_inet stun eth0 p-stun; in_ns stun ip addr add "$STUN_IP/24" dev eth0
+    in_ns stun setsid turnserver --stun-only --no-cli --no-tls --no-dtls --listening-ip "$STUN_IP" \
+      --listening-port "$STUN_PORT" --log-file stdout --simple-log --no-stdout-log >/dev/null 2>&1 < /dev/null &
+  fi
+
   for spec in "${NATS[@]}"; do
     read -r n wan lan <<< "$spec"
     ip netns add "$(ns "rt$n")"; ip netns add "$(ns "$n")"
@@ -74,6 +85,15 @@ up () {
     in_ns "rt$n" nft -f - <<EOF
 table ip natlab {
   chain postnat { type nat hook postrouting priority srcnat; oifname "wan" $how; }
+  # A normal home router: nothing from outside reaches the router itself unless it answers a flow
+  # the router started. (A router that accepts unsolicited packets here breaks ICE: an early check
+  # creates a conntrack entry for the router itself and masquerade then moves the host's port.)
+  chain input {
+    type filter hook input priority filter; policy drop;
+    iifname "lo" accept
+    iifname "lan" accept
+    ct state established,related accept
+  }
   chain forwardfilter {
     type filter hook forward priority filter; policy drop;
     iifname "lan" accept
@@ -86,7 +106,7 @@ EOF
   if [ "$delay" != 0 ]; then
     # One-way delay on every bridge port: each hop across "the internet" costs $delay ms, so a
     # direct round trip costs 2 x delay and a relayed one 4 x delay.
-    for port in p-relay p-pub p-rta p-rtb; do
+    for port in p-relay p-pub p-rta p-rtb $(in_ns inet ip -o link show | grep -o 'p-stun' | head -1); do
       in_ns inet tc qdisc add dev "$port" root netem delay "${delay}ms"
     done
   fi

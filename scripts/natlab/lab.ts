@@ -15,6 +15,8 @@ const READY_TIMEOUT_MS = 30_000
 export const RELAY_IP = '11.0.0.1'
 export const PUBLIC_IP = '11.0.0.2'
 export const RELAY_PORT = 4001
+/** coturn on the lab's "internet" (lab.sh starts it, STUN only). */
+export const STUN_URL = 'stun:11.0.0.3:3478'
 
 /** Which tools the lab needs; the missing ones, so a caller can skip with a reason. */
 export function missingTools (): string[] {
@@ -22,6 +24,7 @@ export function missingTools (): string[] {
   const has = (cmd: string): boolean => { try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true } catch { return false } }
   if (!has('ip')) missing.push('ip (iproute2)')
   if (!has('nft')) missing.push('nft (nftables)')
+  if (!has('turnserver')) missing.push('turnserver (coturn)')
   return missing
 }
 

@@ -3,7 +3,7 @@
 //
 //   node scripts/natlab/main.ts [--json] [--attempts N] [--no-quic] [--symmetric]
 import { labUp, labDown, startNode, stopAllNodes, missingTools, type LabNode } from './lab.ts'
-import { reservation, reachAndUpgrade, renewal, relayRestart, relayLimits, relayConfig, natConfig, publicConfig, type ScenarioResult, type LabOptions } from './scenarios.ts'
+import { reservation, reachAndUpgrade, renewal, relayRestart, relayLimits, relayConfig, natConfig, publicConfig, webrtcConfig, callsOverWebrtc, type ScenarioResult, type LabOptions } from './scenarios.ts'
 import { RELAY_PORT } from './lab.ts'
 
 // Tight limits for the limits scenario, so it is over in seconds.
@@ -30,6 +30,21 @@ export async function runScenarios (options: LabOptions & { onResult?: (r: Scena
 
   add(await reachAndUpgrade('public-to-nat-tcp-dcutr', pub, natA, attempts, 'tcp'))
   add(await reachAndUpgrade('nat-to-nat-tcp-relayed', natB, natA, attempts, 'relay'))
+
+  // NAT-to-NAT over WebRTC: ICE punches through both routers with coturn's STUN answers.
+  {
+    const wa = await startNode('a', webrtcConfig(relay, { a2a: { exampleAgent: true } }))
+    const wb = await startNode('b', webrtcConfig(relay))
+    const ready = await wa.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null &&
+      await wb.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null
+    if (!ready) {
+      add({ name: 'nat-to-nat-webrtc', ok: false, direct: false, transport: 'webrtc', ms: null, note: 'WebRTC node got no reservation' })
+    } else {
+      add(await reachAndUpgrade('nat-to-nat-webrtc', wb, wa, attempts, 'webrtc'))
+      add(await callsOverWebrtc(wb, wa))
+    }
+    await Promise.all([wa.stop(), wb.stop()])
+  }
 
   if (options.quic !== false) {
     const qa = await startNode('a', natConfig(relay, 'quic'))
