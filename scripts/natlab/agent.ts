@@ -28,11 +28,11 @@ await node.libp2p.handle(SINK_PROTOCOL, async (stream) => {
 const send = (msg: unknown): void => { process.stdout.write(JSON.stringify(msg) + '\n') }
 const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 
-function describe (conn: Connection): { addr: string, relayed: boolean, limited: boolean, transport: string } {
+function describe (conn: Connection): { addr: string, relayed: boolean, limited: boolean, transport: string, direction: string, ageMs: number } {
   const relayed = Circuit.matches(conn.remoteAddr)
   const names = conn.remoteAddr.getComponents().map(c => c.name)
   const transport = relayed ? 'relay' : names.includes('webrtc') ? 'webrtc' : names.includes('quic-v1') ? 'quic' : names.includes('tcp') ? 'tcp' : 'unknown'
-  return { addr: conn.remoteAddr.toString(), relayed, limited: conn.limits != null, transport }
+  return { addr: conn.remoteAddr.toString(), relayed, limited: conn.limits != null, transport, direction: conn.direction, ageMs: Date.now() - conn.timeline.open }
 }
 
 const directConn = (peer: string): Connection | undefined =>

@@ -1,8 +1,10 @@
 // NAT traversal beyond relay + DCUtR (config `nat`): the WebRTC transport, with which two NATed
 // nodes punch a direct path (ICE, with STUN-discovered candidates, the SDP carried over the relayed
-// connection), and UPnP IGD / NAT-PMP port mapping on the home router. Both are native or
-// network-touching, so both load only when the config asks for them.
+// connection). It is a native module (node-datachannel), so it loads only when the config asks.
+// UPnP IGD / NAT-PMP (@libp2p/upnp-nat) is not wired yet: it is not proven against a real router
+// daemon in the lab (issue 20, part 2).
 import type { AgentwireConfig } from '../config/index.ts'
+import { WEBRTC_DIAL_TIMEOUT_MS, WEBRTC_RETRY_AFTER_MS } from './constants.ts'
 
 /** What the NAT config adds to the libp2p stack. */
 export interface NatParts {
@@ -16,16 +18,55 @@ export async function natParts (config: AgentwireConfig): Promise<NatParts> {
   const parts: NatParts = { transports: [], listen: [], services: {} }
   if (config.nat.webrtc) {
     const { webRTC } = await import('@libp2p/webrtc')
-    parts.transports.push(webRTC({
+    parts.transports.push(boundedDials(webRTC({
       // Always an explicit list: left unset, @libp2p/webrtc falls back to public STUN servers
       // (Google, Twilio, Cloudflare, Mozilla) — traffic to third parties nobody configured.
       rtcConfiguration: { iceServers: config.nat.stun.map(urls => ({ urls })) }
-    }))
+    })))
     parts.listen.push('/webrtc')
   }
-  if (config.nat.upnp) {
-    const { uPnPNAT } = await import('@libp2p/upnp-nat')
-    parts.services.upnp = uPnPNAT({ portMappingDescription: 'agentwire' })
-  }
   return parts
+}
+
+/** The destination PeerId of a `/p2p-circuit/webrtc/p2p/<peer>` address (its last /p2p). */
+function destination (ma: { getComponents: () => Array<{ name: string, value?: string }> }): string {
+  return ma.getComponents().filter(c => c.name === 'p2p').at(-1)?.value ?? ''
+}
+
+/**
+ * libp2p dials a peer's addresses one after another, WebRTC ones before relayed ones, each with up
+ * to 6 s. A WebRTC dial that cannot succeed (symmetric NATs, no STUN) used up the whole dial
+ * timeout and the relayed address was never tried: with WebRTC on, a peer reachable through the
+ * relay became unreachable (seen in the NAT lab with `stun: []`). Each WebRTC dial gets its own
+ * short deadline, and after a failed one the peer's other WebRTC addresses fail at once for a while.
+ */
+function boundedDials<T> (factory: (components: any) => T): (components: any) => T {
+  return (components) => {
+    const transport: any = factory(components)
+    const failedAt = new Map<string, number>()
+    return new Proxy(transport, {
+      get (target, prop) {
+        const member = Reflect.get(target, prop)
+        if (prop !== 'dial') return typeof member === 'function' ? member.bind(target) : member
+        return async (ma: any, options: { signal?: AbortSignal } & Record<string, unknown>) => {
+          const peer = destination(ma)
+          const last = failedAt.get(peer)
+          if (last != null && Date.now() - last < WEBRTC_RETRY_AFTER_MS) {
+            throw Object.assign(new Error(`WebRTC to ${peer} failed ${Date.now() - last} ms ago; using the relay`), { name: 'WebRTCUnavailableError' })
+          }
+          const deadline = AbortSignal.timeout(WEBRTC_DIAL_TIMEOUT_MS)
+          const signal = options.signal != null ? AbortSignal.any([options.signal, deadline]) : deadline
+          try {
+            const conn = await member.call(target, ma, { ...options, signal })
+            failedAt.delete(peer)
+            return conn
+          } catch (err) {
+            // Only our deadline or ICE itself counts against the peer, not the caller giving up.
+            if (options.signal?.aborted !== true) failedAt.set(peer, Date.now())
+            throw err
+          }
+        }
+      }
+    }) as T
+  }
 }
