@@ -13,7 +13,7 @@ import { dcutr } from '@libp2p/dcutr'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { bootstrap } from '@libp2p/bootstrap'
 import { relayKeeper } from './reachability.ts'
-import { natParts } from './nat-traversal.ts'
+import { natParts, withoutWebRTC } from './nat-traversal.ts'
 import { isMultiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
 import type { PrivateKey, ComponentLogger, Metrics } from '@libp2p/interface'
@@ -122,7 +122,7 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
       }
     }),
     autonat: withFreshDialBack(autoNAT({ protocolPrefix: PROTOCOL_PREFIX })),
-    dcutr: dcutr(),
+    dcutr: config.nat.webrtc ? withoutWebRTC(dcutr()) : dcutr(),
     ...nat.services
   }
   if (config.relay.server) {

@@ -3,6 +3,7 @@
 // connection). It is a native module (node-datachannel), so it loads only when the config asks.
 // UPnP IGD / NAT-PMP (@libp2p/upnp-nat) is not wired yet: it is not proven against a real router
 // daemon in the lab (issue 20, part 2).
+import { WebRTC } from '@multiformats/multiaddr-matcher'
 import type { AgentwireConfig } from '../config/index.ts'
 import { WEBRTC_DIAL_TIMEOUT_MS, WEBRTC_RETRY_AFTER_MS } from './constants.ts'
 
@@ -69,4 +70,29 @@ function boundedDials<T> (factory: (components: any) => T): (components: any) =>
       }
     }) as T
   }
+}
+
+/**
+ * DCUtR must leave /webrtc addresses alone. @libp2p/dcutr 3.0.28 treats any address that is not
+ * `/p2p-circuit` as a direct one, and `<relay>/p2p-circuit/webrtc/p2p/<peer>` is not: the inbound
+ * side of every relayed connection started its own WebRTC dial back ("unilateral upgrade") while
+ * the caller's WebRTC dial was running, the two ICE sessions crossed, and half-open WebRTC
+ * connections that carried nothing were left behind (calls and pings on them failed; seen in the
+ * NAT lab, 11/20 direct). The caller's own dial is the only WebRTC attempt now; DCUtR still
+ * upgrades to TCP/QUIC where it can.
+ */
+export function withoutWebRTC<T> (factory: (components: any) => T): (components: any) => T {
+  return (components) => factory(new Proxy(components, {
+    get (target, prop) {
+      const value = Reflect.get(target, prop)
+      if (prop !== 'transportManager') return value
+      return new Proxy(value, {
+        get (tm, key) {
+          const member = Reflect.get(tm, key)
+          if (key !== 'dialTransportForMultiaddr') return typeof member === 'function' ? member.bind(tm) : member
+          return (ma: any) => WebRTC.matches(ma) ? undefined : member.call(tm, ma)
+        }
+      })
+    }
+  }))
 }
