@@ -63,6 +63,10 @@ describe('NAT lab', { skip, timeout: 15 * 60_000 }, () => {
     assert.ok(row('nat-to-nat-webrtc-calls').ok, row('nat-to-nat-webrtc-calls').note)
   })
 
+  it('without a STUN server WebRTC cannot punch, and the nodes still reach each other through the relay', () => {
+    assert.ok(row('nat-to-nat-webrtc-no-stun').ok, row('nat-to-nat-webrtc-no-stun').note)
+  })
+
   it('a reservation is renewed before it expires', () => {
     assert.ok(row('reservation-renewed-before-expiry').ok, row('reservation-renewed-before-expiry').note)
   })

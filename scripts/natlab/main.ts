@@ -44,6 +44,17 @@ export async function runScenarios (options: LabOptions & { onResult?: (r: Scena
       add(await callsOverWebrtc(wb, wa))
     }
     await Promise.all([wa.stop(), wb.stop()])
+    // The control: the same nodes with no STUN server cannot punch, and must still reach each
+    // other through the relay (the WebRTC attempt is bounded, then the relayed address is dialled).
+    const na = await startNode('a', webrtcConfig(relay, { nat: { webrtc: true, stun: [] } }))
+    const nb = await startNode('b', webrtcConfig(relay, { nat: { webrtc: true, stun: [] } }))
+    if (await na.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null && await nb.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null) {
+      const r = await reachAndUpgrade('nat-to-nat-webrtc-no-stun', nb, na, Math.min(attempts, 3), 'relay')
+      add({ ...r, ok: r.ok && r.figures?.direct === 0 })
+    } else {
+      add({ name: 'nat-to-nat-webrtc-no-stun', ok: false, direct: false, transport: 'relay', ms: null, note: 'no reservation' })
+    }
+    await Promise.all([na.stop(), nb.stop()])
   }
 
   if (options.quic !== false) {
