@@ -9,8 +9,9 @@ import { createInterface } from 'node:readline'
 
 const LAB_SH = fileURLToPath(new URL('./lab.sh', import.meta.url))
 const AGENT = fileURLToPath(new URL('./agent.ts', import.meta.url))
-// A lab node that prints nothing for this long is considered dead.
-const READY_TIMEOUT_MS = 30_000
+// A lab node that prints nothing for this long is considered dead. Generous: on a loaded 2-core CI
+// machine (load average 14 seen) type-stripping and starting a node took over 30 s.
+const READY_TIMEOUT_MS = 90_000
 
 export const RELAY_IP = '11.0.0.1'
 export const PUBLIC_IP = '11.0.0.2'
