@@ -67,6 +67,10 @@ describe('NAT lab', { skip, timeout: 15 * 60_000 }, () => {
     assert.ok(row('nat-to-nat-webrtc-no-stun').ok, row('nat-to-nat-webrtc-no-stun').note)
   })
 
+  it('behind a UPnP router (miniupnpd) a node gets its port forwarded and is dialled directly, no relay', () => {
+    assert.ok(row('upnp-router-maps-port').ok, row('upnp-router-maps-port').note)
+  })
+
   it('a reservation is renewed before it expires', () => {
     assert.ok(row('reservation-renewed-before-expiry').ok, row('reservation-renewed-before-expiry').note)
   })

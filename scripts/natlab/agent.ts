@@ -132,6 +132,8 @@ const ops: Record<string, (a: any) => Promise<unknown>> = {
     if (answer.response.error != null) throw new Error(`A2A error ${JSON.stringify(answer.response.error)}`)
     return answer.response.result.message?.parts?.[0]?.text ?? answer.response.result.task?.status?.state
   },
+  /** Every address the node knows for itself, with whether it is verified (a UPnP mapping starts unverified). */
+  ownAddresses: async () => (node.libp2p as any).components.addressManager.getAddressesWithMetadata().map((m: any) => ({ addr: m.multiaddr.toString(), verified: m.verified, type: m.type })),
   hangUp: async (a) => { await node.libp2p.hangUp(peerIdFromString(a.peer)); return true },
   stop: async () => { await node.stop(); setImmediate(() => process.exit(0)); return true }
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build or tear down the sealed NAT lab: Linux network namespaces joined by a bridge that plays "the
-# internet", with a relay, a public host, and two hosts each behind its own NAT router.
+# internet", with a relay, a public host, a STUN server, and two hosts each behind its own NAT router
+# (router a also runs a UPnP IGD / NAT-PMP daemon).
 #
 #   lab.sh up [--symmetric] [--delay MS]   create everything (removes leftovers of an old run first)
 #   lab.sh down                            remove everything this script made
@@ -28,6 +29,7 @@ down () {
     ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
     ip netns del "$n" 2>/dev/null || true
   done
+  rm -f /tmp/$PREFIX-miniupnpd-*
 }
 
 # A veth pair from namespace $1 (interface $2) to the bridge namespace (port $3).
@@ -98,9 +100,51 @@ table ip natlab {
     type filter hook forward priority filter; policy drop;
     iifname "lan" accept
     ct state established,related accept
+    # Port forwards the router's UPnP daemon set up (DNAT), and nothing else.
+    ct status dnat accept
   }
 }
 EOF
+    # Router a is a UPnP IGD / NAT-PMP router: Debian's miniupnpd (nftables backend) on its LAN side.
+    # It adds DNAT rules to the chains below when a host asks; secure mode: only for the asker's own IP.
+    if [ "$n" = a ] && [ -x /usr/sbin/miniupnpd ]; then
+      in_ns "rt$n" nft -f - <<EOF
+table inet filter {
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    jump miniupnpd
+  }
+  chain miniupnpd {
+  }
+  chain prerouting {
+    type nat hook prerouting priority -100; policy accept;
+    jump prerouting_miniupnpd
+  }
+  chain postrouting {
+    type nat hook postrouting priority 100; policy accept;
+    jump postrouting_miniupnpd
+  }
+  chain prerouting_miniupnpd {
+  }
+  chain postrouting_miniupnpd {
+  }
+}
+EOF
+      cat > "/tmp/$PREFIX-miniupnpd-$n.conf" <<EOF
+ext_ifname=wan
+listening_ip=lan
+port=5000
+enable_natpmp=yes
+enable_upnp=yes
+secure_mode=yes
+system_uptime=yes
+uuid=3d3cec3a-8cf0-11e0-98ee-001a6bd2d07b
+allow 1024-65535 $lan.0/24 1024-65535
+deny 0-65535 0.0.0.0/0 0-65535
+EOF
+      in_ns "rt$n" setsid /usr/sbin/miniupnpd -f "/tmp/$PREFIX-miniupnpd-$n.conf" -d -P "/tmp/$PREFIX-miniupnpd-$n.pid" \
+        >/dev/null 2>&1 < /dev/null &
+    fi
   done
 
   if [ "$delay" != 0 ]; then

@@ -26,6 +26,7 @@ export function missingTools (): string[] {
   if (!has('ip')) missing.push('ip (iproute2)')
   if (!has('nft')) missing.push('nft (nftables)')
   if (!has('turnserver')) missing.push('turnserver (coturn)')
+  if (!has('/usr/sbin/miniupnpd')) missing.push('miniupnpd (miniupnpd-nftables)')
   return missing
 }
 

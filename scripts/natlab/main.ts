@@ -3,7 +3,7 @@
 //
 //   node scripts/natlab/main.ts [--json] [--attempts N] [--no-quic] [--symmetric]
 import { labUp, labDown, startNode, stopAllNodes, missingTools, type LabNode } from './lab.ts'
-import { reservation, reachAndUpgrade, renewal, relayRestart, relayLimits, relayConfig, natConfig, publicConfig, webrtcConfig, callsOverWebrtc, type ScenarioResult, type LabOptions } from './scenarios.ts'
+import { reservation, reachAndUpgrade, renewal, relayRestart, relayLimits, relayConfig, natConfig, publicConfig, webrtcConfig, callsOverWebrtc, upnpRouter, UPNP_PORT, type ScenarioResult, type LabOptions } from './scenarios.ts'
 import { RELAY_PORT } from './lab.ts'
 
 // Tight limits for the limits scenario, so it is over in seconds.
@@ -55,6 +55,13 @@ export async function runScenarios (options: LabOptions & { onResult?: (r: Scena
       add({ name: 'nat-to-nat-webrtc-no-stun', ok: false, direct: false, transport: 'relay', ms: null, note: 'no reservation' })
     }
     await Promise.all([na.stop(), nb.stop()])
+  }
+
+  // UPnP: a node behind router a (miniupnpd) asks for a port forward and is dialled directly.
+  {
+    const un = await startNode('a', { listen: [`/ip4/0.0.0.0/tcp/${UPNP_PORT}`], bootstrap: publicConfig(relay).bootstrap, nat: { upnp: true } })
+    add(await upnpRouter(un, pub))
+    await un.stop()
   }
 
   if (options.quic !== false) {

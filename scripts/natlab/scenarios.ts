@@ -239,3 +239,34 @@ async function waitAllowed (node: LabNode, peer: string): Promise<boolean> {
   }
   return false
 }
+
+/** The port the UPnP node listens on (and asks router a to forward). */
+export const UPNP_PORT = 4100
+
+/**
+ * A node behind router a (miniupnpd) with `nat.upnp: true` and no relay: it asks the router to
+ * forward its port, and the public node then dials the router's public address and reaches it
+ * directly. Also reports whether AutoNAT confirmed the mapped address (so it is advertised).
+ */
+export async function upnpRouter (node: LabNode, pub: LabNode): Promise<ScenarioResult> {
+  const external = `/ip4/11.0.0.11/tcp/${UPNP_PORT}`
+  const start = Date.now()
+  let mapped: any = null
+  while (Date.now() - start < 30_000 && mapped == null) {
+    mapped = (await node.call('ownAddresses')).find((a: any) => a.addr === external)
+    if (mapped == null) await new Promise(resolve => setTimeout(resolve, 200))
+  }
+  if (mapped == null) return { name: 'upnp-router-maps-port', ok: false, direct: false, transport: 'tcp', ms: null, note: `no mapping to ${external} within 30 s: ${JSON.stringify(await node.call('ownAddresses'))}` }
+  const mappedMs = Date.now() - start
+  let conn: any
+  try {
+    conn = await pub.call('dial', { addr: `${external}/p2p/${node.peerId}` }, 30_000)
+  } catch (err: any) {
+    return { name: 'upnp-router-maps-port', ok: false, direct: false, transport: 'tcp', ms: mappedMs, note: `mapped after ${mappedMs} ms, but the public node could not dial ${external}: ${err.message}` }
+  }
+  const ping = await pub.call('ping', { target: node.peerId }, 30_000)
+  // Advertised: the mapped address is among the addresses the node gives out (identify, DHT).
+  const advertised = (await node.call('info')).addresses.some((a: string) => a.startsWith(external + '/'))
+  const ok = conn.transport === 'tcp' && !conn.relayed && advertised
+  return { name: 'upnp-router-maps-port', ok, direct: ok, transport: conn.transport, ms: mappedMs, note: `router mapped ${external} after ${mappedMs} ms; advertised: ${advertised}; public node dialled it: ${conn.transport}${conn.relayed ? ' (relayed!)' : ' direct'}, ping ${ping.rttMs} ms` }
+}

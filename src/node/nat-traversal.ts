@@ -1,8 +1,7 @@
 // NAT traversal beyond relay + DCUtR (config `nat`): the WebRTC transport, with which two NATed
 // nodes punch a direct path (ICE, with STUN-discovered candidates, the SDP carried over the relayed
-// connection). It is a native module (node-datachannel), so it loads only when the config asks.
-// UPnP IGD / NAT-PMP (@libp2p/upnp-nat) is not wired yet: it is not proven against a real router
-// daemon in the lab (issue 20, part 2).
+// connection), and UPnP IGD port mapping on the home router. WebRTC is a native module
+// (node-datachannel) and UPnP talks to the router, so each loads only when the config asks.
 import { WebRTC } from '@multiformats/multiaddr-matcher'
 import type { AgentwireConfig } from '../config/index.ts'
 import { WEBRTC_DIAL_TIMEOUT_MS, WEBRTC_RETRY_AFTER_MS } from './constants.ts'
@@ -25,6 +24,16 @@ export async function natParts (config: AgentwireConfig): Promise<NatParts> {
       rtcConfiguration: { iceServers: config.nat.stun.map(urls => ({ urls })) }
     })))
     parts.listen.push('/webrtc')
+  }
+  if (config.nat.upnp) {
+    const { uPnPNAT } = await import('@libp2p/upnp-nat')
+    parts.services.upnp = uPnPNAT({
+      portMappingDescription: 'agentwire',
+      // The router itself reports the mapping, and @libp2p/upnp-nat refuses a private external IP
+      // (double NAT). Left to AutoNAT, the address stayed unverified in the NAT lab (it needs
+      // dial-backs from several networks) and so was never advertised: nobody could use it.
+      autoConfirmAddress: true
+    })
   }
   return parts
 }
