@@ -39,8 +39,8 @@ test('nat.stun takes STUN URLs only, and says so', () => {
   assert.throws(() => validateConfig({ dataDir: 'x', nat: { webrtc: 'yes' } }, '/tmp'), /nat\.webrtc/)
   const ok = validateConfig({ dataDir: 'x', nat: { webrtc: true, stun: ['stun:stun.example.net:3478', 'stuns:stun.example.net'] } }, '/tmp')
   assert.deepEqual(ok.nat.stun, ['stun:stun.example.net:3478', 'stuns:stun.example.net'])
-  // Off by default, and no STUN server unless named.
-  assert.deepEqual(validateConfig({ dataDir: 'x' }, '/tmp').nat, { webrtc: false, stun: [] })
+  // Off by default (WebRTC and UPnP), and no STUN server unless named.
+  assert.deepEqual(validateConfig({ dataDir: 'x' }, '/tmp').nat, { webrtc: false, stun: [], upnp: false })
 })
 
 test('a call by PeerId to a relayed node goes over a direct WebRTC connection; gate, handshake, card, A2A and ping work on it', async () => {
