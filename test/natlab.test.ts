@@ -1,5 +1,5 @@
 // NAT traversal on real NATs: the scenarios of scripts/natlab in Linux network namespaces. Needs root
-// and iproute2 + nftables; skipped with the reason otherwise. Asserts behaviour, never a duration.
+// and iproute2 + nftables + coturn (STUN); skipped with the reason otherwise. Asserts behaviour, never a duration.
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { labUp, labDown, stopAllNodes, missingTools } from '../scripts/natlab/lab.ts'
@@ -51,6 +51,24 @@ describe('NAT lab', { skip, timeout: 15 * 60_000 }, () => {
 
   it('a NATed node reaches another NATed node by PeerId through the relay (TCP)', () => {
     assert.ok(row('nat-to-nat-tcp-relayed').ok, row('nat-to-nat-tcp-relayed').note)
+  })
+
+  it('two NATed nodes with WebRTC and a STUN server go direct on every attempt', () => {
+    const r = row('nat-to-nat-webrtc')
+    assert.ok(r.ok, r.note)
+    assert.equal(r.figures?.direct, r.figures?.attempts, r.note)
+  })
+
+  it('over the direct WebRTC connection alone: the gate, the handshake, the card, A2A and ping', () => {
+    assert.ok(row('nat-to-nat-webrtc-calls').ok, row('nat-to-nat-webrtc-calls').note)
+  })
+
+  it('without a STUN server WebRTC cannot punch, and the nodes still reach each other through the relay', () => {
+    assert.ok(row('nat-to-nat-webrtc-no-stun').ok, row('nat-to-nat-webrtc-no-stun').note)
+  })
+
+  it('behind a UPnP router (miniupnpd) a node gets its port forwarded and is dialled directly, no relay', () => {
+    assert.ok(row('upnp-router-maps-port').ok, row('upnp-router-maps-port').note)
   })
 
   it('a reservation is renewed before it expires', () => {

@@ -122,6 +122,22 @@ try {
   assert.deepEqual(JSON.parse(r.stdout.trim()), { state: 'TASK_STATE_COMPLETED', text: 'Summary (5 words): Installed from a tarball.', card: 'packaged agent' })
 })
 
+test('WebRTC is an optional peer: without @libp2p/webrtc installed, nat.webrtc fails with a clear error and the hint', async () => {
+  await writeFile(join(project, 'webrtc.mjs'), `
+import { createAgentNode } from 'agentwire'
+try {
+  await createAgentNode({ dataDir: './.data/webrtc', listen: ['/ip4/127.0.0.1/tcp/0'], nat: { webrtc: true } })
+  console.log(JSON.stringify({ created: true }))
+} catch (err) {
+  console.log(JSON.stringify({ code: err.code, hint: err.hint }))
+}
+`)
+  const r = ok(await run(process.execPath, ['webrtc.mjs'], project, 60_000), 'a node with nat.webrtc and no @libp2p/webrtc')
+  const out = JSON.parse(r.stdout.trim())
+  assert.equal(out.code, 'NAT_WEBRTC_MISSING')
+  assert.match(out.hint, /npm i @libp2p\/webrtc/)
+})
+
 test('the installed `agentwire` command runs: --version, and a clear DAEMON_NOT_RUNNING without a daemon', async () => {
   const { version } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'))
   const v = ok(await run('npx', ['--no-install', 'agentwire', '--version'], project), 'npx agentwire --version')

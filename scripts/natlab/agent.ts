@@ -28,11 +28,11 @@ await node.libp2p.handle(SINK_PROTOCOL, async (stream) => {
 const send = (msg: unknown): void => { process.stdout.write(JSON.stringify(msg) + '\n') }
 const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 
-function describe (conn: Connection): { addr: string, relayed: boolean, limited: boolean, transport: string } {
+function describe (conn: Connection): { addr: string, relayed: boolean, limited: boolean, transport: string, direction: string, ageMs: number } {
   const relayed = Circuit.matches(conn.remoteAddr)
   const names = conn.remoteAddr.getComponents().map(c => c.name)
-  const transport = relayed ? 'relay' : names.includes('quic-v1') ? 'quic' : names.includes('tcp') ? 'tcp' : 'unknown'
-  return { addr: conn.remoteAddr.toString(), relayed, limited: conn.limits != null, transport }
+  const transport = relayed ? 'relay' : names.includes('webrtc') ? 'webrtc' : names.includes('quic-v1') ? 'quic' : names.includes('tcp') ? 'tcp' : 'unknown'
+  return { addr: conn.remoteAddr.toString(), relayed, limited: conn.limits != null, transport, direction: conn.direction, ageMs: Date.now() - conn.timeline.open }
 }
 
 const directConn = (peer: string): Connection | undefined =>
@@ -113,6 +113,27 @@ const ops: Record<string, (a: any) => Promise<unknown>> = {
       return { sent, error: err.name }
     }
   },
+  /** Close only the relayed connections to a peer, so what follows can only use the direct one. */
+  closeRelayed: async (a) => {
+    const relayed = node.libp2p.getConnections(peerIdFromString(a.peer)).filter(c => Circuit.matches(c.remoteAddr))
+    await Promise.all(relayed.map(async c => { await c.close() }))
+    return relayed.length
+  },
+  /** The trust handshake: ask (`request`) or answer (`approve`); `allowed` says whether calls pass the gate. */
+  trustRequest: async (a) => (await node.trust.request(a.target, 'natlab')).state,
+  trustApprove: async (a) => (await node.trust.approve(a.target)).state,
+  allowed: async (a) => node.trust.isAllowed(a.target),
+  card: async (a) => (await node.a2a.caller.card(a.target, { fresh: true })).card.name,
+  /** One A2A SendMessage; answers the reply text (the example agent answers "ping" with "pong"). */
+  a2a: async (a) => {
+    const body = JSON.stringify({ jsonrpc: '2.0', id: crypto.randomUUID(), method: 'SendMessage', params: { message: { messageId: crypto.randomUUID(), role: 'ROLE_USER', parts: [{ text: a.text }] } } })
+    const answer: any = await node.a2a.caller.call(a.target, body)
+    if (answer.kind !== 'single') throw new Error('expected a single answer')
+    if (answer.response.error != null) throw new Error(`A2A error ${JSON.stringify(answer.response.error)}`)
+    return answer.response.result.message?.parts?.[0]?.text ?? answer.response.result.task?.status?.state
+  },
+  /** Every address the node knows for itself, with whether it is verified (a UPnP mapping starts unverified). */
+  ownAddresses: async () => (node.libp2p as any).components.addressManager.getAddressesWithMetadata().map((m: any) => ({ addr: m.multiaddr.toString(), verified: m.verified, type: m.type })),
   hangUp: async (a) => { await node.libp2p.hangUp(peerIdFromString(a.peer)); return true },
   stop: async () => { await node.stop(); setImmediate(() => process.exit(0)); return true }
 }

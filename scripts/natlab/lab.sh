@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build or tear down the sealed NAT lab: Linux network namespaces joined by a bridge that plays "the
-# internet", with a relay, a public host, and two hosts each behind its own NAT router.
+# internet", with a relay, a public host, a STUN server, and two hosts each behind its own NAT router
+# (router a also runs a UPnP IGD / NAT-PMP daemon).
 #
 #   lab.sh up [--symmetric] [--delay MS]   create everything (removes leftovers of an old run first)
 #   lab.sh down                            remove everything this script made
@@ -14,6 +15,8 @@ PREFIX=awl                     # every namespace we make starts with this, so `d
 INET=11.0.0                    # the sealed "internet" segment
 RELAY_IP=$INET.1
 PUBLIC_IP=$INET.2
+STUN_IP=$INET.3               # coturn, STUN only (ICE learns each NATed node's public address here)
+STUN_PORT=3478
 # name  wan-ip      lan-prefix
 NATS=("a $INET.11 192.168.1" "b $INET.12 192.168.2")
 
@@ -26,6 +29,7 @@ down () {
     ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
     ip netns del "$n" 2>/dev/null || true
   done
+  rm -f /tmp/$PREFIX-miniupnpd-*
 }
 
 # A veth pair from namespace $1 (interface $2) to the bridge namespace (port $3).
@@ -55,6 +59,15 @@ up () {
   link_to_inet relay eth0 p-relay; in_ns relay ip addr add "$RELAY_IP/24" dev eth0
   link_to_inet pub eth0 p-pub;     in_ns pub ip addr add "$PUBLIC_IP/24" dev eth0
 
+  # A real STUN server on "the internet": Debian's coturn, STUN only (no TURN relaying, no auth), no
+  # CLI, logging to stdout (discarded). It dies with its namespace in `down`.
+  if command -v turnserver >/dev/null; then
+    ip netns add "$(ns stun)"; in_ns stun ip link set lo up
+    link_to_inet stun eth0 p-stun; in_ns stun ip addr add "$STUN_IP/24" dev eth0
+    in_ns stun setsid turnserver --stun-only --no-cli --no-tls --no-dtls --listening-ip "$STUN_IP" \
+      --listening-port "$STUN_PORT" --log-file stdout --simple-log --no-stdout-log >/dev/null 2>&1 < /dev/null &
+  fi
+
   for spec in "${NATS[@]}"; do
     read -r n wan lan <<< "$spec"
     ip netns add "$(ns "rt$n")"; ip netns add "$(ns "$n")"
@@ -74,19 +87,70 @@ up () {
     in_ns "rt$n" nft -f - <<EOF
 table ip natlab {
   chain postnat { type nat hook postrouting priority srcnat; oifname "wan" $how; }
+  # A normal home router: nothing from outside reaches the router itself unless it answers a flow
+  # the router started. (A router that accepts unsolicited packets here breaks ICE: an early check
+  # creates a conntrack entry for the router itself and masquerade then moves the host's port.)
+  chain input {
+    type filter hook input priority filter; policy drop;
+    iifname "lo" accept
+    iifname "lan" accept
+    ct state established,related accept
+  }
   chain forwardfilter {
     type filter hook forward priority filter; policy drop;
     iifname "lan" accept
     ct state established,related accept
+    # Port forwards the router's UPnP daemon set up (DNAT), and nothing else.
+    ct status dnat accept
   }
 }
 EOF
+    # Router a is a UPnP IGD / NAT-PMP router: Debian's miniupnpd (nftables backend) on its LAN side.
+    # It adds DNAT rules to the chains below when a host asks; secure mode: only for the asker's own IP.
+    if [ "$n" = a ] && [ -x /usr/sbin/miniupnpd ]; then
+      in_ns "rt$n" nft -f - <<EOF
+table inet filter {
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    jump miniupnpd
+  }
+  chain miniupnpd {
+  }
+  chain prerouting {
+    type nat hook prerouting priority -100; policy accept;
+    jump prerouting_miniupnpd
+  }
+  chain postrouting {
+    type nat hook postrouting priority 100; policy accept;
+    jump postrouting_miniupnpd
+  }
+  chain prerouting_miniupnpd {
+  }
+  chain postrouting_miniupnpd {
+  }
+}
+EOF
+      cat > "/tmp/$PREFIX-miniupnpd-$n.conf" <<EOF
+ext_ifname=wan
+listening_ip=lan
+port=5000
+enable_natpmp=yes
+enable_upnp=yes
+secure_mode=yes
+system_uptime=yes
+uuid=3d3cec3a-8cf0-11e0-98ee-001a6bd2d07b
+allow 1024-65535 $lan.0/24 1024-65535
+deny 0-65535 0.0.0.0/0 0-65535
+EOF
+      in_ns "rt$n" setsid /usr/sbin/miniupnpd -f "/tmp/$PREFIX-miniupnpd-$n.conf" -d -P "/tmp/$PREFIX-miniupnpd-$n.pid" \
+        >/dev/null 2>&1 < /dev/null &
+    fi
   done
 
   if [ "$delay" != 0 ]; then
     # One-way delay on every bridge port: each hop across "the internet" costs $delay ms, so a
     # direct round trip costs 2 x delay and a relayed one 4 x delay.
-    for port in p-relay p-pub p-rta p-rtb; do
+    for port in p-relay p-pub p-rta p-rtb $(in_ns inet ip -o link show | grep -o 'p-stun' | head -1); do
       in_ns inet tc qdisc add dev "$port" root netem delay "${delay}ms"
     done
   fi

@@ -9,12 +9,15 @@ import { createInterface } from 'node:readline'
 
 const LAB_SH = fileURLToPath(new URL('./lab.sh', import.meta.url))
 const AGENT = fileURLToPath(new URL('./agent.ts', import.meta.url))
-// A lab node that prints nothing for this long is considered dead.
-const READY_TIMEOUT_MS = 30_000
+// A lab node that prints nothing for this long is considered dead. Generous: on a loaded 2-core CI
+// machine (load average 14 seen) type-stripping and starting a node took over 30 s.
+const READY_TIMEOUT_MS = 90_000
 
 export const RELAY_IP = '11.0.0.1'
 export const PUBLIC_IP = '11.0.0.2'
 export const RELAY_PORT = 4001
+/** coturn on the lab's "internet" (lab.sh starts it, STUN only). */
+export const STUN_URL = 'stun:11.0.0.3:3478'
 
 /** Which tools the lab needs; the missing ones, so a caller can skip with a reason. */
 export function missingTools (): string[] {
@@ -22,6 +25,8 @@ export function missingTools (): string[] {
   const has = (cmd: string): boolean => { try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true } catch { return false } }
   if (!has('ip')) missing.push('ip (iproute2)')
   if (!has('nft')) missing.push('nft (nftables)')
+  if (!has('turnserver')) missing.push('turnserver (coturn)')
+  if (!has('/usr/sbin/miniupnpd')) missing.push('miniupnpd (miniupnpd-nftables)')
   return missing
 }
 

@@ -3,7 +3,7 @@
 //
 //   node scripts/natlab/main.ts [--json] [--attempts N] [--no-quic] [--symmetric]
 import { labUp, labDown, startNode, stopAllNodes, missingTools, type LabNode } from './lab.ts'
-import { reservation, reachAndUpgrade, renewal, relayRestart, relayLimits, relayConfig, natConfig, publicConfig, type ScenarioResult, type LabOptions } from './scenarios.ts'
+import { reservation, reachAndUpgrade, renewal, relayRestart, relayLimits, relayConfig, natConfig, publicConfig, webrtcConfig, callsOverWebrtc, upnpRouter, UPNP_PORT, type ScenarioResult, type LabOptions } from './scenarios.ts'
 import { RELAY_PORT } from './lab.ts'
 
 // Tight limits for the limits scenario, so it is over in seconds.
@@ -30,6 +30,39 @@ export async function runScenarios (options: LabOptions & { onResult?: (r: Scena
 
   add(await reachAndUpgrade('public-to-nat-tcp-dcutr', pub, natA, attempts, 'tcp'))
   add(await reachAndUpgrade('nat-to-nat-tcp-relayed', natB, natA, attempts, 'relay'))
+
+  // NAT-to-NAT over WebRTC: ICE punches through both routers with coturn's STUN answers.
+  {
+    const wa = await startNode('a', webrtcConfig(relay, { a2a: { exampleAgent: true } }))
+    const wb = await startNode('b', webrtcConfig(relay))
+    const ready = await wa.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null &&
+      await wb.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null
+    if (!ready) {
+      add({ name: 'nat-to-nat-webrtc', ok: false, direct: false, transport: 'webrtc', ms: null, note: 'WebRTC node got no reservation' })
+    } else {
+      add(await reachAndUpgrade('nat-to-nat-webrtc', wb, wa, attempts, 'webrtc'))
+      add(await callsOverWebrtc(wb, wa))
+    }
+    await Promise.all([wa.stop(), wb.stop()])
+    // The control: the same nodes with no STUN server cannot punch, and must still reach each
+    // other through the relay (the WebRTC attempt is bounded, then the relayed address is dialled).
+    const na = await startNode('a', webrtcConfig(relay, { nat: { webrtc: true, stun: [] } }))
+    const nb = await startNode('b', webrtcConfig(relay, { nat: { webrtc: true, stun: [] } }))
+    if (await na.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null && await nb.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null) {
+      const r = await reachAndUpgrade('nat-to-nat-webrtc-no-stun', nb, na, Math.min(attempts, 3), 'relay')
+      add({ ...r, ok: r.ok && r.figures?.direct === 0 })
+    } else {
+      add({ name: 'nat-to-nat-webrtc-no-stun', ok: false, direct: false, transport: 'relay', ms: null, note: 'no reservation' })
+    }
+    await Promise.all([na.stop(), nb.stop()])
+  }
+
+  // UPnP: a node behind router a (miniupnpd) asks for a port forward and is dialled directly.
+  {
+    const un = await startNode('a', { listen: [`/ip4/0.0.0.0/tcp/${UPNP_PORT}`], bootstrap: publicConfig(relay).bootstrap, nat: { upnp: true } })
+    add(await upnpRouter(un, pub))
+    await un.stop()
+  }
 
   if (options.quic !== false) {
     const qa = await startNode('a', natConfig(relay, 'quic'))

@@ -1,7 +1,7 @@
 // The NAT lab scenarios. Each returns one summary row; the figures (times, RTTs, success rates) go
 // into `note` and `figures`. Nothing here asserts a duration: `ok` says whether the behaviour
 // happened at all within generous deadlines.
-import { startNode, RELAY_IP, RELAY_PORT, type LabNode } from './lab.ts'
+import { startNode, RELAY_IP, RELAY_PORT, STUN_URL, type LabNode } from './lab.ts'
 
 export interface ScenarioResult {
   name: string
@@ -48,6 +48,11 @@ export function natConfig (relay: LabNode, transport: 'tcp' | 'quic' = 'tcp', ex
     bootstrap: [addr],
     relay: { reservations: [addr], ...extra }
   }
+}
+
+/** A NATed node that also dials and accepts WebRTC, with the lab's coturn as its only STUN server. */
+export function webrtcConfig (relay: LabNode, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...natConfig(relay), nat: { webrtc: true, stun: [STUN_URL] }, ...extra }
 }
 
 /** A node with a public address of its own; AutoNAT has to find that out. */
@@ -186,4 +191,82 @@ export async function relayLimits (a: LabNode, b: LabNode, limited: LabNode, dur
   notes.push(`data cap ${dataBytes} B: sent ${pushed.sent} B of ${dataBytes * 4} (${pushed.error ?? 'no error'}), circuit closed: ${dataCut}`)
   const ok = got != null && refused && cut != null && dataCut
   return { name: 'relay-limits-enforced', ok, direct: false, transport: 'relay', ms: cut?.ms ?? null, note: notes.join('; ') }
+}
+
+/**
+ * Over the direct WebRTC connection alone (the relayed ones closed on both sides first): the trust
+ * handshake both ways, the AgentCard, an A2A call through the gate, and a ping. Then checks that no
+ * relayed connection came back, i.e. everything went over WebRTC.
+ */
+export async function callsOverWebrtc (from: LabNode, to: LabNode): Promise<ScenarioResult> {
+  const steps: string[] = []
+  const fail = (why: string): ScenarioResult => ({ name: 'nat-to-nat-webrtc-calls', ok: false, direct: false, transport: 'webrtc', ms: null, note: `${steps.join('; ')}; FAILED: ${why}` })
+  try {
+    await from.call('ping', { target: to.peerId }, 30_000)
+    const up = await from.call('waitDirect', { peer: to.peerId, timeoutMs: DIRECT_WINDOW_MS })
+    if (up == null || up.value.transport !== 'webrtc') return fail(`no direct WebRTC connection: ${JSON.stringify(await from.call('conns', { peer: to.peerId }))}`)
+    const closed = await from.call('closeRelayed', { peer: to.peerId }) + await to.call('closeRelayed', { peer: from.peerId })
+    steps.push(`direct ${up.value.transport}, ${closed} relayed connection(s) closed`)
+    const start = Date.now()
+    // The gate refuses a stranger's call before the handshake: prove it over this connection too.
+    let refused = false
+    try { await from.call('a2a', { target: to.peerId, text: 'ping' }, 30_000) } catch { refused = true }
+    steps.push(`call before trust refused: ${refused}`)
+    if (!refused) return fail('the gate let an untrusted call through')
+    await from.call('trustRequest', { target: to.peerId }, 30_000)
+    await to.call('trustApprove', { target: from.peerId }, 30_000)
+    const allowed = await waitAllowed(from, to.peerId)
+    steps.push(`handshake: allowed ${allowed}`)
+    if (!allowed) return fail('handshake did not complete')
+    steps.push(`card "${await from.call('card', { target: to.peerId }, 30_000)}"`)
+    const reply = await from.call('a2a', { target: to.peerId, text: 'ping' }, 30_000)
+    steps.push(`A2A answered "${reply}"`)
+    const ping = await from.call('ping', { target: to.peerId }, 30_000)
+    const conns: Array<{ transport: string }> = await from.call('conns', { peer: to.peerId })
+    const onlyWebrtc = conns.length > 0 && conns.every(c => c.transport === 'webrtc')
+    steps.push(`ping ${ping.rttMs} ms; connections now: ${conns.map(c => c.transport).join(',')}`)
+    const ok = reply === 'pong' && onlyWebrtc
+    return { name: 'nat-to-nat-webrtc-calls', ok, direct: true, transport: 'webrtc', ms: Date.now() - start, note: steps.join('; ') }
+  } catch (err: any) {
+    return fail(err.message)
+  }
+}
+
+async function waitAllowed (node: LabNode, peer: string): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    if (await node.call('allowed', { target: peer }) === true) return true
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  return false
+}
+
+/** The port the UPnP node listens on (and asks router a to forward). */
+export const UPNP_PORT = 4100
+
+/**
+ * A node behind router a (miniupnpd) with `nat.upnp: true` and no relay: it asks the router to
+ * forward its port, and the public node then dials the router's public address and reaches it
+ * directly. Also reports whether AutoNAT confirmed the mapped address (so it is advertised).
+ */
+export async function upnpRouter (node: LabNode, pub: LabNode): Promise<ScenarioResult> {
+  const external = `/ip4/11.0.0.11/tcp/${UPNP_PORT}`
+  const start = Date.now()
+  let mapped: any = null
+  while (Date.now() - start < 30_000 && mapped == null) {
+    mapped = (await node.call('ownAddresses')).find((a: any) => a.addr === external)
+    if (mapped == null) await new Promise(resolve => setTimeout(resolve, 200))
+  }
+  if (mapped == null) return { name: 'upnp-router-maps-port', ok: false, direct: false, transport: 'tcp', ms: null, note: `no mapping to ${external} within 30 s: ${JSON.stringify(await node.call('ownAddresses'))}` }
+  const mappedMs = Date.now() - start
+  let conn: any
+  try {
+    conn = await pub.call('dial', { addr: `${external}/p2p/${node.peerId}` }, 30_000)
+  } catch (err: any) {
+    return { name: 'upnp-router-maps-port', ok: false, direct: false, transport: 'tcp', ms: mappedMs, note: `mapped after ${mappedMs} ms, but the public node could not dial ${external}: ${err.message}` }
+  }
+  const ping = await pub.call('ping', { target: node.peerId }, 30_000)
+  // Advertised: the mapped address is among the addresses the node gives out (identify, DHT).
+  const advertised = (await node.call('info')).addresses.some((a: string) => a.startsWith(external + '/'))
+  const ok = conn.transport === 'tcp' && !conn.relayed && advertised
+  return { name: 'upnp-router-maps-port', ok, direct: ok, transport: conn.transport, ms: mappedMs, note: `router mapped ${external} after ${mappedMs} ms; advertised: ${advertised}; public node dialled it: ${conn.transport}${conn.relayed ? ' (relayed!)' : ' direct'}, ping ${ping.rttMs} ms` }
 }

@@ -52,6 +52,16 @@ export const relaySchema = z.strictObject({
   reservationTtlMs: z.number().int().min(45_000, 'must be at least 45000: clients renew no sooner than 30 s after reserving').default(2 * 60 * 60 * 1000)
 })
 
+/** NAT traversal beyond relay + DCUtR: WebRTC (ICE) hole punching between two NATed nodes, UPnP IGD port mapping. */
+export const natSchema = z.strictObject({
+  /** Dial and accept WebRTC (ICE) connections, signalled over the relay, so two NATed nodes can go direct. Loads a native module. @default false */
+  webrtc: z.boolean().default(false),
+  /** STUN servers ICE uses to learn the public address, e.g. "stun:stun.example.net:3478". Only these are used: [] means none (LAN only), never a public fallback. @default [] */
+  stun: z.array(z.string().regex(/^stuns?:[^\s:/?#]+(:\d{1,5})?$/, 'must be a STUN URL such as stun:stun.example.net:3478')).default([]),
+  /** Ask the home router (UPnP IGD / NAT-PMP) to forward the listen ports, so others can dial this node without a relay. @default false */
+  upnp: z.boolean().default(false)
+})
+
 /** Transports besides circuit relay (always on). QUIC runs over UDP, needs a /udp/<port>/quic-v1 listen address, and loads a native module. */
 export const transportsSchema = z.array(z.enum(['tcp', 'quic'])).min(1, 'needs at least one of "tcp", "quic"').default(['tcp'])
 
@@ -187,6 +197,7 @@ export const configSchema = z.strictObject({
   /** Transports to dial and listen with, besides circuit relay. @default ["tcp"] */
   transports: transportsSchema,
   relay: relaySchema.prefault({}),
+  nat: natSchema.prefault({}),
   dht: dhtSchema.prefault({}),
   naming: namingSchema.prefault({}),
   trust: trustSchema.prefault({}),

@@ -14,6 +14,7 @@ import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay
 import { bootstrap } from '@libp2p/bootstrap'
 import { relayKeeper } from './reachability.ts'
 import { InboundSlots } from '../guard/inbound-slots.ts'
+import { natParts, withoutWebRTC } from './nat-traversal.ts'
 import { isMultiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
 import type { PrivateKey, ComponentLogger, Metrics } from '@libp2p/interface'
@@ -93,6 +94,7 @@ export function dhtServes (config: AgentwireConfig): boolean {
 
 export async function createStack (init: StackInit): Promise<AgentLibp2p> {
   const { config } = init
+  const nat = await natParts(config)
   const services: Record<string, any> = {
     identify: identify({ protocolPrefix: PROTOCOL_PREFIX }),
     identifyPush: identifyPush({ protocolPrefix: PROTOCOL_PREFIX }),
@@ -121,7 +123,8 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
       }
     }),
     autonat: withFreshDialBack(autoNAT({ protocolPrefix: PROTOCOL_PREFIX })),
-    dcutr: dcutr()
+    dcutr: config.nat.webrtc ? withoutWebRTC(dcutr()) : dcutr(),
+    ...nat.services
   }
   if (config.relay.server) {
     services.relay = circuitRelayServer({
@@ -157,14 +160,16 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
     ...(init.metrics != null ? { metrics: init.metrics } : {}),
     addresses: {
       // `/p2p-circuit` alone asks libp2p to find a relay itself; configured relays are the keeper's.
-      listen: [...config.listen, ...(config.relay.reservations === 'auto' ? ['/p2p-circuit'] : [])],
+      listen: [...config.listen, ...(config.relay.reservations === 'auto' ? ['/p2p-circuit'] : []), ...nat.listen],
       announce: config.announce
     },
     transports: [
       ...(config.transports.includes('tcp') ? [tcp()] : []),
       // QUIC is a native module; it is loaded only when asked for, so a TCP-only node never needs it.
       ...(config.transports.includes('quic') ? [(await import('@chainsafe/libp2p-quic')).quic()] : []),
-      circuitRelayTransport()
+      circuitRelayTransport(),
+      // WebRTC needs the relay transport (its SDP goes over a relayed connection) and identify.
+      ...nat.transports
     ],
     connectionEncrypters: [noise()],
     // Stock Noise and yamux on purpose: a cached-key Noise crypto and larger yamux windows measured
