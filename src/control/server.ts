@@ -11,6 +11,9 @@ import { MAX_SOCKET_PATH } from './constants.ts'
 /** Longest a client may take to send its one request line, in ms; a silent connection is dropped. */
 const REQUEST_DEADLINE_MS = 10_000
 
+/** Most characters of a caller's method name echoed back in an error: the answer stays one short line. */
+const MAX_ECHOED_METHOD_CHARS = 64
+
 export interface CallContext {
   /** Send one event line before the result (streaming commands). */
   emit: (event: unknown) => void
@@ -88,7 +91,13 @@ function serveOne (socket: Socket, handlers: ControlHandlers, log: Logger, reque
     if (typeof method !== 'string') throw new ControlProtocolError('control request has no "method"')
     if (params != null && (typeof params !== 'object' || Array.isArray(params))) throw new ControlProtocolError('control request "params" must be an object')
     const handler = Object.hasOwn(handlers, method) ? handlers[method] : undefined
-    if (handler == null) throw new UnknownMethodError(method)
+    if (handler == null) throw new UnknownMethodError(echo(method))
     return await handler((params ?? {}) as Record<string, any>, { emit: event => writeJsonLine(socket, { event }), signal: abort.signal })
   }
+}
+
+/** A caller's string as it may appear in an error: short, with control characters escaped. */
+function echo (text: string): string {
+  const short = text.length > MAX_ECHOED_METHOD_CHARS ? `${text.slice(0, MAX_ECHOED_METHOD_CHARS)}… (${text.length} characters)` : text
+  return short.replace(/[\u0000-\u001f\u007f-\u009f]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
