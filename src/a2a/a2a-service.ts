@@ -19,7 +19,7 @@ import { A2ACaller, type CallOutcome, type CallAnswer } from './client.ts'
 import { localBackend } from './local-backend.ts'
 import { upstreamBackend } from './upstream-backend.ts'
 import { rpcError, type A2ABackend, type JsonRpcResponse } from './backend.ts'
-import { signCard, withLibp2pInterface, type CardJson } from './card.ts'
+import { signCard, withLibp2pInterface, withoutLocalEndpoints, type CardJson } from './card.ts'
 import { ExampleAgentExecutor, exampleAgentCard } from './example-agent.ts'
 import { startGateway, type Gateway } from './gateway.ts'
 import { A2A_NONCE_PREFIX, A2A_PROTOCOL, CARD_PROTOCOL, ENVELOPE_CLOCK_WINDOW_MS, MAX_CARD_BYTES } from './constants.ts'
@@ -141,7 +141,9 @@ export class A2AService {
     } catch (err: any) {
       this.c.log.warn({ err: err.message }, 'could not read the upstream agent\'s card; serving a minimal one')
     }
-    const card = withLibp2pInterface(base ?? await noAgent().card() as CardJson, this.c.peerId.toString())
+    // An upstream agent's card lists its local URL; the public card lists only this node.
+    const published = base != null && this.init.executor == null && this.init.config.a2a.upstream != null ? withoutLocalEndpoints(base) : base
+    const card = withLibp2pInterface(published ?? await noAgent().card() as CardJson, this.c.peerId.toString())
     const signed = await signCard(card, this.c.privateKey, this.c.peerId.toString())
     if (base != null) this.signedCard = signed // keep retrying an upstream that was down
     return signed

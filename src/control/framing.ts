@@ -3,6 +3,7 @@
 import type { Socket } from 'node:net'
 import { ControlProtocolError } from './errors.ts'
 import { MAX_LINE_BYTES } from './constants.ts'
+import { parseJsonWithin, JsonBudgetError } from '../node/json-budget.ts'
 
 /** Call `onLine` with each parsed JSON line; `onError` once on an oversized or malformed line. */
 export function readJsonLines (socket: Socket, onLine: (value: unknown) => void, onError: (err: Error) => void): void {
@@ -17,9 +18,9 @@ export function readJsonLines (socket: Socket, onLine: (value: unknown) => void,
       if (line.trim() === '') continue
       let value: unknown
       try {
-        value = JSON.parse(line)
-      } catch {
-        onError(new ControlProtocolError('control message is not valid JSON'))
+        value = parseJsonWithin(line)
+      } catch (err) {
+        onError(new ControlProtocolError(err instanceof JsonBudgetError ? `control message ${err.message}` : 'control message is not valid JSON'))
         return
       }
       onLine(value)
