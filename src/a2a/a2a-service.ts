@@ -22,6 +22,7 @@ import { rpcError, type A2ABackend, type JsonRpcResponse } from './backend.ts'
 import { signCard, withLibp2pInterface, withoutLocalEndpoints, type CardJson } from './card.ts'
 import { ExampleAgentExecutor, exampleAgentCard } from './example-agent.ts'
 import { startGateway, type Gateway } from './gateway.ts'
+import { loadGatewayToken } from './gateway-token.ts'
 import { A2A_NONCE_PREFIX, A2A_PROTOCOL, CARD_PROTOCOL, ENVELOPE_CLOCK_WINDOW_MS, MAX_CARD_BYTES } from './constants.ts'
 
 export interface A2AComponents {
@@ -74,6 +75,9 @@ export class A2AService {
   /** The local HTTP gateway's base URL, when it runs. */
   get gatewayUrl (): string | undefined { return this.gateway?.url }
 
+  /** The base URL of each peer given its own gateway port (`a2a.gateway.peers`), by target. */
+  get gatewayPeers (): Record<string, string> { return this.gateway?.peers ?? {} }
+
   constructor (components: A2AComponents, init: A2AInit) {
     this.c = components
     this.init = init
@@ -120,8 +124,9 @@ export class A2AService {
     const cardOptions = { maxInboundStreams: 4, maxOutboundStreams: 8, runOnLimitedConnection: true }
     // Through the gate either way, so card floods meet the peer guard; `public` skips only the trust check.
     await this.c.gate.handle(CARD_PROTOCOL, serveCard, { ...cardOptions, public: a2a.cardVisibility === 'public' })
-    if (a2a.gateway.listen != null) {
-      this.gateway = await startGateway({ listen: a2a.gateway.listen, caller: this.caller, log: this.c.log, maxBodyBytes: a2a.maxFrameBytes })
+    if (a2a.gateway.listen != null || Object.keys(a2a.gateway.peers).length > 0) {
+      const { token } = await loadGatewayToken(this.init.config.dataDir)
+      this.gateway = await startGateway({ ...a2a.gateway, token, caller: this.caller, log: this.c.log, maxBodyBytes: a2a.maxFrameBytes })
     }
   }
 

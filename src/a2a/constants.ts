@@ -39,3 +39,6 @@ export const A2A_METHODS = new Set([
   'CreateTaskPushNotificationConfig', 'GetTaskPushNotificationConfig', 'ListTaskPushNotificationConfigs', 'DeleteTaskPushNotificationConfig',
   'GetExtendedAgentCard'
 ])
+
+/** The gateway's bearer token, in the data dir (mode 0600): what a caller that is not on loopback must present. */
+export const GATEWAY_TOKEN_FILE = 'gateway.token'
