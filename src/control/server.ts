@@ -11,6 +11,9 @@ import { MAX_SOCKET_PATH } from './constants.ts'
 /** Longest a client may take to send its one request line, in ms; a silent connection is dropped. */
 const REQUEST_DEADLINE_MS = 10_000
 
+/** How long a client may keep its side open after our answer, in ms, before the connection is dropped. */
+const CLOSE_GRACE_MS = 2_000
+
 /** Most characters of a caller's method name echoed back in an error: the answer stays one short line. */
 const MAX_ECHOED_METHOD_CHARS = 64
 
@@ -80,11 +83,22 @@ function serveOne (socket: Socket, handlers: ControlHandlers, log: Logger, reque
     }, err => {
       if (!(err instanceof Error && 'code' in err)) log.warn({ err }, 'control command failed')
       writeJsonLine(socket, { error: toErrorBody(err) })
-    }).finally(() => socket.end())
+    }).finally(() => { finish() })
   }, err => {
+    if (answered) return // junk after the request: the request's answer still goes out
+    answered = true
     writeJsonLine(socket, { error: toErrorBody(err) })
-    socket.end()
+    finish()
   })
+
+  // Our side is done: end it, and drop a client that keeps its own side open (or keeps writing).
+  function finish (): void {
+    socket.setTimeout(0)
+    socket.end()
+    const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS)
+    timer.unref()
+    socket.once('close', () => clearTimeout(timer))
+  }
 
   async function handle (request: unknown): Promise<unknown> {
     const { method, params } = (request ?? {}) as { method?: unknown, params?: unknown }

@@ -47,8 +47,8 @@ export const controlTarget: FuzzTarget = {
     for (; i < count && !signal.aborted; i++) {
       const r = rng.fork(i)
       const bytes = payload(r)
-      // Rarely: keep our side open. The daemon must still end the connection (its request deadline
-      // is 10 s, under the harness's 12 s), but each such case costs that long.
+      // Rarely: keep our side open. The daemon must still end the connection (the harness gives its
+      // control socket a 3 s request deadline, far under ctx.deadlineMs), and each such case costs that long.
       const endWrite = r.bool(0.97)
       const { open, reply, cut } = await exchange(ctx.controlSocket, bytes, endWrite, ctx.deadlineMs)
       if (open) ctx.finding({ caseId: caseId(i), what: 'control socket left a finished connection open', detail: bytes.subarray(0, 80).toString('utf8') })
