@@ -49,6 +49,8 @@ export interface NodeInfo {
   dhtMode: 'server' | 'client'
   /** The local A2A HTTP gateway, when it runs. */
   gateway: string | null
+  /** Peers given their own gateway port (`a2a.gateway.peers`): target → base URL. */
+  gatewayPeers: Record<string, string>
   /** Prometheus endpoint, when `metrics.listen` is set. */
   metrics: string | null
   /** AutoNAT's verdict, the relays holding a reservation for us, and our /p2p-circuit addresses. */
@@ -267,6 +269,7 @@ export class AgentNode {
       dataDir: this.config.dataDir,
       dhtMode: this.libp2p.services.dht.getMode(),
       gateway: this.a2a.gatewayUrl ?? null,
+      gatewayPeers: this.a2a.gatewayPeers,
       metrics: this.metricsServer?.url ?? null,
       reachability: reachability(this.libp2p)
     }

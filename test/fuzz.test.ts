@@ -16,7 +16,8 @@ import { silentLogger } from '../src/log/logger.ts'
 
 /** Fixed so CI is reproducible; set AGENTWIRE_FUZZ_SEED to explore (the seed is in every case id). */
 const SEED = Number(process.env.AGENTWIRE_FUZZ_SEED ?? 90210)
-const DEADLINE_MS = 12_000
+/** How long the victim has to end a stream, in ms: its 10 s read timeout plus a margin for a loaded machine (a passing case never waits for it). */
+const DEADLINE_MS = 30_000
 
 let net: Testnet
 before(async () => {
@@ -99,4 +100,28 @@ test('quick fuzz: every handler survives hostile input, refusals are counted, th
   assert.ok(Object.values(report.refusals).reduce((a, b) => a + b, 0) > 0, summary)
   assert.ok(report.disconnects >= 1, `the guard disconnected the attacker at least once: ${summary}`)
   assert.ok(report.heapAfterMb - report.heapBeforeMb < 64, `heap grew by less than 64 MB: ${summary}`)
+})
+
+test('finding 6 (seed 1948164030): an unknown control method is echoed short, so the answer stays one JSON line', async () => {
+  const dir = await tempDir()
+  const path = join(dir, 'c.sock')
+  const server = await startControlServer(path, { info: async () => ({}) }, silentLogger())
+  try {
+    const reply = await new Promise<string>(resolve => {
+      const socket = connect(path)
+      let text = ''
+      socket.on('data', d => { text += d.toString('utf8') })
+      socket.on('error', () => {})
+      socket.on('close', () => resolve(text))
+      socket.end(JSON.stringify({ method: 'x'.repeat(70_000) + '\u001b[2K' }) + '\n')
+    })
+    assert.ok(reply.length < 1000, `answer of ${reply.length} characters`)
+    const { error } = JSON.parse(reply)
+    assert.equal(error.code, 'UNKNOWN_METHOD')
+    assert.match(error.message, /70004 characters/)
+  } finally {
+    await server.close()
+  }
+  const report = await runFuzz({ seed: 1948164030, count: 40, timeBudgetMs: 60_000, only: ['control'] })
+  assert.deepEqual(report.findings, [])
 })

@@ -31,7 +31,12 @@ export interface FuzzOptions {
   timeBudgetMs: number
   /** Only these targets. @default all */
   only?: string[]
-  /** How long the victim has to end a hostile stream, in ms (above its 10 s read timeout). @default 12000 */
+  /**
+   * How long the victim has to end a hostile stream, in ms. The victim ends them at its 10 s read
+   * timeout (the control socket at CONTROL_REQUEST_DEADLINE_MS); the rest is margin for a loaded
+   * machine, so "left open" means never closed, not closed late. A passing case never waits for it.
+   * @default 30000
+   */
   deadlineMs?: number
   log?: (message: string) => void
 }
@@ -55,6 +60,13 @@ export interface FuzzReport {
 /** Loosened limits for the run, so cases reach the parsers instead of the rate limiter; strikes still disconnect. */
 const FUZZ_GUARD = { streamsPerSecond: 1e6, streamBurst: 1e6, handshakesPerMinute: 1e6, handshakeBurst: 1e6 }
 const NODE_LIMITS = { inboundConnectionsPerHostPerSecond: 1000 }
+/** The victim's control socket drops a silent client after this, in ms (the daemon's default is 10 s). */
+const CONTROL_REQUEST_DEADLINE_MS = 3_000
+/**
+ * How long the honest peer's check call may take, in ms: an answer in seconds when idle, but a
+ * loaded CI machine (load average 12 on 2 cores) once took over 15 s. A broken victim never answers.
+ */
+const HONEST_CALL_DEADLINE_MS = 60_000
 
 function gc (): () => void {
   setFlagsFromString('--expose-gc')
@@ -112,12 +124,13 @@ export async function runFuzz (options: FuzzOptions): Promise<FuzzReport> {
     victim.trust.guard.configure(FUZZ_GUARD)
     for (const node of [attacker, stranger, honest]) await node.connect(victim.addresses()[0])
     const controlSocket = join(victim.config.dataDir, 'control.sock')
-    control = await startControlServer(controlSocket, nodeHandlers(victim, { requestStop: () => {} }), silentLogger())
+    // A short request deadline: cases that keep the socket open end sooner, with a wide margin under ctx.deadlineMs.
+    control = await startControlServer(controlSocket, nodeHandlers(victim, { requestStop: () => {} }), silentLogger(), { requestDeadlineMs: CONTROL_REQUEST_DEADLINE_MS })
 
     const rejections = (): number => Object.values(victim.trust.guard.stats().rejections).reduce((a, b) => a + b, 0)
     const honestCall = async (): Promise<string | undefined> => {
       try {
-        const { result } = await honest.a2a.send(victim.peerId.toString(), 'honest question. still served?', { signal: AbortSignal.timeout(15_000) }) as any
+        const { result } = await honest.a2a.send(victim.peerId.toString(), 'honest question. still served?', { signal: AbortSignal.timeout(HONEST_CALL_DEADLINE_MS) }) as any
         return result != null ? undefined : 'no result'
       } catch (err: any) {
         return `${err.code ?? err.name}: ${err.message}`
@@ -134,7 +147,7 @@ export async function runFuzz (options: FuzzOptions): Promise<FuzzReport> {
       stranger,
       controlSocket,
       tmpDir,
-      deadlineMs: options.deadlineMs ?? 12_000,
+      deadlineMs: options.deadlineMs ?? 30_000,
       finding: f => { findings.push({ target, ...f }); log(`  FINDING ${f.caseId}: ${f.what}${f.detail != null ? ` — ${f.detail}` : ''}`) },
       rejections,
       readmit: async peer => {
@@ -170,12 +183,15 @@ export async function runFuzz (options: FuzzOptions): Promise<FuzzReport> {
 
     const targets = TARGETS.filter(t => options.only == null || options.only.includes(t.name))
     const cases: Record<string, number> = {}
+    // One generator per target, forked in TARGETS order whatever `only` says, so `--only T` replays
+    // exactly the cases T ran in the full run (forking mutates the root).
     const root = new Rng(options.seed)
+    const rngs = TARGETS.map((_, i) => root.fork(i))
     for (const t of targets) {
       target = t.name
       const share = Math.max(1_000, Math.floor((options.timeBudgetMs - (Date.now() - started)) / (targets.length - targets.indexOf(t))))
       const t0 = Date.now()
-      const ran = await t.run(ctx, root.fork(TARGETS.indexOf(t)), options.count, AbortSignal.timeout(share), i => `${options.seed}:${t.name}:${i}`)
+      const ran = await t.run(ctx, rngs[TARGETS.indexOf(t)], options.count, AbortSignal.timeout(share), i => `${options.seed}:${t.name}:${i}`)
       cases[t.name] = ran
       const honestAfter = await honestCall()
       if (honestAfter != null) ctx.finding({ caseId: `${options.seed}:${t.name}:after`, what: 'the honest peer was not served after this target', detail: honestAfter })

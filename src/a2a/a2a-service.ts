@@ -19,11 +19,12 @@ import { A2ACaller, type CallOutcome, type CallAnswer } from './client.ts'
 import { localBackend } from './local-backend.ts'
 import { upstreamBackend } from './upstream-backend.ts'
 import { rpcError, type A2ABackend, type JsonRpcResponse } from './backend.ts'
-import { signCard, withLibp2pInterface, type CardJson } from './card.ts'
+import { signCard, withLibp2pInterface, withoutLocalEndpoints, type CardJson } from './card.ts'
 import { ExampleAgentExecutor, exampleAgentCard } from './example-agent.ts'
 import { startGateway, type Gateway } from './gateway.ts'
 import { Inbox } from './inbox.ts'
 import { inboxBackend, inboxCard } from './inbox-backend.ts'
+import { loadGatewayToken } from './gateway-token.ts'
 import { A2A_NONCE_PREFIX, A2A_PROTOCOL, CARD_PROTOCOL, ENVELOPE_CLOCK_WINDOW_MS, MAX_CARD_BYTES } from './constants.ts'
 
 export interface A2AComponents {
@@ -78,6 +79,9 @@ export class A2AService {
   /** The local HTTP gateway's base URL, when it runs. */
   get gatewayUrl (): string | undefined { return this.gateway?.url }
 
+  /** The base URL of each peer given its own gateway port (`a2a.gateway.peers`), by target. */
+  get gatewayPeers (): Record<string, string> { return this.gateway?.peers ?? {} }
+
   constructor (components: A2AComponents, init: A2AInit) {
     this.c = components
     this.init = init
@@ -128,8 +132,9 @@ export class A2AService {
     const cardOptions = { maxInboundStreams: 4, maxOutboundStreams: 8, runOnLimitedConnection: true }
     // Through the gate either way, so card floods meet the peer guard; `public` skips only the trust check.
     await this.c.gate.handle(CARD_PROTOCOL, serveCard, { ...cardOptions, public: a2a.cardVisibility === 'public' })
-    if (a2a.gateway.listen != null) {
-      this.gateway = await startGateway({ listen: a2a.gateway.listen, caller: this.caller, log: this.c.log, maxBodyBytes: a2a.maxFrameBytes })
+    if (a2a.gateway.listen != null || Object.keys(a2a.gateway.peers).length > 0) {
+      const { token } = await loadGatewayToken(this.init.config.dataDir)
+      this.gateway = await startGateway({ ...a2a.gateway, token, caller: this.caller, log: this.c.log, maxBodyBytes: a2a.maxFrameBytes })
     }
   }
 
@@ -149,7 +154,9 @@ export class A2AService {
     } catch (err: any) {
       this.c.log.warn({ err: err.message }, 'could not read the upstream agent\'s card; serving a minimal one')
     }
-    const card = withLibp2pInterface(base ?? await noAgent().card() as CardJson, this.c.peerId.toString())
+    // An upstream agent's card lists its local URL; the public card lists only this node.
+    const published = base != null && this.init.executor == null && this.init.config.a2a.upstream != null ? withoutLocalEndpoints(base) : base
+    const card = withLibp2pInterface(published ?? await noAgent().card() as CardJson, this.c.peerId.toString())
     const signed = await signCard(card, this.c.privateKey, this.c.peerId.toString())
     if (base != null) this.signedCard = signed // keep retrying an upstream that was down
     return signed

@@ -22,6 +22,15 @@ export function withLibp2pInterface (card: CardJson, peerId: string): CardJson {
   return { ...card, supportedInterfaces: [{ url: `/p2p/${peerId}`, protocolBinding: A2A_LIBP2P_BINDING, protocolVersion: A2A_VERSION }, ...others] }
 }
 
+/**
+ * The card of an agent we front, fit to publish: its own endpoints are local (`a2a.upstream`,
+ * usually http://127.0.0.1:…), reachable only through us, so they are dropped, not advertised.
+ */
+export function withoutLocalEndpoints (card: CardJson): CardJson {
+  const { url: _url, additionalInterfaces: _more, preferredTransport: _preferred, ...rest } = card
+  return { ...rest, supportedInterfaces: (card.supportedInterfaces ?? []).filter((i: any) => i.protocolBinding === A2A_LIBP2P_BINDING) }
+}
+
 export async function signCard (card: CardJson, key: PrivateKey, peerId: string): Promise<CardJson> {
   const unsigned = AgentCard.fromJSON({ ...card, signatures: [] })
   const jwk = await importJWK(jwkOf(key), 'EdDSA')

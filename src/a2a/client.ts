@@ -5,6 +5,7 @@ import type { Connection, PeerId, PrivateKey, Stream } from '@libp2p/interface'
 import { JsonRpcTransportFactory, type Transport, type TransportFactory } from '@a2a-js/sdk/client'
 import type { AgentCard } from '@a2a-js/sdk'
 import { jsonStream, throwIfErrorFrame } from '../node/json-stream.ts'
+import { parseJsonWithin } from '../node/json-budget.ts'
 import { AgentwireError } from '../errors.ts'
 import { signEnvelope } from './envelope.ts'
 import { verifyCard, type CardJson } from './card.ts'
@@ -57,7 +58,7 @@ export class A2ACaller {
   /** Send one JSON-RPC request (as text) to a target over `/agentwire/a2a/1.0.0`. */
   async call (target: string, body: string, options: { signal?: AbortSignal, version?: string } = {}): Promise<CallAnswer> {
     let method = '?'
-    try { method = JSON.parse(body).method } catch {}
+    try { method = parseJsonWithin<any>(body).method } catch {}
     const timeout = AbortSignal.timeout(this.init.callTimeoutMs)
     const signal = options.signal != null ? AbortSignal.any([options.signal, timeout]) : timeout
     let connection = await this.c.connect(target, signal)

@@ -32,3 +32,13 @@ export const CARD_CACHE_TTL_MS = 60_000
 
 /** Methods whose answer is a stream of frames rather than one frame. */
 export const STREAMING_METHODS = new Set(['SendStreamingMessage', 'SubscribeToTask'])
+
+/** Every JSON-RPC method A2A v1.0 defines: anything else is refused before it reaches an agent. */
+export const A2A_METHODS = new Set([
+  'SendMessage', 'SendStreamingMessage', 'GetTask', 'ListTasks', 'CancelTask', 'SubscribeToTask',
+  'CreateTaskPushNotificationConfig', 'GetTaskPushNotificationConfig', 'ListTaskPushNotificationConfigs', 'DeleteTaskPushNotificationConfig',
+  'GetExtendedAgentCard'
+])
+
+/** The gateway's bearer token, in the data dir (mode 0600): what a caller that is not on loopback must present. */
+export const GATEWAY_TOKEN_FILE = 'gateway.token'

@@ -23,3 +23,23 @@ export class CallLimitError extends AgentwireError {
     this.name = 'CallLimitError'
   }
 }
+
+/** A gateway request refused before it is carried anywhere; `status` is the HTTP status it is answered with. */
+export class GatewayRefusedError extends AgentwireError {
+  static override name = 'GatewayRefusedError'
+  readonly status: number
+  constructor (status: number, code: string, message: string, hint: string) {
+    super(code, message, hint)
+    this.name = 'GatewayRefusedError'
+    this.status = status
+  }
+}
+
+/** The gateway's configuration would let anyone who reaches it act as this node, or its token file is unsafe. */
+export class GatewayConfigError extends AgentwireError {
+  static override name = 'GatewayConfigError'
+  constructor (code: string, message: string, hint: string) {
+    super(code, message, hint)
+    this.name = 'GatewayConfigError'
+  }
+}

@@ -3,6 +3,7 @@
 // the answer. If the caller closes its stream, the backend's generator is closed too.
 import type { Connection, Stream } from '@libp2p/interface'
 import { jsonStream, type JsonStream } from '../node/json-stream.ts'
+import { parseJsonWithin, JsonBudgetError } from '../node/json-budget.ts'
 import { toErrorBody } from '../errors.ts'
 import type { AuditLog } from '../audit/index.ts'
 import type { NonceGuard } from '../guard/nonce-guard.ts'
@@ -48,9 +49,12 @@ export function a2aServer (init: A2AServerInit): (stream: Stream, connection: Co
       await init.nonces.check(envelope.nonce, envelope.ts)
       let request: JsonRpcRequest
       try {
-        request = JSON.parse(frame.body)
-      } catch {
-        await finish(framed, stream, rpcError(null, -32700, 'Parse error: the request body is not JSON'))
+        // The body is JSON inside a string, so the frame's own budget did not see its nesting.
+        request = parseJsonWithin(frame.body)
+      } catch (err) {
+        await finish(framed, stream, err instanceof JsonBudgetError
+          ? rpcError(null, -32600, `Invalid Request: ${err.message}`)
+          : rpcError(null, -32700, 'Parse error: the request body is not JSON'))
         return
       }
       method = typeof request?.method === 'string' ? request.method : '?'

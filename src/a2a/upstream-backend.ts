@@ -1,34 +1,28 @@
 // The upstream backend: a local A2A agent over HTTP JSON-RPC, unchanged. Calls are forwarded as
 // they are (streams as SSE, cancellation as an aborted request). The agent sees one client, us, so
-// we keep per-caller isolation here: a task belongs to the PeerId whose call created it, and other
-// callers get "task not found" for it.
+// we keep per-caller isolation here: a task (and a context) belongs to the PeerId whose call created
+// it, every task id a request names is checked against the caller, ListTasks pages are ours, and a
+// method A2A does not define is refused rather than passed to an agent that might serve it unscoped.
 import { parseSseStream } from '@a2a-js/sdk'
 import type { A2ABackend, BackendAnswer, CallInfo, JsonRpcRequest, JsonRpcResponse } from './backend.ts'
 import { rpcError } from './backend.ts'
-import { STREAMING_METHODS } from './constants.ts'
+import { A2A_METHODS, STREAMING_METHODS } from './constants.ts'
+import { TaskOwners } from './task-owners.ts'
 import { AgentwireError } from '../errors.ts'
 
 const TASK_NOT_FOUND = -32001
-/** Most task owners remembered (oldest forgotten first). */
-const MAX_OWNED_TASKS = 100_000
-/** Methods that name one task in `params.id`. */
-const TASK_METHODS = new Set(['GetTask', 'CancelTask', 'SubscribeToTask', 'GetTaskPushNotificationConfig', 'CreateTaskPushNotificationConfig', 'ListTaskPushNotificationConfigs', 'DeleteTaskPushNotificationConfig'])
+const METHOD_NOT_FOUND = -32601
+const INVALID_PARAMS = -32602
+/** ListTasks page size when the caller names none, and the most we return. */
+const DEFAULT_PAGE_SIZE = 50
+const MAX_PAGE_SIZE = 100
+/** Most upstream pages one ListTasks call reads while looking for this caller's tasks. */
+const MAX_UPSTREAM_PAGES = 20
 
 export function upstreamBackend (baseUrl: string): A2ABackend {
-  const owners = new Map<string, string>()
+  const owners = new TaskOwners()
   let endpoint: string | undefined
   let cachedCard: Record<string, any> | undefined
-
-  const own = (taskId: unknown, caller: string): void => {
-    if (typeof taskId !== 'string' || taskId === '' || owners.has(taskId)) return
-    if (owners.size >= MAX_OWNED_TASKS) owners.delete(owners.keys().next().value!)
-    owners.set(taskId, caller)
-  }
-  const claim = (response: JsonRpcResponse, caller: string): void => {
-    const r = response.result
-    if (r == null || typeof r !== 'object') return
-    own(r.task?.id ?? r.statusUpdate?.taskId ?? r.artifactUpdate?.taskId ?? r.message?.taskId, caller)
-  }
 
   async function card (): Promise<Record<string, any> | undefined> {
     if (cachedCard != null) return cachedCard
@@ -39,44 +33,83 @@ export function upstreamBackend (baseUrl: string): A2ABackend {
     return cachedCard
   }
 
+  async function post (request: JsonRpcRequest, info: CallInfo): Promise<Response | JsonRpcResponse> {
+    if (endpoint == null) await card()
+    const streaming = STREAMING_METHODS.has(request.method)
+    try {
+      return await fetch(endpoint!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: streaming ? 'text/event-stream' : 'application/json', 'A2A-Version': info.version },
+        body: JSON.stringify(request),
+        signal: info.signal
+      })
+    } catch (err: any) {
+      if (info.signal.aborted) throw err
+      return rpcError(request.id, -32603, `the agent behind this node is unreachable (${err.cause?.code ?? err.message})`)
+    }
+  }
+
+  /** ListTasks across upstream pages, keeping only the caller's tasks, with our own page tokens. */
+  async function listTasks (request: JsonRpcRequest, info: CallInfo): Promise<JsonRpcResponse> {
+    const params = (request.params != null && typeof request.params === 'object') ? request.params : {}
+    const { pageToken, pageSize, ...rest } = params
+    const filters = JSON.stringify(rest)
+    const want = Math.min(MAX_PAGE_SIZE, Math.max(1, Number.isInteger(pageSize) && pageSize > 0 ? pageSize : DEFAULT_PAGE_SIZE))
+    let upstreamToken = ''
+    let tasks: any[] = []
+    if (typeof pageToken === 'string' && pageToken !== '') {
+      const state = owners.takePage(pageToken, info.caller)
+      if (state == null || state.filters !== filters) return rpcError(request.id, INVALID_PARAMS, 'Invalid params: unknown or expired pageToken (start the listing again without one)')
+      upstreamToken = state.upstreamToken
+      tasks = state.pending
+    }
+    const fresh = tasks.length === 0 && upstreamToken === ''
+    for (let page = 0; tasks.length < want && page < MAX_UPSTREAM_PAGES && (fresh ? page === 0 || upstreamToken !== '' : upstreamToken !== ''); page++) {
+      const res = await post({ ...request, params: { ...rest, pageSize: MAX_PAGE_SIZE, ...(upstreamToken !== '' ? { pageToken: upstreamToken } : {}) } }, info)
+      if (!(res instanceof Response)) return res
+      const response = await res.json() as JsonRpcResponse
+      if (response.error != null) return { ...response, id: request.id }
+      const result = response.result ?? {}
+      if (Array.isArray(result.tasks)) tasks.push(...result.tasks.filter((t: any) => owners.owner(t?.id) === info.caller))
+      upstreamToken = typeof result.nextPageToken === 'string' ? result.nextPageToken : ''
+    }
+    const more = tasks.length > want || upstreamToken !== ''
+    const nextPageToken = more ? owners.savePage({ caller: info.caller, upstreamToken, pending: tasks.slice(want), filters }) : ''
+    const totalSize = Object.keys(rest).some(k => k !== 'historyLength' && k !== 'includeArtifacts' && k !== 'tenant') ? undefined : owners.countFor(info.caller)
+    return { jsonrpc: '2.0', id: request.id, result: { tasks: tasks.slice(0, want), nextPageToken, pageSize: want, ...(totalSize != null ? { totalSize } : {}) } }
+  }
+
   return {
     card,
     handle: async (request: JsonRpcRequest, info: CallInfo): Promise<BackendAnswer> => {
-      if (TASK_METHODS.has(request.method)) {
-        const id = request.params?.id ?? request.params?.taskId
-        if (owners.get(id) !== info.caller) return { kind: 'single', response: rpcError(request.id, TASK_NOT_FOUND, `Task not found: ${String(id)}`) }
+      const refuse = (code: number, message: string): BackendAnswer => ({ kind: 'single', response: rpcError(request.id ?? null, code, message) })
+      if (!A2A_METHODS.has(request.method)) return refuse(METHOD_NOT_FOUND, `Method not found: ${String(request.method).slice(0, 64)}`)
+      const named = owners.taskIdsOf(request.method, request.params)
+      if ('error' in named) return refuse(INVALID_PARAMS, `Invalid params: ${named.error}`)
+      for (const id of named.ids) {
+        if (owners.owner(id) !== info.caller) return refuse(TASK_NOT_FOUND, `Task not found: ${id.slice(0, 128)}`)
       }
-      if (endpoint == null) await card()
-      const streaming = STREAMING_METHODS.has(request.method)
-      let res: Response
-      try {
-        res = await fetch(endpoint!, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: streaming ? 'text/event-stream' : 'application/json', 'A2A-Version': info.version },
-          body: JSON.stringify(request),
-          signal: info.signal
-        })
-      } catch (err: any) {
-        if (info.signal.aborted) throw err
-        return { kind: 'single', response: rpcError(request.id, -32603, `the agent behind this node is unreachable (${err.cause?.code ?? err.message})`) }
+      const contextId = request.params?.message?.contextId
+      if (typeof contextId === 'string' && owners.contextOwner(contextId) != null && owners.contextOwner(contextId) !== info.caller) {
+        return refuse(INVALID_PARAMS, 'Invalid params: message.contextId belongs to another caller (start a new context)')
       }
-      if (streaming && res.headers.get('content-type')?.startsWith('text/event-stream') === true) {
+      if (request.method === 'ListTasks') return { kind: 'single', response: await listTasks(request, info) }
+      const res = await post(request, info)
+      if (!(res instanceof Response)) return { kind: 'single', response: res }
+      if (STREAMING_METHODS.has(request.method) && res.headers.get('content-type')?.startsWith('text/event-stream') === true) {
         return {
           kind: 'stream',
           events: (async function * () {
             for await (const event of parseSseStream(res)) {
               const response = JSON.parse(event.data) as JsonRpcResponse
-              claim(response, info.caller)
+              owners.claimResponse(response.result, info.caller)
               yield response
             }
           })()
         }
       }
       const response = await res.json() as JsonRpcResponse
-      claim(response, info.caller)
-      if (request.method === 'ListTasks' && Array.isArray(response.result?.tasks)) {
-        response.result = { ...response.result, tasks: response.result.tasks.filter((t: any) => owners.get(t.id) === info.caller) }
-      }
+      owners.claimResponse(response.result, info.caller)
       return { kind: 'single', response }
     }
   }

@@ -105,8 +105,12 @@ export const a2aSchema = z.strictObject({
   /** Base URL of the local A2A agent (HTTP JSON-RPC) that inbound calls are forwarded to. @default null */
   upstream: z.url().nullable().default(null),
   gateway: z.strictObject({
-    /** HOST:PORT for the local A2A HTTP gateway; null turns it off. @default null */
-    listen: hostPort.nullable().default(null)
+    /** HOST:PORT for the local A2A HTTP gateway (/peers/<peer>/); null turns it off. @default null */
+    listen: hostPort.nullable().default(null),
+    /** Remote agents given a HOST:PORT of their own, card at /.well-known/agent-card.json and JSON-RPC at "/", like a plain A2A HTTP agent: { <name or PeerId>: HOST:PORT }. @default {} */
+    peers: z.record(z.string().regex(/^[^/\s]+$/, 'must be a peer name or PeerId (not a multiaddr)'), hostPort).default({}),
+    /** Every caller, loopback included, must send `Authorization: Bearer <dataDir/gateway.token>`; required to listen beyond loopback. @default false */
+    requireToken: z.boolean().default(false)
   }).prefault({}),
   /** Who may fetch this node's AgentCard: public (anyone) or trusted (gate-approved peers). @default "public" */
   cardVisibility: z.enum(['public', 'trusted']).default('public'),

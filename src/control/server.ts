@@ -11,6 +11,12 @@ import { MAX_SOCKET_PATH } from './constants.ts'
 /** Longest a client may take to send its one request line, in ms; a silent connection is dropped. */
 const REQUEST_DEADLINE_MS = 10_000
 
+/** How long a client may keep its side open after our answer, in ms, before the connection is dropped. */
+const CLOSE_GRACE_MS = 2_000
+
+/** Most characters of a caller's method name echoed back in an error: the answer stays one short line. */
+const MAX_ECHOED_METHOD_CHARS = 64
+
 export interface CallContext {
   /** Send one event line before the result (streaming commands). */
   emit: (event: unknown) => void
@@ -77,18 +83,35 @@ function serveOne (socket: Socket, handlers: ControlHandlers, log: Logger, reque
     }, err => {
       if (!(err instanceof Error && 'code' in err)) log.warn({ err }, 'control command failed')
       writeJsonLine(socket, { error: toErrorBody(err) })
-    }).finally(() => socket.end())
+    }).finally(() => { finish() })
   }, err => {
+    if (answered) return // junk after the request: the request's answer still goes out
+    answered = true
     writeJsonLine(socket, { error: toErrorBody(err) })
-    socket.end()
+    finish()
   })
+
+  // Our side is done: end it, and drop a client that keeps its own side open (or keeps writing).
+  function finish (): void {
+    socket.setTimeout(0)
+    socket.end()
+    const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS)
+    timer.unref()
+    socket.once('close', () => clearTimeout(timer))
+  }
 
   async function handle (request: unknown): Promise<unknown> {
     const { method, params } = (request ?? {}) as { method?: unknown, params?: unknown }
     if (typeof method !== 'string') throw new ControlProtocolError('control request has no "method"')
     if (params != null && (typeof params !== 'object' || Array.isArray(params))) throw new ControlProtocolError('control request "params" must be an object')
     const handler = Object.hasOwn(handlers, method) ? handlers[method] : undefined
-    if (handler == null) throw new UnknownMethodError(method)
+    if (handler == null) throw new UnknownMethodError(echo(method))
     return await handler((params ?? {}) as Record<string, any>, { emit: event => writeJsonLine(socket, { event }), signal: abort.signal })
   }
+}
+
+/** A caller's string as it may appear in an error: short, with control characters escaped. */
+function echo (text: string): string {
+  const short = text.length > MAX_ECHOED_METHOD_CHARS ? `${text.slice(0, MAX_ECHOED_METHOD_CHARS)}… (${text.length} characters)` : text
+  return short.replace(/[\u0000-\u001f\u007f-\u009f]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }

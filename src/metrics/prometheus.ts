@@ -1,9 +1,12 @@
 // Prometheus metrics: libp2p's own (connections, streams, DHT, gossipsub…) and agentwire's, from one
 // registry per node, served at http://HOST:PORT/metrics when `metrics.listen` is set.
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
 import { Gauge, Registry } from 'prom-client'
 import type { NodeStats } from './node-stats.ts'
+import { closeHttp, createLimitedServer, listenHttp } from '../node/http-listener.ts'
+
+/** Most connections open at once on the metrics listener: scrapers are few. */
+const METRICS_MAX_CONNECTIONS = 16
 
 export interface MetricsSources {
   stats: NodeStats
@@ -52,9 +55,8 @@ export function registerAgentMetrics (registry: Registry, sources: MetricsSource
 export interface MetricsServer { url: string, close: () => Promise<void> }
 
 export async function startMetricsServer (listen: string, registry: Registry): Promise<MetricsServer> {
-  const i = listen.lastIndexOf(':')
-  const host = listen.slice(0, i).replace(/^\[|\]$/g, '')
-  const server: Server = createServer((req, res) => {
+  // Head and request deadlines and a connection cap: an exposed metrics port is a socket-hoarding target.
+  const server: Server = createLimitedServer((req, res) => {
     if (req.url !== '/metrics' || req.method !== 'GET') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('metrics are at GET /metrics\n')
       return
@@ -64,17 +66,7 @@ export async function startMetricsServer (listen: string, registry: Registry): P
     }, err => {
       res.writeHead(500, { 'content-type': 'text/plain' }).end(String(err))
     })
-  })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(Number(listen.slice(i + 1)), host, () => { server.off('error', reject); resolve() })
-  })
-  const address = server.address() as AddressInfo
-  return {
-    url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/metrics`,
-    close: async () => {
-      server.closeAllConnections()
-      await new Promise<void>(resolve => server.close(() => resolve()))
-    }
-  }
+  }, { maxConnections: METRICS_MAX_CONNECTIONS })
+  const base = await listenHttp(server, listen)
+  return { url: `${base}/metrics`, close: async () => { await closeHttp(server) } }
 }

@@ -4,6 +4,7 @@ import { lpStream } from '@libp2p/utils'
 import type { Stream } from '@libp2p/interface'
 import { fromString, toString } from 'uint8arrays'
 import { AgentwireError, type ErrorBody } from '../errors.ts'
+import { checkJsonBudget, JsonBudgetError } from './json-budget.ts'
 
 export interface JsonStreamOptions {
   /** Largest frame accepted, in bytes. */
@@ -60,9 +61,12 @@ export function jsonStream (stream: Stream, options: JsonStreamOptions): JsonStr
       consumed += varintLength(bytes.byteLength) + bytes.byteLength
       let value: unknown
       try {
-        value = JSON.parse(toString(bytes.subarray()))
-      } catch {
-        throw new BadFrameError('not JSON')
+        const text = toString(bytes.subarray())
+        // Before parsing: a deeply nested frame would be materialised in full first.
+        checkJsonBudget(text)
+        value = JSON.parse(text)
+      } catch (err) {
+        throw new BadFrameError(err instanceof JsonBudgetError ? err.message : 'not JSON')
       }
       // Every agentwire frame is an object; a bare `null` would otherwise read as "the peer closed".
       if (value === null || typeof value !== 'object') throw new BadFrameError('not a JSON object')

@@ -20,15 +20,22 @@ function payload (rng: Rng): Buffer {
   }
 }
 
+/** Longest answer line we keep, in characters: every answer to junk is a short error, never an echo of the junk. */
+const MAX_REPLY_CHARS = 65536
+
 /** Send bytes; resolve with what came back once the daemon closes, or 'open' at the deadline. */
-async function exchange (path: string, bytes: Buffer, endWrite: boolean, deadlineMs: number): Promise<{ open: boolean, reply: string }> {
+async function exchange (path: string, bytes: Buffer, endWrite: boolean, deadlineMs: number): Promise<{ open: boolean, reply: string, cut: boolean }> {
   return await new Promise(resolve => {
     const socket = connect(path)
     let reply = ''
-    const timer = setTimeout(() => { socket.destroy(); resolve({ open: true, reply }) }, deadlineMs)
-    socket.on('data', d => { if (reply.length < 65536) reply += d.toString('utf8') })
+    let cut = false
+    const timer = setTimeout(() => { socket.destroy(); resolve({ open: true, reply, cut }) }, deadlineMs)
+    socket.on('data', d => {
+      if (reply.length < MAX_REPLY_CHARS) reply += d.toString('utf8')
+      else cut = true
+    })
     socket.on('error', () => {})
-    socket.on('close', () => { clearTimeout(timer); resolve({ open: false, reply }) })
+    socket.on('close', () => { clearTimeout(timer); resolve({ open: false, reply, cut }) })
     socket.write(bytes, () => { if (endWrite) socket.end() })
   })
 }
@@ -40,12 +47,17 @@ export const controlTarget: FuzzTarget = {
     for (; i < count && !signal.aborted; i++) {
       const r = rng.fork(i)
       const bytes = payload(r)
-      // Rarely: keep our side open. The daemon must still end the connection (its request deadline
-      // is 10 s, under the harness's 12 s), but each such case costs that long.
+      // Rarely: keep our side open. The daemon must still end the connection (the harness gives its
+      // control socket a 3 s request deadline, far under ctx.deadlineMs), and each such case costs that long.
       const endWrite = r.bool(0.97)
-      const { open, reply } = await exchange(ctx.controlSocket, bytes, endWrite, ctx.deadlineMs)
+      const { open, reply, cut } = await exchange(ctx.controlSocket, bytes, endWrite, ctx.deadlineMs)
       if (open) ctx.finding({ caseId: caseId(i), what: 'control socket left a finished connection open', detail: bytes.subarray(0, 80).toString('utf8') })
-      for (const line of reply.split('\n')) {
+      const lines = reply.split('\n')
+      if (cut || lines.some(line => line.length >= MAX_REPLY_CHARS)) {
+        ctx.finding({ caseId: caseId(i), what: `control socket answered with a line of ${MAX_REPLY_CHARS} characters or more (an echo of the input?)`, detail: reply.slice(0, 80) })
+        continue
+      }
+      for (const line of lines) {
         if (line === '') continue
         try { JSON.parse(line) } catch { ctx.finding({ caseId: caseId(i), what: 'control socket answered with a line that is not JSON', detail: line.slice(0, 80) }) }
       }
