@@ -23,6 +23,9 @@ export type CallOutcome = 'ok' | 'failed' | 'timeout' | 'invalid'
 const REFUSALS_ABOUT_CALLER = new Set(['NOT_TRUSTED', 'PEER_QUARANTINED', 'QUARANTINED', 'RATE_LIMITED', 'TOO_MANY_STREAMS', 'BUSY', 'PEER_BANNED', 'PENDING_FULL', 'TOO_MANY_CALLS',
   'STALE_MESSAGE', 'REPLAYED_MESSAGE', 'BAD_ENVELOPE', 'WRONG_SENDER', 'WRONG_RECIPIENT', 'BODY_MISMATCH', 'BAD_SIGNATURE'])
 
+/** The A2A methods whose outcome rates the callee (see `outcome` in `call`). */
+const WORK_METHODS = new Set(['SendMessage', 'SendStreamingMessage'])
+
 export interface A2ACallerComponents {
   peerId: PeerId
   privateKey: PrivateKey
@@ -63,7 +66,9 @@ export class A2ACaller {
     const signal = options.signal != null ? AbortSignal.any([options.signal, timeout]) : timeout
     let connection = await this.c.connect(target, signal)
     const peerId = connection.remotePeer.toString()
-    const outcome = (o: CallOutcome): void => { this.c.onOutcome?.(peerId, o, method) }
+    // Only a request for work is evidence about the callee: a poll (GetTask, ListTasks, …) repeated
+    // while waiting would otherwise count as many successes as the caller cares to send.
+    const outcome = (o: CallOutcome): void => { if (WORK_METHODS.has(method)) this.c.onOutcome?.(peerId, o, method) }
     let stream: Stream | undefined
     for (let attempt = 0; stream == null; attempt++) {
       try {
