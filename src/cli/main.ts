@@ -36,8 +36,12 @@ function fail (err: unknown, json: boolean): never {
   if (json) {
     process.stdout.write(JSON.stringify({ error: body }) + '\n')
   } else {
-    // An error's text may quote a remote peer: made safe like every other human output.
-    process.stderr.write(`error: ${safeText(body.message)}\n${body.hint != null ? `hint: ${safeText(body.hint)}\n` : ''}`)
+    // An error's text may quote a remote peer: made safe like every other human output. Our own
+    // messages may list things on indented lines (a config's bad keys, a name's claimants); a line
+    // break is kept, but every line after the first is indented, so no text can pose as `hint:`.
+    const [first, ...rest] = body.message.split('\n').map(line => safeText(line))
+    const message = [first, ...rest.map(line => line.startsWith('  ') ? line : `  ${line}`)].join('\n')
+    process.stderr.write(`error: ${message}\n${body.hint != null ? `hint: ${safeText(body.hint)}\n` : ''}`)
   }
   process.exit(1)
 }
