@@ -146,6 +146,18 @@ test('ten thousand throwaway issuers flooding one subject stay within the per-su
   await waitFor('the honest report to be held', () => victim.storeStats().holds(id(HONEST), subject), 30_000).catch(err => {
     console.log('# honest published', JSON.stringify(events[HONEST].filter(e => e.type === 'published' && e.report.subject === subject)))
     console.log('# victim got', JSON.stringify(events[VICTIM].filter(e => (e.type === 'report' && e.report.issuer === id(HONEST)) || e.type === 'ignored' || e.type === 'rejected').slice(-5)))
+    // For the intermittent miss (1 in 5 runs in a loop): does GossipSub at either end score the other
+    // below its publish/graylist thresholds (broken IHAVE promises during the flood?), or hold it out of the mesh?
+    // The implementation's methods (getScore, getMeshPeers) are not on the public GossipSub type.
+    const honestSub = net.nodes[HONEST].libp2p.services.pubsub as any
+    const victimSub = net.nodes[VICTIM].libp2p.services.pubsub as any
+    console.log('# gossip', JSON.stringify({
+      honestScoresVictim: honestSub.getScore(id(VICTIM)),
+      victimScoresHonest: victimSub.getScore(id(HONEST)),
+      honestMesh: honestSub.getMeshPeers(TRUST_TOPIC).map((p: string) => p === id(VICTIM) ? 'victim' : p),
+      victimMeshHasHonest: victimSub.getMeshPeers(TRUST_TOPIC).includes(id(HONEST)),
+      connected: net.nodes[HONEST].libp2p.getConnections(net.nodes[VICTIM].peerId).map(c => c.status)
+    }))
     throw err
   })
   await waitFor('the honest report to count', () => victim.get(subject).condemnedBy === 1, 10_000)
