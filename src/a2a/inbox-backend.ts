@@ -9,7 +9,7 @@ import {
 import type { A2ABackend, BackendAnswer, CallInfo, JsonRpcRequest, JsonRpcResponse } from './backend.ts'
 import { isAsyncIterable } from './backend.ts'
 import type { CardJson } from './card.ts'
-import { A2A_LIBP2P_BINDING } from './constants.ts'
+import { sdkDispatch } from './local-backend.ts'
 import { Inbox, InboxFullError, isSettled, type InboxChange, type InboxRecord } from './inbox.ts'
 import { InboxTaskClosedError, InboxTaskNotFoundError } from './inbox-errors.ts'
 
@@ -29,13 +29,6 @@ class InboxFullRpcError extends A2AError {
   readonly transport = 'jsonrpc'
   readonly envelopeCode = INBOX_FULL_CODE
   override reason = 'RESOURCE_EXHAUSTED'
-}
-
-class PeerUser {
-  private readonly peerId: string
-  constructor (peerId: string) { this.peerId = peerId }
-  get isAuthenticated (): boolean { return true }
-  get userName (): string { return this.peerId }
 }
 
 export function inboxCard (name: string): CardJson {
@@ -188,20 +181,6 @@ class InboxRequestHandler implements A2ARequestHandler {
 export function inboxBackend (inbox: Inbox, card: CardJson, withInterface: (card: CardJson) => CardJson): A2ABackend {
   const internalCard = AgentCard.fromJSON(withInterface(card))
   const handler = new InboxRequestHandler(inbox, internalCard)
-  const transport = new JsonRpcTransportHandler(handler)
-  return {
-    card: async () => card,
-    handle: async (request: JsonRpcRequest, info: CallInfo): Promise<BackendAnswer> => {
-      const context = new ServerCallContext({ user: new PeerUser(info.caller), requestedVersion: info.version })
-      handler.signals.set(context, info.signal)
-      try {
-        validateVersion(context.requestedVersion, internalCard, A2A_LIBP2P_BINDING as any)
-      } catch (err) {
-        return { kind: 'single', response: { jsonrpc: '2.0', id: request.id ?? null, error: JsonRpcTransportHandler.mapToJSONRPCError(err) } }
-      }
-      const answer = await transport.handle(request as any, context)
-      if (isAsyncIterable(answer)) return { kind: 'stream', events: answer as AsyncGenerator<JsonRpcResponse, void, undefined> }
-      return { kind: 'single', response: answer as JsonRpcResponse }
-    }
-  }
+  // The call's signal, found again by the handler from the SDK's context (to stop waiting when the caller goes).
+  return { card: async () => card, handle: sdkDispatch(internalCard, handler, (context, info) => { handler.signals.set(context, info.signal) }) }
 }

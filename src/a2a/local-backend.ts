@@ -2,7 +2,7 @@
 // wired the way the SDK's own HTTP adapter wires it, with the caller's PeerId as the user.
 import { AgentCard } from '@a2a-js/sdk'
 import {
-  DefaultRequestHandler, InMemoryTaskStore, JsonRpcTransportHandler, ServerCallContext, validateVersion, type AgentExecutor, type TaskStore
+  DefaultRequestHandler, InMemoryTaskStore, JsonRpcTransportHandler, ServerCallContext, validateVersion, type A2ARequestHandler, type AgentExecutor, type TaskStore
 } from '@a2a-js/sdk/server'
 import type { A2ABackend, BackendAnswer, CallInfo, JsonRpcRequest, JsonRpcResponse } from './backend.ts'
 import { isAsyncIterable } from './backend.ts'
@@ -10,7 +10,7 @@ import type { CardJson } from './card.ts'
 import { A2A_LIBP2P_BINDING } from './constants.ts'
 
 /** The SDK's notion of a user: here, a remote node proven by its PeerId. */
-class PeerUser {
+export class PeerUser {
   private readonly peerId: string
   constructor (peerId: string) { this.peerId = peerId }
   get isAuthenticated (): boolean { return true }
@@ -28,20 +28,28 @@ export function localBackend (init: LocalBackendInit, withInterface: (card: Card
   const card = withInterface(init.card)
   const internalCard = AgentCard.fromJSON(card)
   const requestHandler = new DefaultRequestHandler(internalCard, init.taskStore ?? new InMemoryTaskStore(), init.executor)
+  return { card: async () => init.card, handle: sdkDispatch(internalCard, requestHandler) }
+}
+
+/**
+ * One call through the SDK's transport-independent JSON-RPC handler: the caller's PeerId as the user,
+ * the version checked against our binding, one answer or a stream. Shared by every backend built on
+ * an SDK request handler (the in-process agent, the inbox); `onContext` lets a handler find the
+ * call's signal from its context.
+ */
+export function sdkDispatch (internalCard: AgentCard, requestHandler: A2ARequestHandler, onContext?: (context: ServerCallContext, info: CallInfo) => void): A2ABackend['handle'] {
   const transport = new JsonRpcTransportHandler(requestHandler)
-  return {
-    card: async () => init.card,
-    handle: async (request: JsonRpcRequest, info: CallInfo): Promise<BackendAnswer> => {
-      const context = new ServerCallContext({ user: new PeerUser(info.caller), requestedVersion: info.version })
-      try {
-        validateVersion(context.requestedVersion, internalCard, A2A_LIBP2P_BINDING as any)
-      } catch (err) {
-        return { kind: 'single', response: { jsonrpc: '2.0', id: request.id ?? null, error: JsonRpcTransportHandler.mapToJSONRPCError(err) } }
-      }
-      const answer = await transport.handle(request as any, context)
-      if (isAsyncIterable(answer)) return { kind: 'stream', events: answer as AsyncGenerator<JsonRpcResponse, void, undefined> }
-      return { kind: 'single', response: answer as JsonRpcResponse }
+  return async (request: JsonRpcRequest, info: CallInfo): Promise<BackendAnswer> => {
+    const context = new ServerCallContext({ user: new PeerUser(info.caller), requestedVersion: info.version })
+    onContext?.(context, info)
+    try {
+      validateVersion(context.requestedVersion, internalCard, A2A_LIBP2P_BINDING as any)
+    } catch (err) {
+      return { kind: 'single', response: { jsonrpc: '2.0', id: request.id ?? null, error: JsonRpcTransportHandler.mapToJSONRPCError(err) } }
     }
+    const answer = await transport.handle(request as any, context)
+    if (isAsyncIterable(answer)) return { kind: 'stream', events: answer as AsyncGenerator<JsonRpcResponse, void, undefined> }
+    return { kind: 'single', response: answer as JsonRpcResponse }
   }
 }
 
