@@ -17,3 +17,4 @@ export { signCard, verifyCard, withLibp2pInterface, type CardJson } from './card
 export { ExampleAgentExecutor, exampleAgentCard, summarise } from './example-agent.ts'
 export { signEnvelope, verifyEnvelope, hashBody, type Envelope } from './envelope.ts'
 export { A2A_PROTOCOL, CARD_PROTOCOL, A2A_LIBP2P_BINDING, A2A_VERSION } from './constants.ts'
+export { a2a, type A2AServiceComponents } from './component.ts'

@@ -10,3 +10,4 @@
 export { NodeStats, type Refusal } from './node-stats.ts'
 export { registerAgentMetrics, startMetricsServer, type MetricsServer } from './prometheus.ts'
 export { assessHealth, type HealthReport, type HealthInputs, type HealthCheck } from './health.ts'
+export { MetricsEndpoint, metricsEndpoint, type MetricsEndpointInit, type MetricsEndpointComponents } from './endpoint.ts'

@@ -23,3 +23,4 @@ export {
   NameNotFoundError, NamePinConflictError, InvalidNameRecordError, NameAmbiguousError, NamePickError, NameProofInvalidError,
   NameDnsUnavailableError, NameClaimRefusedError, type ClaimantInfo
 } from './errors.ts'
+export { naming, type NamingComponents } from './component.ts'

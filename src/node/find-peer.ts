@@ -2,15 +2,14 @@
 // when it fails. Used when a PeerId has no known address, or its known addresses stopped working
 // (the peer moved).
 import type { PeerId, PeerInfo } from '@libp2p/interface'
-import type { SingleKadDHT } from '@libp2p/kad-dht'
 import type { AgentLibp2p } from './libp2p.ts'
 import { PeerUnreachableError } from './errors.ts'
 
-export async function findPeer (libp2p: AgentLibp2p, peerId: PeerId, timeoutMs: number, signal?: AbortSignal): Promise<PeerInfo> {
+export async function findPeer (libp2p: Pick<AgentLibp2p, 'services' | 'getConnections' | 'peerStore'>, peerId: PeerId, timeoutMs: number, signal?: AbortSignal): Promise<PeerInfo> {
   // kad-dht holds queries until its routing table has a peer. With no table entry and no connection
   // at all nobody can ever answer, so say so now instead of after the whole timeout (with a
   // connection, the table may just be refilling: wait for it).
-  if (((libp2p.services.dht as SingleKadDHT).routingTable?.size ?? 0) === 0 && libp2p.getConnections().length === 0) {
+  if (libp2p.services.dht.routingTable.size === 0 && libp2p.getConnections().length === 0) {
     throw new PeerUnreachableError(peerId.toString(), 'not found: this node knows no DHT peers to ask',
       'add a `bootstrap` peer to the config, or `agentwire connect` to a node of the network first')
   }
@@ -29,11 +28,12 @@ export async function findPeer (libp2p: AgentLibp2p, peerId: PeerId, timeoutMs: 
         return event.peer
       }
     }
-  } catch (err: any) {
+  } catch (err) {
     // NotFound is an answer, not a failure: fall through to the "what was tried" error below.
-    if (err.name !== 'NotFoundError' && !timeout.aborted && signal?.aborted !== true) throw new PeerUnreachableError(peerId.toString(), `DHT lookup failed: ${err.message}`)
+    const e = err instanceof Error ? err : new Error(String(err))
+    if (e.name !== 'NotFoundError' && !timeout.aborted && signal?.aborted !== true) throw new PeerUnreachableError(peerId.toString(), `DHT lookup failed: ${e.message}`)
   }
-  const routing = (libp2p.services.dht as SingleKadDHT).routingTable?.size ?? 0
+  const routing = libp2p.services.dht.routingTable.size
   throw new PeerUnreachableError(peerId.toString(),
     `not found in the DHT (asked ${asked} peer${asked === 1 ? '' : 's'}, ${routing} in the routing table${timeout.aborted ? `, gave up after ${timeoutMs} ms` : ''})`,
     routing === 0

@@ -1,23 +1,24 @@
 // Assemble the libp2p stack from a validated config. Which services run, and with what limits, is
 // decided here and nowhere else, so a reader can see the whole network layer in one file.
-import { createLibp2p, type Libp2p } from 'libp2p'
+import { createLibp2p, type Libp2p, type Libp2pOptions } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify, identifyPush } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
-import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT } from '@libp2p/kad-dht'
-import { gossipsub } from '@libp2p/gossipsub'
+import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type SingleKadDHT } from '@libp2p/kad-dht'
+import { gossipsub, type GossipsubOpts } from '@libp2p/gossipsub'
 import { autoNAT } from '@libp2p/autonat'
 import { dcutr } from '@libp2p/dcutr'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { bootstrap } from '@libp2p/bootstrap'
-import { relayKeeper } from './reachability.ts'
+import { relayKeeper, reachabilityProbe, type ReachabilityProbe } from './reachability.ts'
+import { singleKadDHT, withComponentMethod } from './libp2p-internals.ts'
 import { InboundSlots } from '../guard/inbound-slots.ts'
 import { natParts, withoutWebRTC } from './nat-traversal.ts'
 import { isMultiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
-import type { PrivateKey, ComponentLogger, Metrics } from '@libp2p/interface'
+import type { PrivateKey, ComponentLogger } from '@libp2p/interface'
 import type { AgentwireConfig } from '../config/index.ts'
 import { AGENT_VERSION_PREFIX, DHT_PROTOCOL, PROTOCOL_PREFIX } from './constants.ts'
 import { VERSION } from '../version.ts'
@@ -29,26 +30,31 @@ export interface StackInit {
   datastore: Datastore
   logger?: ComponentLogger
   /** GossipSub's application-specific score (the reputation layer) and per-topic score params. */
-  gossipScore?: { appSpecificScore: (peerId: string) => number, topics: Record<string, any> }
+  gossipScore?: { appSpecificScore: (peerId: string) => number, topics: Record<string, Partial<TopicScoreParams>> }
   /** Connections refused before any protocol runs (quarantined peers). */
   refusePeer?: (peerId: string) => boolean
   /** libp2p's metrics implementation (Prometheus), when `metrics.listen` is set. */
-  metrics?: (components: any) => Metrics
+  metrics?: Libp2pOptions['metrics']
   /** DHT record validators and selectors every node registers (the naming layer supplies these). */
   dhtValidators?: Validators
   dhtSelectors?: Selectors
 }
 
+/** GossipSub's per-topic score parameters (its package does not export the type by name). */
+type TopicScoreParams = NonNullable<GossipsubOpts['scoreParams']['topics']>[string]
+
 export type AgentLibp2p = Libp2p<{
   identify: ReturnType<ReturnType<typeof identify>>
   identifyPush: ReturnType<ReturnType<typeof identifyPush>>
   ping: ReturnType<ReturnType<typeof ping>>
-  dht: KadDHT
+  dht: SingleKadDHT
   pubsub: ReturnType<ReturnType<typeof gossipsub>>
   autonat: unknown
   dcutr: unknown
   relay?: unknown
   relayKeeper?: unknown
+  /** AutoNAT's verdict and our relays, for `info` (see reachability.ts). */
+  reachability: ReachabilityProbe
 }>
 
 /**
@@ -57,22 +63,10 @@ export type AgentLibp2p = Libp2p<{
  * and the server closes that connection. Every node with a public address was cut off by every
  * AutoNAT server it met (seen in the NAT lab). Forcing a fresh dial-back makes the check real.
  */
-function withFreshDialBack<T> (factory: (components: any) => T): (components: any) => T {
-  return (components) => factory(new Proxy(components, {
-    get (target, prop) {
-      const value = Reflect.get(target, prop)
-      if (prop !== 'connectionManager') return value
-      return new Proxy(value, {
-        get (cm, key) {
-          const member = Reflect.get(cm, key)
-          if (key !== 'openConnection') return typeof member === 'function' ? member.bind(cm) : member
-          // Only dial-backs pass a Multiaddr; other dials (to a PeerId) may reuse connections.
-          return (peer: unknown, options: Record<string, unknown> = {}) =>
-            member.call(cm, peer, isMultiaddr(peer) ? { ...options, force: true } : options)
-        }
-      })
-    }
-  }))
+function withFreshDialBack<C extends { connectionManager: unknown }, S> (factory: (components: C) => S): (components: C) => S {
+  // Only dial-backs pass a Multiaddr; other dials (to a PeerId) may reuse connections.
+  return withComponentMethod(factory, 'connectionManager', 'openConnection', original =>
+    (peer: unknown, options: Record<string, unknown> = {}) => original(peer, isMultiaddr(peer) ? { ...options, force: true } : options))
 }
 
 // How long after start the bootstrap peers are dialled, in ms.
@@ -95,12 +89,12 @@ export function dhtServes (config: AgentwireConfig): boolean {
 export async function createStack (init: StackInit): Promise<AgentLibp2p> {
   const { config } = init
   const nat = await natParts(config)
-  const services: Record<string, any> = {
+  const services = {
     identify: identify({ protocolPrefix: PROTOCOL_PREFIX }),
     identifyPush: identifyPush({ protocolPrefix: PROTOCOL_PREFIX }),
     // The connection monitor pings every connection too, so a user's ping needs room beside it.
     ping: ping({ protocolPrefix: PROTOCOL_PREFIX, maxInboundStreams: 4, maxOutboundStreams: 4 }),
-    dht: kadDHT({
+    dht: singleKadDHT(kadDHT({
       protocol: DHT_PROTOCOL,
       logPrefix: 'agentwire:dht',
       datastorePrefix: '/agentwire-dht',
@@ -111,7 +105,7 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
       peerInfoMapper: config.dht.allowPrivateAddresses ? passthroughMapper : removePrivateAddressesMapper,
       validators: init.dhtValidators ?? {},
       selectors: init.dhtSelectors ?? {}
-    }),
+    })),
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,
       // Many nodes share one host in tests and small fleets; co-location must not be penalised.
@@ -119,31 +113,34 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
         IPColocationFactorWeight: 0,
         // Reputation feeds the mesh: a quarantined peer scores below the graylist threshold.
         appSpecificScore: (peerId: string) => init.gossipScore?.appSpecificScore(peerId) ?? 0,
-        topics: init.gossipScore?.topics ?? {}
+        // Partial on purpose: GossipSub fills each topic's missing parameters with its defaults.
+        topics: (init.gossipScore?.topics ?? {}) as Record<string, TopicScoreParams>
       }
     }),
     autonat: withFreshDialBack(autoNAT({ protocolPrefix: PROTOCOL_PREFIX })),
     dcutr: config.nat.webrtc ? withoutWebRTC(dcutr()) : dcutr(),
-    ...nat.services
+    reachability: reachabilityProbe(),
+    ...nat.services,
+    ...(config.relay.server
+      ? {
+          relay: circuitRelayServer({
+            reservations: {
+              maxReservations: config.relay.maxReservations,
+              applyDefaultLimit: config.relay.applyLimits,
+              defaultDurationLimit: config.relay.circuitDurationMs,
+              defaultDataLimit: BigInt(config.relay.circuitDataBytes),
+              reservationTtl: config.relay.reservationTtlMs
+            }
+          })
+        }
+      : {}),
+    // libp2p refreshes reservations by itself but never re-makes one on a configured relay that
+    // restarted; the keeper does (see reachability.ts). `auto` is libp2p's own relay discovery,
+    // which searches again whenever it loses a relay.
+    ...(Array.isArray(config.relay.reservations) && config.relay.reservations.length > 0
+      ? { relayKeeper: relayKeeper({ relays: config.relay.reservations }) }
+      : {})
   }
-  if (config.relay.server) {
-    services.relay = circuitRelayServer({
-      reservations: {
-        maxReservations: config.relay.maxReservations,
-        applyDefaultLimit: config.relay.applyLimits,
-        defaultDurationLimit: config.relay.circuitDurationMs,
-        defaultDataLimit: BigInt(config.relay.circuitDataBytes),
-        reservationTtl: config.relay.reservationTtlMs
-      }
-    })
-  }
-  // libp2p refreshes reservations by itself but never re-makes one on a configured relay that
-  // restarted; the keeper does (see reachability.ts). `auto` is libp2p's own relay discovery,
-  // which searches again whenever it loses a relay.
-  if (Array.isArray(config.relay.reservations) && config.relay.reservations.length > 0) {
-    services.relayKeeper = relayKeeper({ relays: config.relay.reservations })
-  }
-
   const peerDiscovery = config.bootstrap.length > 0
     // Not 0: libp2p starts its components together, and a bootstrap dial fired before the
     // connection manager is up was sometimes lost, leaving the node alone (seen in the NAT lab).

@@ -9,7 +9,8 @@ import { Circuit } from '@multiformats/multiaddr-matcher'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { ComponentLogger, Logger, PeerId, Startable, TypedEventTarget, Libp2pEvents } from '@libp2p/interface'
-import type { ConnectionManager, TransportManager } from '@libp2p/interface-internal'
+import type { AddressManager, ConnectionManager, TransportManager } from '@libp2p/interface-internal'
+import { relayReservationStore } from './libp2p-internals.ts'
 
 export interface Reachability {
   /** public: an address of ours was confirmed dialable (AutoNAT) or announced; private: none can be. */
@@ -20,19 +21,6 @@ export interface Reachability {
   circuitAddresses: string[]
 }
 
-/** The part of the circuit relay transport we use; it is public in the package but not typed in libp2p. */
-interface RelayReservationStore {
-  hasReservation: (peerId: PeerId) => boolean
-  addRelay: (peerId: PeerId, type: 'configured' | 'discovered') => Promise<unknown>
-  addEventListener?: (type: 'relay:removed', listener: (evt: CustomEvent<{ relay: PeerId }>) => void) => void
-  removeEventListener?: (type: 'relay:removed', listener: (evt: CustomEvent<{ relay: PeerId }>) => void) => void
-}
-
-function reservationStoreOf (transportManager: TransportManager | undefined): RelayReservationStore | undefined {
-  const transport: any = transportManager?.getTransports().find(t => t[Symbol.toStringTag] === '@libp2p/circuit-relay-v2-transport')
-  return transport?.reservationStore
-}
-
 function isPublicAddress (ma: Multiaddr): boolean {
   if (Circuit.matches(ma)) return false
   const first = ma.getComponents()[0]
@@ -40,31 +28,55 @@ function isPublicAddress (ma: Multiaddr): boolean {
   return isPrivate(ma) !== true
 }
 
-/**
- * What `info` shows about reachability. Takes the libp2p node (its internal components, which
- * libp2p exposes on the node object, hold the address metadata AutoNAT writes).
- */
-export function reachability (node: { getMultiaddrs: () => Multiaddr[], getConnections: () => Array<{ remotePeer: PeerId }> }): Reachability {
-  const components: any = (node as any).components
-  const store = reservationStoreOf(components?.transportManager)
-  const advertised = node.getMultiaddrs()
-  const circuitAddresses = advertised.filter(ma => Circuit.matches(ma)).map(ma => ma.toString())
+export interface ReachabilityComponents {
+  addressManager: AddressManager
+  connectionManager: ConnectionManager
+  transportManager: TransportManager
+}
 
-  const relays = new Set<string>()
-  for (const conn of node.getConnections()) {
-    if (store?.hasReservation(conn.remotePeer) === true) relays.add(conn.remotePeer.toString())
+/**
+ * What `info` shows about reachability, as a libp2p service: the address metadata AutoNAT writes
+ * lives in the address manager, which libp2p hands to services (and to nothing else).
+ */
+export class ReachabilityProbe {
+  private readonly components: ReachabilityComponents
+
+  constructor (components: ReachabilityComponents) {
+    this.components = components
   }
 
-  // getMultiaddrs() only lists verified addresses: announced ones, or ones AutoNAT confirmed.
-  const verifiedPublic = advertised.some(isPublicAddress)
-  const candidates: Array<{ multiaddr: Multiaddr }> = components?.addressManager?.getAddressesWithMetadata?.() ?? []
-  const publicCandidates = candidates.filter(a => isPublicAddress(a.multiaddr))
-  let verdict: Reachability['verdict'] = 'unknown'
-  if (verifiedPublic) verdict = 'public'
-  // Only private addresses (behind a NAT, in a VPC), or we already rely on a relay: not reachable
-  // from the internet. A public candidate AutoNAT has not judged yet leaves the verdict unknown.
-  else if (publicCandidates.length === 0 || relays.size > 0) verdict = 'private'
-  return { verdict, relays: [...relays], circuitAddresses }
+  readonly [Symbol.toStringTag] = 'agentwire:reachability'
+
+  reachability (): Reachability {
+    const { addressManager, connectionManager, transportManager } = this.components
+    const store = relayReservationStore(transportManager)
+    const advertised = addressManager.getAddresses()
+    const circuitAddresses = advertised.filter(ma => Circuit.matches(ma)).map(ma => ma.toString())
+
+    const relays = new Set<string>()
+    for (const conn of connectionManager.getConnections()) {
+      if (store?.hasReservation(conn.remotePeer) === true) relays.add(conn.remotePeer.toString())
+    }
+
+    // getAddresses() only lists verified addresses: announced ones, or ones AutoNAT confirmed.
+    const verifiedPublic = advertised.some(isPublicAddress)
+    const publicCandidates = addressManager.getAddressesWithMetadata().filter(a => isPublicAddress(a.multiaddr))
+    let verdict: Reachability['verdict'] = 'unknown'
+    if (verifiedPublic) verdict = 'public'
+    // Only private addresses (behind a NAT, in a VPC), or we already rely on a relay: not reachable
+    // from the internet. A public candidate AutoNAT has not judged yet leaves the verdict unknown.
+    else if (publicCandidates.length === 0 || relays.size > 0) verdict = 'private'
+    return { verdict, relays: [...relays], circuitAddresses }
+  }
+}
+
+export function reachabilityProbe (): (components: ReachabilityComponents) => ReachabilityProbe {
+  return (components) => new ReachabilityProbe(components)
+}
+
+/** What `info` shows about reachability (the node's `reachability` service). */
+export function reachability (node: { services: { reachability: ReachabilityProbe } }): Reachability {
+  return node.services.reachability.reachability()
 }
 
 // How long to wait before the first attempt to re-reserve, in ms: a restarting relay needs a moment.
@@ -145,7 +157,7 @@ class RelayKeeper implements Startable {
   }
 
   afterStart (): void {
-    reservationStoreOf(this.components.transportManager)?.addEventListener?.('relay:removed', this.onRelayRemoved)
+    relayReservationStore(this.components.transportManager)?.addEventListener?.('relay:removed', this.onRelayRemoved)
     for (const relay of this.relays) this.keep(relay, 0)
     this.checkTimer = setInterval(() => { for (const relay of this.relays) this.keep(relay, 0) }, CHECK_INTERVAL_MS)
   }
@@ -153,7 +165,7 @@ class RelayKeeper implements Startable {
   stop (): void {
     this.started = false
     this.components.events.removeEventListener('peer:disconnect', this.onPeerDisconnect)
-    reservationStoreOf(this.components.transportManager)?.removeEventListener?.('relay:removed', this.onRelayRemoved)
+    relayReservationStore(this.components.transportManager)?.removeEventListener?.('relay:removed', this.onRelayRemoved)
     clearInterval(this.checkTimer)
     for (const timer of this.timers) clearTimeout(timer)
     this.timers.clear()
@@ -162,7 +174,7 @@ class RelayKeeper implements Startable {
   /** Make sure `relay` holds our reservation, retrying with backoff until it does or we stop. */
   private keep (relay: RelayKeeper['relays'][number], delayMs: number): void {
     if (!this.started || relay.busy) return
-    const store = reservationStoreOf(this.components.transportManager)
+    const store = relayReservationStore(this.components.transportManager)
     if (store?.hasReservation(relay.peerId) === true) return
     relay.busy = true
     const attempt = async (waitMs: number): Promise<void> => {
@@ -184,9 +196,9 @@ class RelayKeeper implements Startable {
         })
         this.log('holding a reservation on relay %p', relay.peerId)
         relay.busy = false
-      } catch (err: any) {
+      } catch (err) {
         const next = Math.min(Math.max(waitMs * 2, this.retryMinMs), this.retryMaxMs)
-        this.log('could not reserve on relay %p (%s), retrying in %d ms', relay.peerId, err.message, next)
+        this.log('could not reserve on relay %p (%s), retrying in %d ms', relay.peerId, err instanceof Error ? err.message : String(err), next)
         this.schedule(async () => { await attempt(next) }, next)
       }
     }

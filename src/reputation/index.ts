@@ -23,3 +23,4 @@ export { signReport, decodeReport, encodeReport, type TrustReport, type ReportBo
 export { modelParams, quarantineParams, defaultReputationConfig } from './params.ts'
 export { TRUST_TOPIC, MAX_REPORT_BYTES } from './constants.ts'
 export { InvalidReportError, UnknownOutcomeError, NotQuarantinedError, SelfRatingError } from './errors.ts'
+export { reputation, reputationVerdicts, type ReputationServiceComponents } from './component.ts'
