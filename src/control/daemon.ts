@@ -9,6 +9,9 @@ import { nodeHandlers } from './handlers.ts'
 /** Hard limit on a clean shutdown; past it the process exits anyway. */
 const STOP_DEADLINE_MS = 5_000
 
+/** Exit code after an unhandled rejection (EX_SOFTWARE: an internal error). */
+const EXIT_UNHANDLED_REJECTION = 70
+
 export interface DaemonOptions {
   configPath: string
   /** Overrides `log.level` from the config. */
@@ -18,8 +21,6 @@ export interface DaemonOptions {
 export async function runDaemon (options: DaemonOptions): Promise<void> {
   const config: AgentwireConfig = await loadConfigFile(options.configPath)
   const log = createLogger({ level: options.logLevel ?? config.log.level, format: config.log.format })
-  process.on('unhandledRejection', err => { log.error({ err }, 'unhandled rejection (kept running)') })
-
   const node = await createAgentNode(config, { logger: log })
   let stopping: Promise<void> | undefined
   const stop = (why: string): Promise<void> => {
@@ -33,6 +34,15 @@ export async function runDaemon (options: DaemonOptions): Promise<void> {
     })()
     return stopping
   }
+  // A rejection nobody handled means some part of the node lost track of an error, so its state can
+  // no longer be trusted: keeping it running would serve peers from broken state. Log it with its
+  // stack, stop cleanly (the audit line, the data-dir lock), and exit non-zero for a supervisor to
+  // restart it. Node's own default also exits, but without the clean stop. Only the daemon does
+  // this: createAgentNode never installs process-wide handlers in a library user's process.
+  process.on('unhandledRejection', reason => {
+    log.fatal({ err: reason }, 'unhandled rejection: stopping the node; a supervisor should restart it')
+    void stop('unhandled rejection').then(() => process.exit(EXIT_UNHANDLED_REJECTION), () => process.exit(EXIT_UNHANDLED_REJECTION))
+  })
   let control: Awaited<ReturnType<typeof startControlServer>> | undefined
   try {
     await node.start()

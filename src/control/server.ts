@@ -1,7 +1,8 @@
 // The daemon's side of the control socket. One request per connection: `{method, params}` in;
 // zero or more `{event}` lines (for streaming commands) and then one `{result}` or `{error}` out.
 import { createServer, type Server, type Socket } from 'node:net'
-import { chmod, rm } from 'node:fs/promises'
+import { chmod, mkdtemp, rename, rm } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { toErrorBody } from '../errors.ts'
 import type { Logger } from '../log/logger.ts'
 import { readJsonLines, writeJsonLine } from './framing.ts'
@@ -45,20 +46,29 @@ export async function startControlServer (socketPath: string, handlers: ControlH
   const server: Server = createServer(socket => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
-    socket.on('error', () => {})
+    // A client that vanishes mid-answer is normal; the answer was for nobody.
+    socket.on('error', err => { log.debug({ err: err.message }, 'control connection error') })
     serveOne(socket, handlers, log, options.requestDeadlineMs ?? REQUEST_DEADLINE_MS)
   })
-  // Owner-only from the first moment: the umask covers the window before chmod.
-  const oldMask = process.umask(0o177)
+  // Owner-only from the first moment, without touching the process umask (process-wide, and
+  // libp2p and LevelDB create files meanwhile): bind inside a fresh 0700 directory nobody else can
+  // enter, make the socket 0600 there, then move it into place. Connecting goes by the file, so
+  // the moved socket serves at its final path; before the move no other user can reach it.
+  const privateDir = await mkdtemp(join(dirname(socketPath), '.ctl-'))
   try {
+    const bound = join(privateDir, 's')
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
-      server.listen(socketPath, () => { server.off('error', reject); resolve() })
+      server.listen(bound, () => { server.off('error', reject); resolve() })
     })
+    await chmod(bound, 0o600)
+    await rename(bound, socketPath)
+  } catch (err) {
+    server.close()
+    throw err
   } finally {
-    process.umask(oldMask)
+    await rm(privateDir, { recursive: true, force: true })
   }
-  await chmod(socketPath, 0o600)
   return {
     close: async () => {
       for (const socket of sockets) socket.destroy()
