@@ -13,6 +13,7 @@ import type { PeerPolicy } from '../policy/peer-policy.ts'
 import type { ResolveOptions, ResolvedName, ClaimantInfo } from '../naming/index.ts'
 import type { Logger } from '../log/logger.ts'
 import { AgentwireError } from '../errors.ts'
+import { asError, messageOf } from '../caught.ts'
 
 export interface ResolveResult {
   name: string
@@ -91,7 +92,7 @@ export class Dialler {
         addresses = (await findPeer(this.c.libp2p, peerId, this.init.queryTimeoutMs, options.signal)).multiaddrs.map(a => a.toString())
       } catch (err) {
         // The name resolved; an unknown address is not an error here.
-        this.log.debug({ peer: resolved.peerId, err: errorMessage(err) }, 'resolved a name, but found no address for it')
+        this.log.debug({ peer: resolved.peerId, err: messageOf(err) }, 'resolved a name, but found no address for it')
       }
     }
     return { ...resolved, addresses }
@@ -102,7 +103,7 @@ export class Dialler {
       return (await this.c.libp2p.peerStore.get(peerId)).addresses.map(a => a.multiaddr.toString())
     } catch (err) {
       // NotFoundError: a peer we never heard of. Anything else is logged, and still means "none known".
-      if (!(err instanceof Error && err.name === 'NotFoundError')) this.log.debug({ peer: peerId.toString(), err: errorMessage(err) }, 'peer store lookup failed')
+      if (!(err instanceof Error && err.name === 'NotFoundError')) this.log.debug({ peer: peerId.toString(), err: messageOf(err) }, 'peer store lookup failed')
       return []
     }
   }
@@ -144,7 +145,7 @@ export class Dialler {
     try {
       return await this.dialOnce(target, target.peerId, options)
     } catch (err) {
-      throw new PeerUnreachableError(target.text, `${firstError != null ? `known addresses failed (${firstError.message}); ` : ''}addresses from the DHT failed too (${errorMessage(err)})`)
+      throw new PeerUnreachableError(target.text, `${firstError != null ? `known addresses failed (${firstError.message}); ` : ''}addresses from the DHT failed too (${messageOf(err)})`)
     }
   }
 
@@ -153,7 +154,7 @@ export class Dialler {
     try {
       return await this.c.libp2p.dial(to, { signal })
     } catch (err) {
-      const reason = signal.aborted ? `no connection within ${this.init.dialTimeoutMs} ms` : errorMessage(err)
+      const reason = signal.aborted ? `no connection within ${this.init.dialTimeoutMs} ms` : messageOf(err)
       throw new PeerUnreachableError(target.text, reason)
     }
   }
@@ -198,12 +199,4 @@ export function dialler (init: DiallerInit): (components: DiallerComponents) => 
 function anySignal (signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
   const timeout = AbortSignal.timeout(timeoutMs)
   return signal == null ? timeout : AbortSignal.any([signal, timeout])
-}
-
-function asError (err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err))
-}
-
-function errorMessage (err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
 }

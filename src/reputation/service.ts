@@ -45,16 +45,7 @@ export interface ReputationComponents {
   isTrusted?: (peerId: string) => boolean
 }
 
-export interface ReputationInit extends ReputationConfigInput {
-  /**
-   * Install the reputation score as GossipSub's application-specific score (and score rejected
-   * trust reports) at start. Prefer wiring `scoreParams.appSpecificScore` in the stack instead;
-   * this is for stacks that were built without it.
-   *
-   * @default false
-   */
-  attachGossipScore?: boolean
-}
+export type ReputationInit = ReputationConfigInput
 
 /** The model's view of a peer (see `View`), as the CLI and control API show it. */
 export interface ReputationView extends Pick<View, 'score' | 'state' | 'evidence' | 'reporters' | 'credibleReporters' | 'condemnedBy' | 'supportedBy'> {
@@ -91,7 +82,6 @@ function strip (r: TrustReport): ReportJson {
 export class ReputationService {
   readonly config: ReputationConfig
   private readonly c: ReputationComponents
-  private readonly attach: boolean
   private readonly self: string
   private readonly store: ReportStore<TrustReport>
   private readonly book: QuarantineBook
@@ -105,18 +95,15 @@ export class ReputationService {
   private tick: ReturnType<typeof setInterval> | undefined
   private republish: ReturnType<typeof setInterval> | undefined
   private pruner: ReturnType<typeof setInterval> | undefined
-  private previousAppScore: ((p: string) => number) | undefined
   private running = false
   private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
     const peer = evt.detail.toString()
-    if (this.isQuarantined(peer)) void this.c.libp2p.hangUp(evt.detail).catch(() => {})
+    if (this.isQuarantined(peer)) void this.c.libp2p.hangUp(evt.detail).catch(err => { this.c.log.debug({ err, peer }, 'could not hang up on a quarantined peer') })
   }
 
   constructor (components: ReputationComponents, init: ReputationInit = {}) {
-    const { attachGossipScore, ...config } = init
     this.c = components
-    this.config = reputationSchema.parse(config)
-    this.attach = attachGossipScore ?? false
+    this.config = reputationSchema.parse(init)
     this.self = components.peerId.toString()
     this.book = new QuarantineBook(quarantineParams(this.config))
     // Eviction order: strangers first, then credible reporters, then those we have a relationship
@@ -138,7 +125,6 @@ export class ReputationService {
       pubsub.topicValidators.set(TRUST_TOPIC, async (from, msg) => await this.validate(from.toString(), msg))
       pubsub.subscribe(TRUST_TOPIC)
     }
-    if (this.attach) this.attachScore()
     this.c.libp2p.addEventListener('peer:connect', this.onConnect)
     this.tick = setInterval(() => { this.expireQuarantines() }, Math.min(QUARANTINE_TICK_MS, this.config.quarantineMs))
     this.tick.unref?.()
@@ -162,10 +148,9 @@ export class ReputationService {
     this.c.libp2p.removeEventListener('peer:connect', this.onConnect)
     const pubsub = this.c.libp2p.services.pubsub
     if (this.config.gossip) {
-      try { pubsub.unsubscribe(TRUST_TOPIC) } catch {}
+      try { pubsub.unsubscribe(TRUST_TOPIC) } catch (err) { this.c.log.debug({ err }, 'could not unsubscribe from the trust topic') }
       pubsub.topicValidators.delete(TRUST_TOPIC)
     }
-    if (this.attach) this.detachScore()
     this.watchers.clear()
   }
 
@@ -194,16 +179,6 @@ export class ReputationService {
   /** The hook for finished A2A calls: same as `rate`, never throws (a failed record must not fail a call). */
   recordOutcome (peer: string, outcome: Outcome, note?: string): void {
     this.rate(peer, outcome, { audit: false, ...(note != null ? { note } : {}) }).catch(err => { this.c.log.warn({ err, peer }, 'could not record outcome') })
-  }
-
-  /**
-   * Vouch for a newcomer: peers that accept us give it a head start; if it goes bad, we lose
-   * reputation with them in proportion to the stake.
-   */
-  async vouch (peer: string, stake = this.config.vouchStake): Promise<ReportJson | null> {
-    peerIdFromString(peer)
-    if (peer === this.self) throw new SelfRatingError()
-    return await this.publish(peer, Math.min(stake, this.config.vouchStake))
   }
 
   // ---- queries ----------------------------------------------------------------------------------
@@ -403,7 +378,7 @@ export class ReputationService {
     let n = 0
     for (const peer of [...this.model.directSubjects()]) {
       if (++n > MAX_REPUBLISH_PER_TICK || !this.running) break
-      await this.publish(peer).catch(() => {})
+      await this.publish(peer).catch(err => { this.c.log.debug({ err, peer }, 'could not republish trust report') })
     }
   }
 
@@ -417,15 +392,15 @@ export class ReputationService {
     this.emit({ type: 'quarantine', at: now, peerId: peer, level: r.level, until: r.until, durationMs: r.durationMs, reason: r.reason })
     await this.persistQuarantine(r)
     await this.c.audit?.append('reputation.quarantine', { peer, level: r.level, until: new Date(r.until).toISOString(), reason: r.reason })
-    try { await this.c.libp2p.hangUp(peerIdFromString(peer)) } catch {}
+    try { await this.c.libp2p.hangUp(peerIdFromString(peer)) } catch (err) { this.c.log.debug({ err, peer }, 'could not hang up on a newly quarantined peer') }
   }
 
   private expireQuarantines (): void {
     const now = Date.now()
     for (const r of this.book.expire(now)) {
       this.emit({ type: 'release', at: now, peerId: r.peerId, by: 'expiry' })
-      void this.persistQuarantine(r).catch(() => {})
-      void this.c.audit?.append('reputation.release', { peer: r.peerId, level: r.level })?.catch(() => {})
+      void this.persistQuarantine(r).catch(err => { this.c.log.warn({ err, peer: r.peerId }, 'could not persist a quarantine release') })
+      void this.c.audit?.append('reputation.release', { peer: r.peerId, level: r.level })?.catch(err => { this.c.log.warn({ err, peer: r.peerId }, 'could not audit a quarantine release') })
     }
   }
 
@@ -436,13 +411,13 @@ export class ReputationService {
   private async load (): Promise<void> {
     const direct: Array<[string, DatedEvidence]> = []
     for await (const { key, value } of this.c.datastore.query({ prefix: DIRECT_PREFIX })) {
-      try { direct.push([key.toString().slice(DIRECT_PREFIX.length), JSON.parse(toString(value)) as DatedEvidence]) } catch {}
+      try { direct.push([key.toString().slice(DIRECT_PREFIX.length), JSON.parse(toString(value)) as DatedEvidence]) } catch (err) { this.c.log.warn({ err, key: key.toString() }, 'skipped an unreadable stored outcome') }
     }
     // Oldest first, so the model's notion of "our latest dealings" survives a restart.
     direct.sort((a, b) => a[1].at - b[1].at)
     for (const [subject, e] of direct) this.model.setDirect(subject, e)
     for await (const { value } of this.c.datastore.query({ prefix: QUARANTINE_PREFIX })) {
-      try { this.book.restore(JSON.parse(toString(value)) as QuarantineRecord) } catch {}
+      try { this.book.restore(JSON.parse(toString(value)) as QuarantineRecord) } catch (err) { this.c.log.warn({ err }, 'skipped an unreadable stored quarantine') }
     }
   }
 
@@ -453,25 +428,6 @@ export class ReputationService {
 
   private emit (e: ReputationEvent): void {
     for (const w of this.watchers) w(e)
-  }
-
-  // ---- GossipSub scoring ----------------------------------------------------------------------------
-
-  private scoreParams (): { appSpecificScore: (p: string) => number, topics: Record<string, unknown> } | undefined {
-    return (this.c.libp2p.services.pubsub as unknown as { score?: { params?: { appSpecificScore: (p: string) => number, topics: Record<string, unknown> } } }).score?.params
-  }
-
-  private attachScore (): void {
-    const params = this.scoreParams()
-    if (params == null) { this.c.log.warn('GossipSub exposes no score parameters; reputation not attached to peer scores'); return }
-    this.previousAppScore = params.appSpecificScore
-    params.appSpecificScore = (p: string) => this.gossipScore(p)
-    params.topics[TRUST_TOPIC] ??= trustTopicScoreParams()
-  }
-
-  private detachScore (): void {
-    const params = this.scoreParams()
-    if (params != null && this.previousAppScore != null) params.appSpecificScore = this.previousAppScore
   }
 }
 

@@ -10,6 +10,7 @@ import type { AgentLibp2p } from '../node/libp2p.ts'
 import type { AuditLog } from '../audit/index.ts'
 import type { Logger } from '../log/logger.ts'
 import { AgentwireError, toErrorBody } from '../errors.ts'
+import { asError } from '../caught.ts'
 import { jsonStream, throwIfErrorFrame } from '../node/json-stream.ts'
 import { NonceGuard } from '../guard/nonce-guard.ts'
 import { PeerGuard, type PeerGuardInit } from '../guard/peer-guard.ts'
@@ -102,7 +103,7 @@ export class TrustService {
     const peer = evt.detail.toString()
     // A peer disconnected by the guard is hung up on again until its ban runs out.
     if (this.guard.isBanned(peer)) {
-      void this.c.libp2p.hangUp(evt.detail).catch(() => {})
+      void this.c.libp2p.hangUp(evt.detail).catch(err => { this.c.log.debug({ err, peer }, 'could not hang up on a banned peer') })
       return
     }
     void this.flushOutbox(peer)
@@ -140,7 +141,7 @@ export class TrustService {
     this.c.libp2p.addEventListener('peer:connect', this.onConnect)
     this.outboxTimer = setInterval(() => { for (const r of this.store.all()) if (r.outbox?.length) void this.flushOutbox(r.peerId, true) }, OUTBOX_RETRY_MS)
     this.outboxTimer.unref?.()
-    this.sweepTimer = setInterval(() => { void this.expirePending().catch(() => {}) }, Math.min(PENDING_SWEEP_MS, Math.max(1000, Math.floor(this.pendingTtlMs / 2))))
+    this.sweepTimer = setInterval(() => { void this.expirePending().catch(err => { this.c.log.warn({ err }, 'could not expire waiting trust requests') }) }, Math.min(PENDING_SWEEP_MS, Math.max(1000, Math.floor(this.pendingTtlMs / 2))))
     this.sweepTimer.unref?.()
     this.refusals.start()
     await this.witness.start()
@@ -152,7 +153,7 @@ export class TrustService {
     await this.witness.stop()
     await this.refusals.stop()
     this.c.libp2p.removeEventListener('peer:connect', this.onConnect)
-    await this.c.libp2p.unhandle(HANDSHAKE_PROTOCOL).catch(() => {})
+    await this.c.libp2p.unhandle(HANDSHAKE_PROTOCOL).catch(err => { this.c.log.debug({ err }, 'could not unregister the handshake protocol') })
   }
 
   /** The policy's verdict: may this peer use application protocols? */
@@ -209,7 +210,7 @@ export class TrustService {
     const entry = await this.decide(target, 'revoke', signal)
     const peerId = await this.c.resolvePeer(target, signal)
     const connections = this.c.libp2p.getConnections(peerId).length
-    await this.c.libp2p.hangUp(peerId).catch(() => {})
+    await this.c.libp2p.hangUp(peerId).catch(err => { this.c.log.debug({ err, peer: peerId.toString() }, 'could not hang up on a revoked peer') })
     return { ...entry, connectionsClosed: connections }
   }
 
@@ -274,6 +275,7 @@ export class TrustService {
    */
   private async rememberAddress (target: string, peerId: PeerId): Promise<void> {
     let parsed
+    // Not parseable: resolvePeer already accepted it (or threw), so there is no address to keep.
     try { parsed = parseTarget(target) } catch { return }
     if (parsed.kind !== 'multiaddr') return
     const where = parsed.addr.getComponents().filter(c => c.name !== 'p2p')
@@ -301,7 +303,10 @@ export class TrustService {
       throwIfErrorFrame(reply)
       return reply
     } finally {
-      await stream.close().catch(() => stream.abort(new Error('closing')))
+      await stream.close().catch(err => {
+        this.c.log.debug({ err, peer: peerId.toString() }, 'could not close a handshake stream; resetting it')
+        stream.abort(new Error('closing'))
+      })
     }
   }
 
@@ -320,13 +325,14 @@ export class TrustService {
       let dropped: string | undefined
       try {
         await this.send((await this.c.resolvePeer(peer)), message, signal)
-      } catch (err: any) {
+      } catch (err) {
+        const { code, message } = toErrorBody(err)
         // The peer never asked us and never approved us: it will refuse this answer every time.
-        if (err.code !== UNSOLICITED_ANSWER) {
-          this.c.log.debug({ peer, err: err.message }, 'answer not delivered yet; will retry')
+        if (code !== UNSOLICITED_ANSWER) {
+          this.c.log.debug({ peer, err: message }, 'answer not delivered yet; will retry')
           return
         }
-        dropped = err.code
+        dropped = code
       }
       const now = this.store.getOrNew(peer)
       await this.store.put({ ...now, outbox: (now.outbox ?? []).filter(m => m.id !== item.id) })
@@ -341,17 +347,21 @@ export class TrustService {
     let admission
     try {
       admission = this.guard.admit(peer, 'handshake')
-    } catch (err: any) {
+    } catch (err) {
       // Refused by the guard (and counted there): answered without auditing, so a flood cannot fill the log.
-      this.c.log.debug({ peer, code: err.code }, 'handshake stream refused by the guard')
-      await framed.writeError(toErrorBody(err)).then(async () => { await stream.close() }, () => { stream.abort(err) }).catch(() => {})
+      this.c.log.debug({ peer, code: toErrorBody(err).code }, 'handshake stream refused by the guard')
+      await framed.writeError(toErrorBody(err)).then(async () => { await stream.close() }, () => { stream.abort(asError(err)) })
+        .catch(closeErr => { this.c.log.debug({ err: closeErr, peer }, 'could not close a refused handshake stream') })
       return
     }
     try {
       const frame = await framed.read()
       if (frame == null) {
         // The peer closed without asking anything: close our side too, or the stream lingers.
-        await stream.close().catch(() => { stream.abort(new Error('closing')) })
+        await stream.close().catch(err => {
+          this.c.log.debug({ err, peer }, 'could not close an empty handshake stream; resetting it')
+          stream.abort(new Error('closing'))
+        })
         return
       }
       const body = await verifyHandshake(frame)
@@ -361,16 +371,18 @@ export class TrustService {
       const reply = await this.apply(body.kind, peer, body.reason, body.nonce, addressOf(connection))
       await framed.write(reply)
       await stream.close()
-    } catch (err: any) {
+    } catch (err) {
       const error = toErrorBody(err)
       this.guard.strike(peer, error.code)
-      await this.refusals.record('handshake.refused', peer, error.code, { code: error.code, reason: error.message }).catch(() => {})
+      await this.refusals.record('handshake.refused', peer, error.code, { code: error.code, reason: error.message })
+        .catch(auditErr => { this.c.log.warn({ err: auditErr, peer, code: error.code }, 'could not audit a refused handshake') })
       this.c.log.info({ peer, code: error.code }, 'handshake message refused')
       try {
         await framed.writeError(error)
         await stream.close()
-      } catch {
-        stream.abort(err)
+      } catch (writeErr) {
+        this.c.log.debug({ err: writeErr, peer }, 'could not answer a refused handshake; resetting the stream')
+        stream.abort(asError(err))
       }
     } finally {
       admission.release()
