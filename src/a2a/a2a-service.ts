@@ -98,7 +98,7 @@ export class A2AService {
         : a2a.exampleAgent
           ? localBackend({ executor: new ExampleAgentExecutor(), card: exampleAgentCard(init.config.name != null ? `${init.config.name} (example agent)` : undefined) }, addInterface)
           : noAgent()
-    this.nonces = new NonceGuard(components.datastore, { prefix: A2A_NONCE_PREFIX, clockWindowMs: ENVELOPE_CLOCK_WINDOW_MS })
+    this.nonces = new NonceGuard(components.datastore, { prefix: A2A_NONCE_PREFIX, clockWindowMs: ENVELOPE_CLOCK_WINDOW_MS, log: components.log })
     this.caller = new A2ACaller({ peerId: components.peerId, privateKey: components.privateKey, connect: components.connect, ...(components.onOutcome != null ? { onOutcome: components.onOutcome } : {}) },
       { maxFrameBytes: a2a.maxFrameBytes, callTimeoutMs: a2a.callTimeoutMs })
   }
@@ -140,8 +140,9 @@ export class A2AService {
 
   async stop (): Promise<void> {
     await this.gateway?.close()
-    await this.c.libp2p.unhandle(A2A_PROTOCOL).catch(() => {})
-    await this.c.libp2p.unhandle(CARD_PROTOCOL).catch(() => {})
+    for (const protocol of [A2A_PROTOCOL, CARD_PROTOCOL]) {
+      await this.c.libp2p.unhandle(protocol).catch(err => { this.c.log.debug({ err, protocol }, 'could not unregister a protocol') })
+    }
     await this.backend.stop?.()
   }
 

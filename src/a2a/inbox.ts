@@ -157,7 +157,7 @@ export class Inbox {
       throw err
     }
     this.emit({ record, kind: 'new' })
-    void this.prune().catch(() => {})
+    void this.prune().catch(err => { this.c.log.warn({ err }, 'could not prune the inbox') })
     return record
   }
 
@@ -301,7 +301,8 @@ export class Inbox {
 
   private emit (change: InboxChange): void {
     for (const listener of this.listeners) {
-      try { listener(change) } catch {}
+      // One listener failing (a watcher that went away) must not keep the change from the others.
+      try { listener(change) } catch (err) { this.c.log.debug({ err }, 'an inbox listener threw') }
     }
   }
 }

@@ -5,6 +5,7 @@ import type { Connection, Stream } from '@libp2p/interface'
 import { jsonStream, type JsonStream } from '../node/json-stream.ts'
 import { parseJsonWithin, JsonBudgetError } from '../node/json-budget.ts'
 import { toErrorBody } from '../errors.ts'
+import { asError } from '../caught.ts'
 import type { AuditLog } from '../audit/index.ts'
 import type { NonceGuard } from '../guard/nonce-guard.ts'
 import type { Logger } from '../log/logger.ts'
@@ -24,8 +25,6 @@ export interface A2AServerInit {
   maxCallsPerPeer: number
   callTimeoutMs: number
   payloads: 'none' | 'hash' | 'full'
-  /** Called once per finished inbound call (metrics, status). */
-  onCall?: (peer: string, method: string, outcome: 'ok' | 'error' | 'refused') => void
 }
 
 /** What a caller sends first: the signed envelope and the exact JSON-RPC request text it covers. */
@@ -42,7 +41,10 @@ export function a2aServer (init: A2AServerInit): (stream: Stream, connection: Co
       const frame = await framed.read<RequestFrame>()
       if (frame == null) {
         // The caller closed without a request: close our side too, or the stream lingers.
-        await stream.close().catch(() => { stream.abort(new Error('closing')) })
+        await stream.close().catch(err => {
+          init.log.debug({ err, peer }, 'could not close an empty A2A stream; resetting it')
+          stream.abort(new Error('closing'))
+        })
         return
       }
       const envelope = await verifyEnvelope(frame.envelope, typeof frame.body === 'string' ? frame.body : '', peer, init.self)
@@ -75,17 +77,17 @@ export function a2aServer (init: A2AServerInit): (stream: Stream, connection: Co
         if (left <= 0) running.delete(peer)
         else running.set(peer, left)
       }
-      init.onCall?.(peer, method, 'ok')
-    } catch (err: any) {
-      init.onCall?.(peer, method, 'refused')
+    } catch (err) {
       const error = toErrorBody(err)
-      await init.audit.append('a2a.refused', { peer, method, code: error.code, reason: error.message }).catch(() => {})
+      await init.audit.append('a2a.refused', { peer, method, code: error.code, reason: error.message })
+        .catch(auditErr => { init.log.warn({ err: auditErr, peer, code: error.code }, 'could not audit a refused A2A call') })
       init.log.info({ peer, code: error.code }, 'A2A call refused')
       try {
         await framed.writeError(error)
         await stream.close()
-      } catch {
-        stream.abort(err)
+      } catch (writeErr) {
+        init.log.debug({ err: writeErr, peer }, 'could not answer a refused A2A call; resetting the stream')
+        stream.abort(asError(err))
       }
       return error.code
     }
@@ -118,9 +120,9 @@ async function serveCall (init: A2AServerInit, framed: JsonStream, stream: Strea
       }
     } catch (err) {
       // Thrown mid-stream: the last frame is the error, then the stream ends.
-      if (!abort.signal.aborted) await framed.write(errorResponse(request, err)).catch(() => {})
+      if (!abort.signal.aborted) await framed.write(errorResponse(request, err)).catch(writeErr => { init.log.debug({ err: writeErr, caller }, 'could not send the error frame that ends a stream') })
     }
-    await stream.close().catch(() => {})
+    await stream.close().catch(err => { init.log.debug({ err, caller }, 'could not close an answered A2A stream') })
   } catch (err) {
     if (abort.signal.aborted) {
       stream.abort(new Error('call ended'))

@@ -169,7 +169,8 @@ export class AuditLog {
       this.lastHash = sha256(line)
       return entry
     })
-    this.queue = run.catch(() => {})
+    // The queue only orders writes; this write's error reaches its caller through `await run` below.
+    this.queue = run.catch(() => { /* reported to the caller below */ })
     const entry = await run
     await this.flushThrough(entry.seq)
     for (const listener of this.listeners) listener(entry)

@@ -1,6 +1,7 @@
 // Replay protection: a message is accepted once. Nonces are remembered (in memory and in the
 // datastore, so a restart opens no replay window) for as long as the clock window would still
 // accept their timestamp; after that the timestamp check refuses them anyway.
+import type { Logger } from '../log/logger.ts'
 import { Key, type Datastore } from 'interface-datastore'
 import { fromString, toString } from 'uint8arrays'
 import { AgentwireError } from '../errors.ts'
@@ -12,6 +13,8 @@ export interface NonceGuardInit {
   clockWindowMs: number
   /** Most nonces held; past this, new messages are refused rather than old nonces forgotten. @default 100000 */
   maxNonces?: number
+  /** Where a failed delete of an expired nonce is noted. @default nowhere */
+  log?: Pick<Logger, 'debug'>
 }
 
 export class ReplayError extends AgentwireError {
@@ -25,7 +28,7 @@ export class ReplayError extends AgentwireError {
 export class NonceGuard {
   private readonly seen = new Map<string, number>()
   private readonly datastore: Datastore
-  private readonly init: Required<NonceGuardInit>
+  private readonly init: Required<Omit<NonceGuardInit, 'log'>> & Pick<NonceGuardInit, 'log'>
 
   constructor (datastore: Datastore, init: NonceGuardInit) {
     this.datastore = datastore
@@ -62,7 +65,8 @@ export class NonceGuard {
       // means a few nonces live a little longer.
       if (now - ts <= 2 * this.init.clockWindowMs) break
       this.seen.delete(nonce)
-      Promise.resolve(this.datastore.delete(new Key(this.init.prefix + nonce))).catch(() => {})
+      // A nonce left on disk only costs its bytes: the window check refuses it anyway, and the next load drops it.
+      Promise.resolve(this.datastore.delete(new Key(this.init.prefix + nonce))).catch(err => { this.init.log?.debug({ err, nonce }, 'could not delete an expired nonce') })
     }
   }
 }

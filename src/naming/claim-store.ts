@@ -118,7 +118,8 @@ export class ClaimStore {
   private async lock<T> (k: string, fn: () => Promise<T>): Promise<T> {
     const prev = this.locks.get(k) ?? Promise.resolve()
     const run = prev.then(fn, fn)
-    const tail = run.catch(() => {})
+    // The lock only orders work per key; `fn`'s error reaches its caller through `await run` below.
+    const tail = run.catch(() => { /* reported to the caller below */ })
     this.locks.set(k, tail)
     void tail.then(() => { if (this.locks.get(k) === tail) this.locks.delete(k) })
     return await run

@@ -116,7 +116,8 @@ export class NameService {
     this.running = false
     clearTimeout(this.timer)
     this.stopping.abort()
-    await this.publishing?.catch(() => {})
+    // Its failure was logged where it ran; stop only waits for it to end.
+    await this.publishing?.catch(() => { /* logged by the publish loop */ })
   }
 
   private schedule (delayMs: number): void {
@@ -167,7 +168,12 @@ export class NameService {
   /** seq only ever grows, even across restarts and clock steps, so our newest record always wins. */
   private async nextSeq (): Promise<number> {
     let last = 0
-    try { last = Number(toString(await this.components.datastore.get(new Key(SEQ_KEY)))) } catch {}
+    try {
+      last = Number(toString(await this.components.datastore.get(new Key(SEQ_KEY))))
+    } catch (err) {
+      // NotFound: the first publish. Anything else still leaves the clock to keep seq growing.
+      if (!(err instanceof Error && err.name === 'NotFoundError')) this.components.log.debug({ err }, 'could not read the last name seq')
+    }
     const seq = Math.max(Date.now(), last + 1)
     await this.components.datastore.put(new Key(SEQ_KEY), fromString(String(seq)))
     return seq
@@ -197,7 +203,8 @@ export class NameService {
           if (seen == null || claim.seq > seen.seq) newest.set(claim.peerId, claim)
           if (claim.firstSeen != null) firstSeen.set(claim.peerId, [...(firstSeen.get(claim.peerId) ?? []), claim.firstSeen])
         }
-      } catch {
+      } catch (err) {
+        this.components.log.debug({ err }, 'a DHT answer for a name could not be read')
         errors++
       }
     }
@@ -302,7 +309,7 @@ export class NameService {
       if (probe == null) return info(c, null)
       const s = AbortSignal.any([AbortSignal.timeout(CLAIMANT_PROBE_TIMEOUT_MS), ...(signal != null ? [signal] : [])])
       let reachable = false
-      try { reachable = await probe(c.peerId, s) } catch {}
+      try { reachable = await probe(c.peerId, s) } catch (err) { this.components.log.debug({ err, peer: c.peerId }, 'claimant unreachable') }
       return info(c, reachable)
     }))
   }

@@ -4,6 +4,7 @@
 // are counted and written as one `<event>.summary` line per peer when the interval ends. Peers past
 // `maxPeers` in one interval share a single summary line, so the log grows by a bounded amount
 // per interval whatever the number of identities.
+import type { Logger } from '../log/logger.ts'
 import type { AuditLog } from '../audit/index.ts'
 
 export interface RefusalLogInit {
@@ -11,6 +12,8 @@ export interface RefusalLogInit {
   intervalMs?: number
   /** Peers tracked by name per interval; more share one line. @default 256 */
   maxPeers?: number
+  /** Where a summary that could not be audited is noted. @default nowhere */
+  log?: Pick<Logger, 'warn'>
 }
 
 interface Tally { count: number, details: Record<string, number>, first: number, last: number }
@@ -24,21 +27,23 @@ export class RefusalLog {
   /** event → refusals from peers past `maxPeers`, not written one by one. */
   private overflow = new Map<string, Tally>()
   private timer: ReturnType<typeof setInterval> | undefined
+  private readonly log: Pick<Logger, 'warn'> | undefined
 
   constructor (audit: Pick<AuditLog, 'append'>, init: RefusalLogInit = {}) {
     this.audit = audit
     this.intervalMs = init.intervalMs ?? 60_000
     this.maxPeers = init.maxPeers ?? 256
+    this.log = init.log
   }
 
   start (): void {
-    this.timer = setInterval(() => { void this.flush().catch(() => {}) }, this.intervalMs)
+    this.timer = setInterval(() => { void this.flush().catch(err => { this.log?.warn({ err }, 'could not audit refusal summaries') }) }, this.intervalMs)
     this.timer.unref?.()
   }
 
   async stop (): Promise<void> {
     clearInterval(this.timer)
-    await this.flush().catch(() => {})
+    await this.flush().catch(err => { this.log?.warn({ err }, 'could not audit refusal summaries at stop') })
   }
 
   /**

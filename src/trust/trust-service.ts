@@ -113,11 +113,11 @@ export class TrustService {
     this.c = components
     this.init = init
     this.store = new TrustStore(components.datastore)
-    this.nonces = new NonceGuard(components.datastore, { prefix: NONCE_PREFIX, clockWindowMs: init.clockWindowMs ?? CLOCK_WINDOW_MS })
+    this.nonces = new NonceGuard(components.datastore, { prefix: NONCE_PREFIX, clockWindowMs: init.clockWindowMs ?? CLOCK_WINDOW_MS, log: components.log })
     this.autoApprove = new Set(init.autoApprove)
     this.pendingTtlMs = init.pendingTtlMs ?? PENDING_TTL_MS
     this.maxPendingPerAddress = init.maxPendingPerAddress ?? MAX_PENDING_PER_ADDRESS
-    this.refusals = new RefusalLog(components.audit, { intervalMs: init.refusalSummaryMs ?? REFUSAL_SUMMARY_MS })
+    this.refusals = new RefusalLog(components.audit, { intervalMs: init.refusalSummaryMs ?? REFUSAL_SUMMARY_MS, log: components.log })
     this.guard = new PeerGuard({
       hangUp: async peer => { await components.libp2p.hangUp(peerIdFromString(peer)) },
       report: async (event, fields) => await components.audit.append(event, fields),
