@@ -3,7 +3,7 @@
 // chosen once: an in-process AgentExecutor (library), the `a2a.upstream` HTTP agent, or the
 // built-in example agent.
 import { randomUUID } from 'node:crypto'
-import type { Connection, PeerId, PrivateKey } from '@libp2p/interface'
+import type { Connection, PeerId, PrivateKey, Stream } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 import type { AgentExecutor } from '@a2a-js/sdk/server'
 import type { AgentwireConfig } from '../config/index.ts'
@@ -14,6 +14,7 @@ import type { Gate } from '../trust/index.ts'
 import { NonceGuard } from '../guard/nonce-guard.ts'
 import { jsonStream } from '../node/json-stream.ts'
 import { AgentwireError } from '../errors.ts'
+import { asError, messageOf } from '../caught.ts'
 import { a2aServer } from './server.ts'
 import { A2ACaller, type CallOutcome, type CallAnswer } from './client.ts'
 import { localBackend } from './local-backend.ts'
@@ -121,12 +122,13 @@ export class A2AService {
     // A2A runs over limited (relayed) connections on purpose: a NATed agent must be reachable before
     // DCUtR upgrades the connection; relay limits (duration, bytes) then apply to those calls.
     await this.c.gate.handle(A2A_PROTOCOL, server, { maxInboundStreams: a2a.maxCallsPerPeer * 2, maxOutboundStreams: 64, runOnLimitedConnection: true })
-    const serveCard = async (stream: any): Promise<void> => {
+    const serveCard = async (stream: Stream): Promise<void> => {
       try {
         await jsonStream(stream, { maxBytes: MAX_CARD_BYTES }).write({ card: await this.card() })
         await stream.close()
-      } catch (err: any) {
-        stream.abort(err)
+      } catch (err) {
+        this.c.log.debug({ err }, 'could not serve our card; resetting the stream')
+        stream.abort(asError(err))
       }
     }
     const cardOptions = { maxInboundStreams: 4, maxOutboundStreams: 8, runOnLimitedConnection: true }
@@ -152,8 +154,8 @@ export class A2AService {
     let base: CardJson | undefined
     try {
       base = await this.backend.card()
-    } catch (err: any) {
-      this.c.log.warn({ err: err.message }, 'could not read the upstream agent\'s card; serving a minimal one')
+    } catch (err) {
+      this.c.log.warn({ err: messageOf(err) }, 'could not read the upstream agent\'s card; serving a minimal one')
     }
     // An upstream agent's card lists its local URL; the public card lists only this node.
     const published = base != null && this.init.executor == null && this.init.config.a2a.upstream != null ? withoutLocalEndpoints(base) : base
@@ -177,7 +179,7 @@ export class A2AService {
   }
 
   async send (target: string, text: string, options: SendOptions = {}): Promise<{ peerId: string, result: unknown }> {
-    const parts: any[] = [{ text }]
+    const parts: Array<{ text: string } | { data: unknown }> = [{ text }]
     if (options.data !== undefined) parts.push({ data: options.data })
     const message = {
       messageId: randomUUID(),

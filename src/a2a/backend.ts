@@ -1,7 +1,8 @@
 // Where an inbound A2A call is answered. Both backends take a JSON-RPC request and the caller's
 // PeerId and return one JSON-RPC response or a stream of them; the binding (server.ts) only moves frames.
 
-export interface JsonRpcRequest { jsonrpc: '2.0', id: string | number | null, method: string, params?: any }
+export interface JsonRpcRequest { jsonrpc: '2.0', id: string | number | null, method: string, params?: unknown }
+// `result` stays `any`: the wire boundary, read by client.ts (another branch narrows it there).
 export interface JsonRpcResponse { jsonrpc: '2.0', id: string | number | null, result?: any, error?: { code: number, message: string, data?: unknown } }
 
 export type BackendAnswer =
@@ -20,7 +21,7 @@ export interface CallInfo {
 export interface A2ABackend {
   handle: (request: JsonRpcRequest, info: CallInfo) => Promise<BackendAnswer>
   /** The agent's own card (unsigned, without our interface), or undefined if it has none yet. */
-  card: () => Promise<Record<string, any> | undefined>
+  card: () => Promise<Record<string, unknown> | undefined>
   stop?: () => Promise<void>
 }
 
@@ -28,6 +29,6 @@ export function rpcError (id: JsonRpcRequest['id'], code: number, message: strin
   return { jsonrpc: '2.0', id, error: { code, message } }
 }
 
-export function isAsyncIterable (value: unknown): value is AsyncGenerator<any> {
-  return value != null && typeof (value as any)[Symbol.asyncIterator] === 'function'
+export function isAsyncIterable (value: unknown): value is AsyncGenerator<unknown> {
+  return value != null && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
 }

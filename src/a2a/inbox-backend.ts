@@ -93,7 +93,7 @@ class InboxRequestHandler implements A2ARequestHandler {
     }
   }
 
-  async sendMessage (params: any, context: ServerCallContext): Promise<Task> {
+  async sendMessage (params: Params<'sendMessage'>, context: ServerCallContext): Promise<Task> {
     const record = await this.accept(params, context)
     if (params.configuration?.returnImmediately !== true) {
       await this.inbox.waitSettled(record.task.id, INBOX_BLOCKING_WAIT_MS, this.signals.get(context))
@@ -101,12 +101,12 @@ class InboxRequestHandler implements A2ARequestHandler {
     return snapshot(record.task)
   }
 
-  async * sendMessageStream (params: any, context: ServerCallContext): AsyncGenerator<StreamResponse, void, undefined> {
+  async * sendMessageStream (params: Params<'sendMessageStream'>, context: ServerCallContext): AsyncGenerator<StreamResponse, void, undefined> {
     const record = await this.accept(params, context)
     yield * this.follow(record, context)
   }
 
-  async * resubscribe (params: any, context: ServerCallContext): AsyncGenerator<StreamResponse, void, undefined> {
+  async * resubscribe (params: Params<'resubscribe'>, context: ServerCallContext): AsyncGenerator<StreamResponse, void, undefined> {
     let record: InboxRecord
     try {
       record = this.inbox.ownRecord(this.caller(context), params.id)
@@ -146,7 +146,7 @@ class InboxRequestHandler implements A2ARequestHandler {
     }
   }
 
-  async getTask (params: any, context: ServerCallContext): Promise<Task> {
+  async getTask (params: Params<'getTask'>, context: ServerCallContext): Promise<Task> {
     try {
       const task = snapshot(this.inbox.ownRecord(this.caller(context), params.id).task)
       if (typeof params.historyLength === 'number') task.history = params.historyLength <= 0 ? [] : task.history.slice(-params.historyLength)
@@ -156,7 +156,7 @@ class InboxRequestHandler implements A2ARequestHandler {
     }
   }
 
-  async cancelTask (params: any, context: ServerCallContext): Promise<Task> {
+  async cancelTask (params: Params<'cancelTask'>, context: ServerCallContext): Promise<Task> {
     try {
       return snapshot((await this.inbox.cancel(this.caller(context), params.id)).task)
     } catch (err) {
@@ -164,7 +164,7 @@ class InboxRequestHandler implements A2ARequestHandler {
     }
   }
 
-  async listTasks (params: any, context: ServerCallContext): Promise<any> {
+  async listTasks (params: Params<'listTasks'>, context: ServerCallContext): ReturnType<A2ARequestHandler['listTasks']> {
     const all = this.inbox.ownTasks(this.caller(context)).filter(r => params.contextId === '' || params.contextId == null || r.task.contextId === params.contextId)
     const size = Math.min(Math.max(Number(params.pageSize ?? 50) || 50, 1), 100)
     const start = Number.parseInt(params.pageToken ?? '', 10) || 0
@@ -177,6 +177,9 @@ class InboxRequestHandler implements A2ARequestHandler {
   async listTaskPushNotificationConfigs (): Promise<never> { throw new PushNotificationNotSupportedError() }
   async deleteTaskPushNotificationConfig (): Promise<never> { throw new PushNotificationNotSupportedError() }
 }
+
+/** The SDK's parameter type for one request-handler method. */
+type Params<M extends keyof A2ARequestHandler> = A2ARequestHandler[M] extends (params: infer P, context: ServerCallContext) => unknown ? P : never
 
 export function inboxBackend (inbox: Inbox, card: CardJson, withInterface: (card: CardJson) => CardJson): A2ABackend {
   const internalCard = AgentCard.fromJSON(withInterface(card))

@@ -51,18 +51,19 @@ export class TaskOwners {
   }
 
   /** Claim what an upstream answer (or stream event) names. */
-  claimResponse (result: any, caller: string): void {
+  claimResponse (result: unknown, caller: string): void {
     if (result == null || typeof result !== 'object') return
-    const item = result.task ?? result.message ?? result.statusUpdate ?? result.artifactUpdate
+    const r = result as Record<string, unknown>
+    const item = (r.task ?? r.message ?? r.statusUpdate ?? r.artifactUpdate) as Record<string, unknown> | null | undefined
     if (item == null || typeof item !== 'object') return
-    this.claim(result.task != null ? item.id : item.taskId, item.contextId, caller)
+    this.claim(r.task != null ? item.id : item.taskId, item.contextId, caller)
   }
 
   /** Every task id `params` names, or an error text if one is not a string. */
   taskIdsOf (method: string, params: unknown): { ids: string[] } | { error: string } {
     const ids: string[] = []
     if (ID_IS_TASK.has(method)) {
-      const id = (params as any)?.id
+      const id = (params as { id?: unknown } | null | undefined)?.id
       if (typeof id !== 'string') return { error: 'params.id must be a task id (a string)' }
       ids.push(id)
     }

@@ -3,6 +3,7 @@
 // we keep per-caller isolation here: a task (and a context) belongs to the PeerId whose call created
 // it, every task id a request names is checked against the caller, ListTasks pages are ours, and a
 // method A2A does not define is refused rather than passed to an agent that might serve it unscoped.
+import { codeOf, messageOf } from '../caught.ts'
 import { parseSseStream } from '@a2a-js/sdk'
 import type { A2ABackend, BackendAnswer, CallInfo, JsonRpcRequest, JsonRpcResponse } from './backend.ts'
 import { rpcError } from './backend.ts'
@@ -22,14 +23,16 @@ const MAX_UPSTREAM_PAGES = 20
 export function upstreamBackend (baseUrl: string): A2ABackend {
   const owners = new TaskOwners()
   let endpoint: string | undefined
-  let cachedCard: Record<string, any> | undefined
+  let cachedCard: Record<string, unknown> | undefined
 
-  async function card (): Promise<Record<string, any> | undefined> {
+  async function card (): Promise<Record<string, unknown> | undefined> {
     if (cachedCard != null) return cachedCard
     const res = await fetch(new URL('/.well-known/agent-card.json', baseUrl), { signal: AbortSignal.timeout(5_000) })
     if (!res.ok) throw new AgentwireError('UPSTREAM_CARD', `the upstream agent at ${baseUrl} served no AgentCard (HTTP ${res.status})`, 'check a2a.upstream: it must be the base URL of an A2A agent')
-    cachedCard = await res.json() as Record<string, any>
-    endpoint = cachedCard.supportedInterfaces?.find((i: any) => i.protocolBinding === 'JSONRPC')?.url ?? baseUrl
+    cachedCard = objectOf(await res.json())
+    const interfaces = Array.isArray(cachedCard.supportedInterfaces) ? cachedCard.supportedInterfaces.map(objectOf) : []
+    const url = interfaces.find(i => i.protocolBinding === 'JSONRPC')?.url
+    endpoint = typeof url === 'string' ? url : baseUrl
     return cachedCard
   }
 
@@ -43,20 +46,19 @@ export function upstreamBackend (baseUrl: string): A2ABackend {
         body: JSON.stringify(request),
         signal: info.signal
       })
-    } catch (err: any) {
+    } catch (err) {
       if (info.signal.aborted) throw err
-      return rpcError(request.id, -32603, `the agent behind this node is unreachable (${err.cause?.code ?? err.message})`)
+      return rpcError(request.id, -32603, `the agent behind this node is unreachable (${codeOf(objectOf(err).cause) ?? messageOf(err)})`)
     }
   }
 
   /** ListTasks across upstream pages, keeping only the caller's tasks, with our own page tokens. */
   async function listTasks (request: JsonRpcRequest, info: CallInfo): Promise<JsonRpcResponse> {
-    const params = (request.params != null && typeof request.params === 'object') ? request.params : {}
-    const { pageToken, pageSize, ...rest } = params
+    const { pageToken, pageSize, ...rest } = objectOf(request.params)
     const filters = JSON.stringify(rest)
-    const want = Math.min(MAX_PAGE_SIZE, Math.max(1, Number.isInteger(pageSize) && pageSize > 0 ? pageSize : DEFAULT_PAGE_SIZE))
+    const want = Math.min(MAX_PAGE_SIZE, Math.max(1, typeof pageSize === 'number' && Number.isInteger(pageSize) && pageSize > 0 ? pageSize : DEFAULT_PAGE_SIZE))
     let upstreamToken = ''
-    let tasks: any[] = []
+    let tasks: unknown[] = []
     if (typeof pageToken === 'string' && pageToken !== '') {
       const state = owners.takePage(pageToken, info.caller)
       if (state == null || state.filters !== filters) return rpcError(request.id, INVALID_PARAMS, 'Invalid params: unknown or expired pageToken (start the listing again without one)')
@@ -69,8 +71,8 @@ export function upstreamBackend (baseUrl: string): A2ABackend {
       if (!(res instanceof Response)) return res
       const response = await res.json() as JsonRpcResponse
       if (response.error != null) return { ...response, id: request.id }
-      const result = response.result ?? {}
-      if (Array.isArray(result.tasks)) tasks.push(...result.tasks.filter((t: any) => owners.owner(t?.id) === info.caller))
+      const result = objectOf(response.result)
+      if (Array.isArray(result.tasks)) tasks.push(...result.tasks.filter((t: unknown) => { const id = objectOf(t).id; return typeof id === 'string' && owners.owner(id) === info.caller }))
       upstreamToken = typeof result.nextPageToken === 'string' ? result.nextPageToken : ''
     }
     const more = tasks.length > want || upstreamToken !== ''
@@ -89,7 +91,7 @@ export function upstreamBackend (baseUrl: string): A2ABackend {
       for (const id of named.ids) {
         if (owners.owner(id) !== info.caller) return refuse(TASK_NOT_FOUND, `Task not found: ${id.slice(0, 128)}`)
       }
-      const contextId = request.params?.message?.contextId
+      const contextId = objectOf(objectOf(request.params).message).contextId
       if (typeof contextId === 'string' && owners.contextOwner(contextId) != null && owners.contextOwner(contextId) !== info.caller) {
         return refuse(INVALID_PARAMS, 'Invalid params: message.contextId belongs to another caller (start a new context)')
       }
@@ -113,4 +115,9 @@ export function upstreamBackend (baseUrl: string): A2ABackend {
       return { kind: 'single', response }
     }
   }
+}
+
+/** A JSON value as an object to read fields from; anything else reads as empty. */
+function objectOf (value: unknown): Record<string, unknown> {
+  return value != null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : {}
 }

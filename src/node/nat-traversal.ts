@@ -3,17 +3,25 @@
 // connection), and UPnP IGD port mapping on the home router. WebRTC is a native module
 // (node-datachannel) and UPnP talks to the router, so each loads only when the config asks.
 import { WebRTC } from '@multiformats/multiaddr-matcher'
+import type { Transport } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import type { uPnPNAT as UPnPNATFactory } from '@libp2p/upnp-nat'
 import { AgentwireError } from '../errors.ts'
+import { codeOf } from '../caught.ts'
+import { withComponentMethod } from './libp2p-internals.ts'
 import type { AgentwireConfig } from '../config/index.ts'
 import { WEBRTC_DIAL_TIMEOUT_MS, WEBRTC_RETRY_AFTER_MS } from './constants.ts'
 
 /** What the NAT config adds to the libp2p stack. */
 export interface NatParts {
-  transports: any[]
+  transports: Array<(components: WebRTCComponents) => Transport>
   /** Extra listen addresses: `/webrtc` makes the node accept WebRTC through each of its relays. */
   listen: string[]
-  services: Record<string, any>
+  services: { upnp?: ReturnType<typeof UPnPNATFactory> }
 }
+
+/** What the WebRTC transport factory is given (the package does not export the type by name). */
+type WebRTCComponents = Parameters<ReturnType<(typeof import('@libp2p/webrtc'))['webRTC']>>[0]
 
 /**
  * @libp2p/webrtc is an optional peer dependency: it brings a native module (node-datachannel) and a
@@ -22,8 +30,8 @@ export interface NatParts {
 async function importWebRTC (): Promise<typeof import('@libp2p/webrtc')> {
   try {
     return await import('@libp2p/webrtc')
-  } catch (err: any) {
-    if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err
+  } catch (err) {
+    if (codeOf(err) !== 'ERR_MODULE_NOT_FOUND') throw err
     throw new AgentwireError('NAT_WEBRTC_MISSING', 'nat.webrtc is on, but the optional package @libp2p/webrtc is not installed',
       'install it beside agentwire (`npm i @libp2p/webrtc@^6`, or `npm i -g @libp2p/webrtc@^6` for a global agentwire), or set nat.webrtc: false')
   }
@@ -65,15 +73,15 @@ function destination (ma: { getComponents: () => Array<{ name: string, value?: s
  * relay became unreachable (seen in the NAT lab with `stun: []`). Each WebRTC dial gets its own
  * short deadline, and after a failed one the peer's other WebRTC addresses fail at once for a while.
  */
-function boundedDials<T> (factory: (components: any) => T): (components: any) => T {
+function boundedDials<C> (factory: (components: C) => Transport): (components: C) => Transport {
   return (components) => {
-    const transport: any = factory(components)
+    const transport = factory(components)
     const failedAt = new Map<string, number>()
     return new Proxy(transport, {
       get (target, prop) {
-        const member = Reflect.get(target, prop)
+        const member: unknown = Reflect.get(target, prop)
         if (prop !== 'dial') return typeof member === 'function' ? member.bind(target) : member
-        return async (ma: any, options: { signal?: AbortSignal } & Record<string, unknown>) => {
+        const dial: Transport['dial'] = async (ma, options) => {
           const peer = destination(ma)
           const last = failedAt.get(peer)
           if (last != null && Date.now() - last < WEBRTC_RETRY_AFTER_MS) {
@@ -82,7 +90,7 @@ function boundedDials<T> (factory: (components: any) => T): (components: any) =>
           const deadline = AbortSignal.timeout(WEBRTC_DIAL_TIMEOUT_MS)
           const signal = options.signal != null ? AbortSignal.any([options.signal, deadline]) : deadline
           try {
-            const conn = await member.call(target, ma, { ...options, signal })
+            const conn = await target.dial(ma, { ...options, signal })
             failedAt.delete(peer)
             return conn
           } catch (err) {
@@ -91,8 +99,9 @@ function boundedDials<T> (factory: (components: any) => T): (components: any) =>
             throw err
           }
         }
+        return dial
       }
-    }) as T
+    })
   }
 }
 
@@ -105,18 +114,7 @@ function boundedDials<T> (factory: (components: any) => T): (components: any) =>
  * NAT lab, 11/20 direct). The caller's own dial is the only WebRTC attempt now; DCUtR still
  * upgrades to TCP/QUIC where it can.
  */
-export function withoutWebRTC<T> (factory: (components: any) => T): (components: any) => T {
-  return (components) => factory(new Proxy(components, {
-    get (target, prop) {
-      const value = Reflect.get(target, prop)
-      if (prop !== 'transportManager') return value
-      return new Proxy(value, {
-        get (tm, key) {
-          const member = Reflect.get(tm, key)
-          if (key !== 'dialTransportForMultiaddr') return typeof member === 'function' ? member.bind(tm) : member
-          return (ma: any) => WebRTC.matches(ma) ? undefined : member.call(tm, ma)
-        }
-      })
-    }
-  }))
+export function withoutWebRTC<C extends { transportManager: unknown }, S> (factory: (components: C) => S): (components: C) => S {
+  return withComponentMethod(factory, 'transportManager', 'dialTransportForMultiaddr', original =>
+    (ma: Multiaddr) => WebRTC.matches(ma) ? undefined : original(ma))
 }

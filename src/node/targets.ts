@@ -4,6 +4,7 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { PeerId } from '@libp2p/interface'
 import { NAME_PATTERN } from '../config/index.ts'
 import { InvalidTargetError } from './errors.ts'
+import { messageOf } from '../caught.ts'
 import { normalizeName } from '../naming/normalize.ts'
 
 export type Target =
@@ -19,8 +20,8 @@ export function parseTarget (text: string): Target {
     let addr: Multiaddr
     try {
       addr = multiaddr(trimmed)
-    } catch (err: any) {
-      throw new InvalidTargetError(text, `bad multiaddr (${err.message})`)
+    } catch (err) {
+      throw new InvalidTargetError(text, `bad multiaddr (${messageOf(err)})`)
     }
     const id = addr.getComponents().findLast(c => c.name === 'p2p')?.value
     return { kind: 'multiaddr', text: trimmed, addr, ...(id != null ? { peerId: peerIdFromString(id) } : {}) }
@@ -28,8 +29,8 @@ export function parseTarget (text: string): Target {
   if (PEER_ID_PATTERN.test(trimmed)) {
     try {
       return { kind: 'peerId', text: trimmed, peerId: peerIdFromString(trimmed) }
-    } catch (err: any) {
-      throw new InvalidTargetError(text, `looks like a PeerId but does not decode (${err.message})`)
+    } catch (err) {
+      throw new InvalidTargetError(text, `looks like a PeerId but does not decode (${messageOf(err)})`)
     }
   }
   if (NAME_PATTERN.test(trimmed)) return { kind: 'name', text: trimmed, name: trimmed }

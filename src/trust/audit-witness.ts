@@ -6,6 +6,7 @@
 // the rewritten log's new heads have arrived too). `/agentwire/audit-witness/1.0.0` is gated:
 // strangers can neither store checkpoints here nor read them. `agentwire audit --verify
 // --witnesses` asks each witness for its copies and checks the log still holds those exact entries.
+import { messageOf } from '../caught.ts'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import { Key, type Datastore } from 'interface-datastore'
 import { fromString, toString } from 'uint8arrays'
@@ -90,8 +91,8 @@ export class AuditWitness {
         await this.exchange(peerId, { kind: 'checkpoint', head })
         this.sent.set(peer, head.seq)
         told++
-      } catch (err: any) {
-        this.c.log.debug({ peer, err: err.message }, 'audit head not witnessed by this peer')
+      } catch (err) {
+        this.c.log.debug({ peer, err: messageOf(err) }, 'audit head not witnessed by this peer')
       }
     }
     return told
@@ -105,8 +106,8 @@ export class AuditWitness {
       try {
         const reply = await this.exchange(peerId, { kind: 'get' }, signal) as { checkpoints?: SignedHead[] }
         return { peer, checkpoints: Array.isArray(reply.checkpoints) ? reply.checkpoints : [] }
-      } catch (err: any) {
-        return { peer, checkpoints: [], error: err.message ?? String(err) }
+      } catch (err) {
+        return { peer, checkpoints: [], error: messageOf(err) }
       }
     }))
     return answers.sort((a, b) => a.peer.localeCompare(b.peer))

@@ -10,6 +10,7 @@ import type { AuditLog } from '../audit/index.ts'
 import type { PeerGuard } from '../guard/peer-guard.ts'
 import { jsonStream } from '../node/json-stream.ts'
 import { toErrorBody } from '../errors.ts'
+import { asError } from '../caught.ts'
 import { NotTrustedError } from './errors.ts'
 import type { RefusalLog } from './refusal-log.ts'
 
@@ -78,10 +79,10 @@ export class Gate {
         }
         const offence = await handler(stream, connection)
         if (typeof offence === 'string') guard.strike(peer, offence)
-      } catch (err: any) {
+      } catch (err) {
         // A handler that throws is a bug of ours, but the input that triggered it is the peer's.
         guard.strike(peer, 'HANDLER_ERROR')
-        stream.abort(err)
+        stream.abort(asError(err))
       } finally {
         admission.release()
       }
@@ -105,6 +106,7 @@ async function refuse (stream: Stream, err: unknown): Promise<void> {
     await jsonStream(stream, { maxBytes: 1024 }).writeError(toErrorBody(err))
     await stream.close()
   } catch {
-    stream.abort(err instanceof Error ? err : new Error(String(err)))
+    // The peer is gone or its stream broke: a reset is the only answer left.
+    stream.abort(asError(err))
   }
 }
