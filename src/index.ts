@@ -158,5 +158,5 @@ export type { Logger } from './log/logger.ts'
  * await net.stop()
  * ```
  */
-export { testnet, waitFor, type Testnet, type TestnetOptions } from './testnet.ts'
+export { testnet, waitFor, type Testnet, type TestnetOptions, type Teardown } from './testnet.ts'
 export { VERSION } from './version.ts'

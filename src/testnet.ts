@@ -36,7 +36,16 @@ export interface TestnetOptions {
 }
 
 /**
- * Start `n` real nodes on 127.0.0.1 and connect them through node 0.
+ * Where a testnet registers its own teardown: node:test's test context (`t`) has this shape, so
+ * `testnet(n, t)` gives a test its own network, stopped when the test ends, pass or fail.
+ */
+export interface Teardown {
+  after: (fn: () => Promise<void>) => void
+}
+
+/**
+ * Start `n` real nodes on 127.0.0.1 and connect them through node 0. Given a test context `t`, the
+ * network belongs to that test: it is stopped (and its data dirs deleted) when the test ends.
  *
  * @example
  * ```ts
@@ -49,9 +58,15 @@ export interface TestnetOptions {
  * } finally {
  *   await net.stop()
  * }
+ * // or, in a node:test test, a network of its own torn down with the test:
+ * test('…', async (t) => { const net = await testnet(2, t); … })
  * ```
  */
-export async function testnet (n: number, options: TestnetOptions = {}): Promise<Testnet> {
+export async function testnet (n: number, options?: TestnetOptions): Promise<Testnet>
+export async function testnet (n: number, t: Teardown, options?: TestnetOptions): Promise<Testnet>
+export async function testnet (n: number, second: TestnetOptions | Teardown = {}, third: TestnetOptions = {}): Promise<Testnet> {
+  const teardown = 'after' in second && typeof second.after === 'function' ? second : undefined
+  const options: TestnetOptions = teardown != null ? third : second as TestnetOptions
   const nodes: AgentNode[] = []
   const dirs: string[] = []
   const net: Testnet = {
@@ -82,6 +97,7 @@ export async function testnet (n: number, options: TestnetOptions = {}): Promise
     await net.stop()
     throw err
   }
+  teardown?.after(async () => { await net.stop() })
   return net
 }
 

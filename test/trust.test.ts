@@ -1,19 +1,20 @@
-// The trust handshake and the gate, on real nodes over real TCP.
-import { test, before, after } from 'node:test'
+// The trust handshake and the gate, on real nodes over real TCP. Each test runs on a network of its
+// own (testnet(n, t)), so none depends on what another test did to the nodes.
+import { test, after, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
-import { testnet, waitFor, type Testnet } from './helpers/testnet.ts'
+import { testnet, waitFor, type TestnetOptions } from './helpers/testnet.ts'
 import { removeTempDirs } from './helpers/tmp.ts'
 import { jsonStream } from '../src/node/json-stream.ts'
 import { signHandshake, HANDSHAKE_PROTOCOL, type SignedHandshake } from '../src/trust/index.ts'
 import type { AgentNode } from '../src/agent-node.ts'
 
 const ECHO = '/agentwire-test/echo/1.0.0'
-let net: Testnet
 
-before(async () => {
-  net = await testnet(6, { config: i => (i === 4 ? { trust: { policy: 'open' as const } } : {}) })
+/** `n` fresh nodes for this test only, each serving a gated echo protocol. */
+async function echoNet (n: number, t: TestContext, options: TestnetOptions = {}): Promise<AgentNode[]> {
+  const net = await testnet(n, t, options)
   for (const node of net.nodes) {
     await node.trust.gate.handle(ECHO, async stream => {
       const framed = jsonStream(stream, { maxBytes: 1024 })
@@ -21,9 +22,17 @@ before(async () => {
       await stream.close()
     }, { maxInboundStreams: 8 })
   }
-})
+  return net.nodes
+}
+
+/** A asks, B approves, both see it. */
+async function approve (a: AgentNode, b: AgentNode): Promise<void> {
+  await a.trust.request(b.peerId.toString(), 'test')
+  await b.trust.approve(a.peerId.toString())
+  await waitFor('mutual trust', () => a.trust.isAllowed(b.peerId.toString()) && b.trust.isAllowed(a.peerId.toString()))
+}
+
 after(async () => {
-  await net.stop()
   await removeTempDirs()
 })
 
@@ -46,8 +55,8 @@ async function sendRaw (from: AgentNode, to: AgentNode, frame: unknown): Promise
   return reply
 }
 
-test('a peer that is not approved is refused with an error that says how to ask', async () => {
-  const [a, b] = [net.nodes[1], net.nodes[2]]
+test('a peer that is not approved is refused with an error that says how to ask', async (t) => {
+  const [a, b] = await echoNet(2, t)
   const reply = await echo(a, b)
   assert.equal(reply.error.code, 'NOT_TRUSTED')
   assert.match(reply.error.message, /is not trusted/)
@@ -56,8 +65,8 @@ test('a peer that is not approved is refused with an error that says how to ask'
   assert.ok(refused.length >= 1, 'the refusal is audited')
 })
 
-test('A requests, B approves: mutual trust, and the gated protocol works', async () => {
-  const [a, b] = [net.nodes[1], net.nodes[2]]
+test('A requests, B approves: mutual trust, and the gated protocol works', async (t) => {
+  const [a, b] = await echoNet(2, t)
   const requested = await a.trust.request(b.peerId.toString(), 'summaries for the research team')
   assert.equal(requested.state, 'requested')
   const pending = b.trust.pending()
@@ -72,8 +81,10 @@ test('A requests, B approves: mutual trust, and the gated protocol works', async
   assert.deepEqual(await echo(b, a), { echo: { hello: 'world' } })
 })
 
-test('revoke refuses at once and closes the connection', async () => {
-  const [a, b] = [net.nodes[1], net.nodes[2]]
+test('revoke refuses at once and closes the connection', async (t) => {
+  const [a, b] = await echoNet(2, t)
+  await approve(a, b)
+  assert.deepEqual(await echo(a, b), { echo: { hello: 'world' } })
   const revoked = await b.trust.revoke(a.peerId.toString())
   assert.equal(revoked.state, 'revoked')
   assert.ok(revoked.connectionsClosed >= 1)
@@ -83,8 +94,8 @@ test('revoke refuses at once and closes the connection', async () => {
   await waitFor('A to hear of the revocation', () => a.trust.list().find(e => e.peerId === b.peerId.toString())?.state === 'refused-by-peer')
 })
 
-test('a rejected request is reported back to the requester', async () => {
-  const [a, c] = [net.nodes[3], net.nodes[5]]
+test('a rejected request is reported back to the requester', async (t) => {
+  const [a, c] = await echoNet(2, t)
   await a.trust.request(c.peerId.toString(), undefined)
   const rejected = await c.trust.reject(a.peerId.toString())
   assert.equal(rejected.state, 'rejected')
@@ -92,21 +103,24 @@ test('a rejected request is reported back to the requester', async () => {
   assert.equal((await echo(a, c)).error.code, 'NOT_TRUSTED')
 })
 
-test('policy open admits anyone; autoApprove admits a fleet\'s own nodes', async () => {
-  assert.deepEqual(await echo(net.nodes[0], net.nodes[4]), { echo: { hello: 'world' } })
-  assert.equal(net.nodes[4].trust.isAllowed(net.nodes[0].peerId.toString()), true)
+test('policy open admits anyone; autoApprove admits a fleet\'s own nodes', async (t) => {
+  const [stranger, open, fleet] = await echoNet(3, t, { config: i => (i === 1 ? { trust: { policy: 'open' as const } } : {}) })
+  assert.deepEqual(await echo(stranger, open), { echo: { hello: 'world' } })
+  assert.equal(open.trust.isAllowed(stranger.peerId.toString()), true)
+  // A mutual-policy node refuses the same stranger (the control for the two admissions here).
+  assert.equal((await echo(stranger, fleet)).error.code, 'NOT_TRUSTED')
 })
 
-test('a replayed request is refused', async () => {
-  const [a, b] = [net.nodes[0], net.nodes[5]]
+test('a replayed request is refused', async (t) => {
+  const [a, b] = await echoNet(2, t)
   const message = await signHandshake(a.key, { kind: 'request', from: a.peerId.toString(), to: b.peerId.toString(), reason: 'once' })
   assert.equal((await sendRaw(a, b, message)).ok, true)
   const replay = await sendRaw(a, b, message)
   assert.equal(replay.error.code, 'REPLAYED_MESSAGE')
 })
 
-test('forged, misdirected, stale and malformed handshakes are refused and audited', async () => {
-  const [a, b] = [net.nodes[3], net.nodes[0]]
+test('forged, misdirected, stale and malformed handshakes are refused and audited', async (t) => {
+  const [b, a, other] = await echoNet(3, t)
   const stranger: PrivateKey = await generateKeyPair('Ed25519')
   const from = a.peerId.toString()
   const to = b.peerId.toString()
@@ -115,9 +129,9 @@ test('forged, misdirected, stale and malformed handshakes are refused and audite
   assert.equal((await sendRaw(a, b, forged)).error.code, 'BAD_SIGNATURE')
   // Correctly signed by A, but relayed by someone else: `from` is not the connection's PeerId.
   const relayed = await signHandshake(a.key, { kind: 'request', from, to })
-  assert.equal((await sendRaw(net.nodes[5], b, relayed)).error.code, 'WRONG_SENDER')
+  assert.equal((await sendRaw(other, b, relayed)).error.code, 'WRONG_SENDER')
   // Addressed to another node.
-  const misdirected = await signHandshake(a.key, { kind: 'request', from, to: net.nodes[5].peerId.toString() })
+  const misdirected = await signHandshake(a.key, { kind: 'request', from, to: other.peerId.toString() })
   assert.equal((await sendRaw(a, b, misdirected)).error.code, 'WRONG_RECIPIENT')
   // A timestamp changed after signing (to slip a replay past the window) breaks the signature.
   const tampered = await signHandshake(a.key, { kind: 'request', from, to })
@@ -136,8 +150,8 @@ test('forged, misdirected, stale and malformed handshakes are refused and audite
   assert.ok(first.length + counted >= 5, `refusals audited (${first.length} lines, ${counted} counted)`)
 })
 
-test('a message whose timestamp is outside the clock window is refused as stale', async () => {
-  const [a, b] = [net.nodes[3], net.nodes[1]]
+test('a message whose timestamp is outside the clock window is refused as stale', async (t) => {
+  const [a, b] = await echoNet(2, t)
   const { signHandshake: sign } = await import('../src/trust/messages.ts')
   const realNow = Date.now
   Date.now = () => realNow() - 60 * 60 * 1000 // sign as if an hour ago
@@ -146,8 +160,8 @@ test('a message whose timestamp is outside the clock window is refused as stale'
   assert.equal((await sendRaw(a, b, stale)).error.code, 'STALE_MESSAGE')
 })
 
-test('an oversized frame is refused without a crash, and the node keeps serving', async () => {
-  const [a, b] = [net.nodes[5], net.nodes[3]]
+test('an oversized frame is refused without a crash, and the node keeps serving', async (t) => {
+  const [a, b] = await echoNet(2, t)
   const stream = await a.libp2p.dialProtocol(b.peerId, HANDSHAKE_PROTOCOL)
   const framed = jsonStream(stream, { maxBytes: 1024 * 1024 })
   await framed.write({ padding: 'x'.repeat(100_000) })
@@ -158,8 +172,8 @@ test('an oversized frame is refused without a crash, and the node keeps serving'
   assert.equal((await sendRaw(a, b, ok)).ok, true)
 })
 
-test('a flood of handshake messages from one peer is rate-limited', async () => {
-  const [a, b] = [net.nodes[2], net.nodes[4]]
+test('a flood of handshake messages from one peer is rate-limited', async (t) => {
+  const [a, b] = await echoNet(2, t)
   const codes: string[] = []
   for (let i = 0; i < 12; i++) {
     const m = await signHandshake(a.key, { kind: 'approve', from: a.peerId.toString(), to: b.peerId.toString() })
