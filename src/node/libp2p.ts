@@ -194,5 +194,5 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
     },
     start: false
   })
-  return node as unknown as AgentLibp2p
+  return node
 }
