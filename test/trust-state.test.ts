@@ -1,7 +1,8 @@
 // What an untrusted stranger can make a node keep, attacked on real nodes over real TCP: throwaway
 // identities filling the pending queue, answers nobody asked for, refused streams filling the audit
-// log; and an approval queued while its requester was away longer than the clock window.
-import { test, before, after } from 'node:test'
+// log; and an approval queued while its requester was away longer than the clock window. Each test
+// attacks a node of its own (testnet(n, t)), so no test inherits another's full queue or audit lines.
+import { test, after, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
@@ -10,7 +11,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { PrivateKey } from '@libp2p/interface'
-import { testnet, waitFor, LOCALHOST_LIMITS, type Testnet } from './helpers/testnet.ts'
+import { testnet, waitFor, LOCALHOST_LIMITS } from './helpers/testnet.ts'
 import { removeTempDirs, tempDir } from './helpers/tmp.ts'
 import { jsonStream } from '../src/node/json-stream.ts'
 import { readAuditEntries } from '../src/audit/index.ts'
@@ -22,19 +23,18 @@ const ECHO = '/agentwire-test/echo/1.0.0'
 /** Throwaway identities the attacker uses for the pending-queue flood (the old global cap). */
 const FLOOD_IDENTITIES = 100
 
-let net: Testnet
-const extra: AgentNode[] = []
-before(async () => {
-  // 0: the target. 1: an honest peer on another loopback address, so it is another host to node 0.
-  net = await testnet(2, {
+/** A target for this test only (refusals summarised over a long interval, a gated echo protocol), plus `honest` peers on 127.0.0.2. */
+async function targetNet (t: TestContext, honest = 0): Promise<AgentNode[]> {
+  // 0: the target. Others: honest peers on another loopback address, so another host to node 0.
+  const net = await testnet(1 + honest, t, {
     connectToFirst: false,
-    config: i => (i === 1 ? { listen: ['/ip4/127.0.0.2/tcp/0'] } : { trust: { refusalSummaryMs: 600_000 } })
+    config: i => (i >= 1 ? { listen: ['/ip4/127.0.0.2/tcp/0'] } : { trust: { refusalSummaryMs: 600_000 } })
   })
   await net.nodes[0].trust.gate.handle(ECHO, async stream => { await stream.close() }, { maxInboundStreams: 8 })
-})
+  return net.nodes
+}
+
 after(async () => {
-  await Promise.allSettled(extra.map(n => n.stop()))
-  await net.stop()
   await removeTempDirs()
 })
 
@@ -62,8 +62,8 @@ async function trustKeys (node: AgentNode): Promise<string[]> {
   return keys
 }
 
-test('a hundred throwaway identities from one address cannot fill the pending queue', async () => {
-  const [target, honest] = net.nodes
+test('a hundred throwaway identities from one address cannot fill the pending queue', async (t) => {
+  const [target, honest] = await targetNet(t, 1)
   const refusedCodes: Record<string, number> = {}
   for (let i = 0; i < FLOOD_IDENTITIES; i++) {
     const s = await stranger()
@@ -85,8 +85,8 @@ test('a hundred throwaway identities from one address cannot fill the pending qu
   assert.ok(target.trust.pending().some(e => e.peerId === honest.peerId.toString() && e.reason === 'honest'))
 })
 
-test('unsolicited approve, reject and revoke leave no trust record and no line each', async () => {
-  const target = net.nodes[0]
+test('unsolicited approve, reject and revoke leave no trust record and no line each', async (t) => {
+  const [target] = await targetNet(t)
   const before = await trustKeys(target)
   const auditBefore = (await readAuditEntries(target.config.dataDir)).length
   const strangers: Stranger[] = []
@@ -109,8 +109,8 @@ test('unsolicited approve, reject and revoke leave no trust record and no line e
   assert.equal(lines.filter(e => e.event === 'handshake.refused').length, 10, JSON.stringify(lines.map(e => e.event)))
 })
 
-test('refused gated streams from throwaway identities are audited one line per peer, with a count', async () => {
-  const target = net.nodes[0]
+test('refused gated streams from throwaway identities are audited one line per peer, with a count', async (t) => {
+  const [target] = await targetNet(t)
   const auditBefore = (await readAuditEntries(target.config.dataDir)).length
   const STRANGERS = 8
   const STREAMS = 15
@@ -141,9 +141,9 @@ test('refused gated streams from throwaway identities are audited one line per p
   assert.equal(gateLines, 2 * STRANGERS, `${gateLines} lines for ${STRANGERS * STREAMS} refusals`)
 })
 
-test('a waiting request expires, and a stranger who only asked leaves nothing behind', async () => {
+test('a waiting request expires, and a stranger who only asked leaves nothing behind', async (t) => {
   const node = await createAgentNode({ dataDir: await tempDir('awn-'), listen: ['/ip4/127.0.0.1/tcp/0'], limits: LOCALHOST_LIMITS, trust: { pendingTtlMs: 1500 } })
-  extra.push(node)
+  t.after(async () => { await node.stop() })
   await node.start()
   const s = await stranger()
   try {
@@ -158,10 +158,9 @@ test('a waiting request expires, and a stranger who only asked leaves nothing be
   assert.equal(expired.length, 1)
 })
 
-test('an approval made while the requester is away longer than the clock window still arrives', async () => {
+test('an approval made while the requester is away longer than the clock window still arrives', async (t) => {
   const WINDOW_MS = 2000
-  // Node 1: node 0's queue for 127.0.0.1 is full from the flood test.
-  const approver = net.nodes[1]
+  const [approver] = (await testnet(1, t)).nodes
   const dataDir = await tempDir('awn-')
   const config = { dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], limits: LOCALHOST_LIMITS, trust: { clockWindowMs: WINDOW_MS } }
   const asker = await createAgentNode(config)
@@ -177,7 +176,7 @@ test('an approval made while the requester is away longer than the clock window 
   // Longer away than the asker's clock window: an answer signed at approval time is stale now.
   await new Promise(resolve => setTimeout(resolve, WINDOW_MS + 500))
   const back = await createAgentNode(config)
-  extra.push(back)
+  t.after(async () => { await back.stop() })
   await back.start()
   await back.connect(approver.addresses()[0])
   await waitFor('the approval to arrive', () => back.trust.list().find(e => e.peerId === approver.peerId.toString())?.mutual === true)
