@@ -25,6 +25,7 @@ import { dialler, type Dialler, type ResolvedTarget, type ResolveResult, type Pi
 import { NodeStatus, countBy, type NodeInfo, type StatusSummary, type PeerSummary } from './status/index.ts'
 import { NodeStats, metricsEndpoint, type MetricsEndpoint, type HealthReport } from './metrics/index.ts'
 import { silentLogger, type Logger } from './log/logger.ts'
+import { AgentwireError } from './errors.ts'
 
 export type { NodeInfo, StatusSummary, PeerSummary } from './status/index.ts'
 export type { ResolveResult, PingResult, ConnectResult, ResolvedTarget } from './dial/index.ts'
@@ -139,7 +140,7 @@ export class AgentNode {
    * again (its data dir is released): create a new one.
    */
   async start (): Promise<void> {
-    if (this.closing != null) throw new Error('this node was stopped and its data dir released; create a new node with createAgentNode()')
+    if (this.closing != null) throw new AgentwireError('NODE_STOPPED', 'this node was stopped and its data dir released', 'create a new node with createAgentNode() on the same data dir')
     await this.lifecycle.start()
   }
 
