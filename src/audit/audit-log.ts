@@ -6,6 +6,7 @@
 // the end, or deleting the head, is then a --verify failure. Someone holding the data dir holds the
 // key too; against them, trusted peers keep signed checkpoints of our head (witness.ts).
 // Works with the daemon stopped: nothing here needs a running node.
+import { codeOf } from '../caught.ts'
 import { open, readFile, rename, stat, writeFile, type FileHandle } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
@@ -116,8 +117,8 @@ export class AuditLog {
     let size: number
     try {
       size = (await stat(this.path)).size
-    } catch (err: any) {
-      if (err.code === 'ENOENT') return undefined
+    } catch (err) {
+      if (codeOf(err) === 'ENOENT') return undefined
       throw err
     }
     if (size === 0) return undefined
@@ -309,8 +310,8 @@ async function readHead (dataDir: string): Promise<SignedHead | undefined> {
 async function readAudit (dataDir: string): Promise<string> {
   try {
     return await readFile(join(dataDir, AUDIT_FILE), 'utf8')
-  } catch (err: any) {
-    if (err.code === 'ENOENT') return ''
+  } catch (err) {
+    if (codeOf(err) === 'ENOENT') return ''
     throw err
   }
 }

@@ -1,5 +1,6 @@
 // The node's Ed25519 key on disk: created once (0600 inside a 0700 folder), never overwritten,
 // refused when others can read it. The PeerId is derived from it, so it is the node's address.
+import { codeOf, messageOf } from '../caught.ts'
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
@@ -36,8 +37,8 @@ export async function loadOrCreateKey (dataDir: string): Promise<LoadedKey> {
   try {
     // `wx` fails if the file appeared meanwhile, so two racing first starts never replace a key.
     await writeFile(path, privateKeyToProtobuf(privateKey), { mode: 0o600, flag: 'wx' })
-  } catch (err: any) {
-    if (err.code === 'EEXIST') return { privateKey: (await readKeyFile(path))!, created: false, path }
+  } catch (err) {
+    if (codeOf(err) === 'EEXIST') return { privateKey: (await readKeyFile(path))!, created: false, path }
     throw err
   }
   return { privateKey, created: true, path }
@@ -48,8 +49,8 @@ export async function readKeyFile (path: string): Promise<PrivateKey | undefined
   let mode: number
   try {
     mode = (await stat(path)).mode
-  } catch (err: any) {
-    if (err.code === 'ENOENT') return undefined
+  } catch (err) {
+    if (codeOf(err) === 'ENOENT') return undefined
     throw err
   }
   if ((mode & 0o077) !== 0) throw new KeyFileExposedError(path, mode)
@@ -57,8 +58,8 @@ export async function readKeyFile (path: string): Promise<PrivateKey | undefined
   let key: PrivateKey
   try {
     key = privateKeyFromProtobuf(bytes)
-  } catch (err: any) {
-    throw new KeyFileCorruptError(path, err.message ?? String(err))
+  } catch (err) {
+    throw new KeyFileCorruptError(path, messageOf(err))
   }
   if (key.type !== 'Ed25519') throw new KeyFileCorruptError(path, `key type is ${key.type}, agentwire uses Ed25519`)
   return key
