@@ -3,6 +3,8 @@
 // 'message' listener yet (after protocol negotiation, while libp2p awaits its peer-store write, or
 // while a handler awaits something before reading) so kept inviting data until the 4 MiB
 // maxReadBufferLength aborted it, and the sender saw StreamResetError. patches/ fixes yamux.
+// The bulk test also caught the second cause: libp2p's connection monitor aborted the connection
+// when its ping, queued behind bulk data, passed 5 s (now 30 s, src/node/constants.ts).
 //
 // AGENTWIRE_RESET_MIB sets the size of each of the 20 bulk transfers (default 256 MiB).
 import { test, before, after } from 'node:test'
