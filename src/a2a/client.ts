@@ -73,8 +73,8 @@ export class A2ACaller {
     for (let attempt = 0; stream == null; attempt++) {
       try {
         // Runs on limited (relayed) connections too, so a NATed agent answers before DCUtR goes direct.
-        // Optimistic negotiation: the protocol choice travels with the request frame instead of
-        // costing a round trip of its own (bench: a2a-latency).
+        // `negotiateFully: false` does nothing in libp2p 3.3 (multistream-select has no optimistic
+        // path any more): every call pays the protocol-selection round trip (bench: stream-open).
         stream = await connection.newStream(A2A_PROTOCOL, { signal, runOnLimitedConnection: true, negotiateFully: false })
       } catch (err: any) {
         // DCUtR closes the relayed connection once the direct one is up: open the stream on the new one.

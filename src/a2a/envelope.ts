@@ -3,8 +3,7 @@
 // redirected, altered or replayed, and the audit log can later prove who asked for what.
 import { createHash, randomBytes } from 'node:crypto'
 import type { PrivateKey } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
-import { fromString, toString } from 'uint8arrays'
+import { signRecord, verifyRecord } from '../crypto/index.ts'
 import { ENVELOPE_SIGNING_CONTEXT } from './constants.ts'
 import { EnvelopeError } from './errors.ts'
 
@@ -23,13 +22,13 @@ export function hashBody (body: string): string {
   return createHash('sha256').update(body).digest('hex')
 }
 
-function signingBytes (e: Omit<Envelope, 'sig'>): Uint8Array {
-  return fromString(ENVELOPE_SIGNING_CONTEXT + JSON.stringify([e.from, e.to, e.nonce, e.ts, e.bodyHash]))
+function signedFields (e: Omit<Envelope, 'sig'>): unknown[] {
+  return [e.from, e.to, e.nonce, e.ts, e.bodyHash]
 }
 
 export async function signEnvelope (key: PrivateKey, from: string, to: string, body: string): Promise<Envelope> {
   const unsigned = { from, to, nonce: randomBytes(16).toString('hex'), ts: Date.now(), bodyHash: hashBody(body) }
-  return { ...unsigned, sig: toString(await key.sign(signingBytes(unsigned)), 'base64url') }
+  return { ...unsigned, sig: await signRecord(key, ENVELOPE_SIGNING_CONTEXT, signedFields(unsigned)) }
 }
 
 /**
@@ -45,11 +44,8 @@ export async function verifyEnvelope (envelope: unknown, body: string, remotePee
   if (e.from !== remotePeer) throw new EnvelopeError('WRONG_SENDER', `envelope signed for ${e.from} but the call came from ${remotePeer}`)
   if (e.to !== self) throw new EnvelopeError('WRONG_RECIPIENT', `envelope addressed to ${e.to}, not to this node`)
   if (hashBody(body) !== e.bodyHash) throw new EnvelopeError('BODY_MISMATCH', 'the request body does not match the envelope\'s bodyHash (altered in transit?)')
-  let ok = false
-  try {
-    const publicKey = peerIdFromString(e.from).publicKey
-    ok = publicKey != null && await publicKey.verify(signingBytes(e as Envelope), fromString(e.sig, 'base64url'))
-  } catch {}
+  // `from` is the connection's PeerId (checked above), so its key object is cached per peer.
+  const ok = await verifyRecord(e.from, ENVELOPE_SIGNING_CONTEXT, signedFields(e as Envelope), e.sig)
   if (!ok) throw new EnvelopeError('BAD_SIGNATURE', 'the envelope signature does not match its sender')
   return e as Envelope
 }

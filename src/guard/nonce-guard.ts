@@ -29,6 +29,12 @@ export class NonceGuard {
   private readonly seen = new Map<string, number>()
   private readonly datastore: Datastore
   private readonly init: Required<Omit<NonceGuardInit, 'log'>> & Pick<NonceGuardInit, 'log'>
+  /** Group commit: nonces (and expired ones to drop) waiting for the next batch write. */
+  private readonly unwritten: Array<[Key, Uint8Array]> = []
+  private readonly expired: Key[] = []
+  /** The batch write in flight, and the one that will take everything queued meanwhile. */
+  private writing: Promise<void> = Promise.resolve()
+  private nextWrite: Promise<void> | undefined
 
   constructor (datastore: Datastore, init: NonceGuardInit) {
     this.datastore = datastore
@@ -56,7 +62,27 @@ export class NonceGuard {
     this.prune(now)
     if (this.seen.size >= this.init.maxNonces) throw new ReplayError('BUSY', 'too many recent messages to remember; try again shortly')
     this.seen.set(nonce, ts)
-    await this.datastore.put(new Key(this.init.prefix + nonce), fromString(String(ts)))
+    await this.persist(new Key(this.init.prefix + nonce), fromString(String(ts)))
+  }
+
+  /**
+   * Resolve once `key` is in the datastore. Checks that arrive while a write runs share the next
+   * batch, so concurrent calls cost one LevelDB write together, not one each.
+   */
+  private async persist (key: Key, value: Uint8Array): Promise<void> {
+    this.unwritten.push([key, value])
+    if (this.nextWrite == null) {
+      this.nextWrite = this.writing.then(async () => {
+        this.nextWrite = undefined
+        const batch = this.datastore.batch()
+        for (const [k, v] of this.unwritten.splice(0)) batch.put(k, v)
+        for (const k of this.expired.splice(0)) batch.delete(k)
+        await batch.commit()
+      })
+      // Every waiter sees a failed batch through nextWrite; the chain itself only orders writes.
+      this.writing = this.nextWrite.catch(() => {})
+    }
+    await this.nextWrite
   }
 
   private prune (now: number): void {
@@ -65,8 +91,8 @@ export class NonceGuard {
       // means a few nonces live a little longer.
       if (now - ts <= 2 * this.init.clockWindowMs) break
       this.seen.delete(nonce)
-      // A nonce left on disk only costs its bytes: the window check refuses it anyway, and the next load drops it.
-      Promise.resolve(this.datastore.delete(new Key(this.init.prefix + nonce))).catch(err => { this.init.log?.debug({ err, nonce }, 'could not delete an expired nonce') })
+      // Dropped with the next batch write; load() also drops whatever a crash left behind.
+      this.expired.push(new Key(this.init.prefix + nonce))
     }
   }
 }

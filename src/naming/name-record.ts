@@ -7,6 +7,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { PrivateKey } from '@libp2p/interface'
 import type { ValidateFn, SelectFn } from '@libp2p/kad-dht'
 import { fromString, toString } from 'uint8arrays'
+import { signRecord, verifyRecord } from '../crypto/index.ts'
 import { NAME_PATTERN } from '../config/index.ts'
 import { InvalidNameRecordError } from './errors.ts'
 import {
@@ -39,14 +40,14 @@ export function nameOfKey (key: Uint8Array): string | undefined {
   return text.startsWith(NAME_KEY_PREFIX) ? text.slice(NAME_KEY_PREFIX.length) : undefined
 }
 
-function signingBytes (record: NameRecord): Uint8Array {
+function signedFields (record: NameRecord): unknown[] {
   // Fixed field order: the bytes signed are the bytes checked, whatever JSON the sender used.
-  return fromString(NAME_SIGNING_CONTEXT + JSON.stringify([record.name, record.peerId, record.seq, record.expiresAt]))
+  return [record.name, record.peerId, record.seq, record.expiresAt]
 }
 
 export async function signClaim (privateKey: PrivateKey, record: NameRecord): Promise<Claim> {
-  const sig = await privateKey.sign(signingBytes(record))
-  return { name: record.name, peerId: record.peerId, seq: record.seq, expiresAt: record.expiresAt, sig: toString(sig, 'base64url') }
+  const sig = await signRecord(privateKey, NAME_SIGNING_CONTEXT, signedFields(record))
+  return { name: record.name, peerId: record.peerId, seq: record.seq, expiresAt: record.expiresAt, sig }
 }
 
 /** The DHT value a claimant publishes: a claim set holding its own claim only. */
@@ -106,10 +107,7 @@ export async function verifyClaim (claim: Claim, now = Date.now()): Promise<Clai
     throw new InvalidNameRecordError('peerId does not decode')
   }
   if (publicKey == null) throw new InvalidNameRecordError('peerId carries no public key (only Ed25519 PeerIds can sign names)')
-  let ok = false
-  try {
-    ok = await publicKey.verify(signingBytes(claim), fromString(sig, 'base64url'))
-  } catch {}
+  const ok = await verifyRecord(publicKey, NAME_SIGNING_CONTEXT, signedFields(claim), sig)
   if (!ok) throw new InvalidNameRecordError('signature does not match the peerId')
   return { name, peerId, seq, expiresAt, sig, ...(firstSeen !== undefined ? { firstSeen } : {}) }
 }

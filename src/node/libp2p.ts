@@ -20,7 +20,7 @@ import { isMultiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
 import type { PrivateKey, ComponentLogger } from '@libp2p/interface'
 import type { AgentwireConfig } from '../config/index.ts'
-import { AGENT_VERSION_PREFIX, DHT_PROTOCOL, PROTOCOL_PREFIX } from './constants.ts'
+import { AGENT_VERSION_PREFIX, DHT_PROTOCOL, KEEPALIVE_PING_MIN_TIMEOUT_MS, PROTOCOL_PREFIX } from './constants.ts'
 import { VERSION } from '../version.ts'
 import type { Validators, Selectors } from '@libp2p/kad-dht'
 
@@ -169,13 +169,12 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
       ...nat.transports
     ],
     connectionEncrypters: [noise()],
-    // Stock Noise and yamux on purpose: a cached-key Noise crypto and larger yamux windows measured
-    // 0.10x -> 0.12x of raw TCP in the bench, but with them long transfers were sometimes reset
-    // (StreamResetError) and without them never; correctness first (see docs/benchmarks.md).
+    // yamux 8 as patched in patches/ (window granted only for data read, capped at the 4 MiB read
+    // buffer): unpatched, a stream nobody read yet was reset past 4 MiB (docs/benchmarks.md).
     streamMuxers: [yamux()],
     peerDiscovery,
     // Keep-alive pings use our prefix, so they reach agentwire peers (and measure rtt for `peers`).
-    connectionMonitor: { protocolPrefix: PROTOCOL_PREFIX },
+    connectionMonitor: { protocolPrefix: PROTOCOL_PREFIX, pingTimeout: { minTimeout: KEEPALIVE_PING_MIN_TIMEOUT_MS } },
     connectionManager: {
       maxConnections: config.limits.maxConnections,
       maxIncomingPendingConnections: config.limits.maxIncomingPendingConnections,

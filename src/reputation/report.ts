@@ -4,6 +4,7 @@
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { fromString, toString } from 'uint8arrays'
+import { signRecord, verifyRecord } from '../crypto/index.ts'
 import { MAX_REPORT_BYTES, MAX_REPORT_COUNT, MAX_REPORT_TTL_MS, REPORT_CLOCK_SKEW_MS, REPORT_SIGNING_CONTEXT } from './constants.ts'
 import { InvalidReportError } from './errors.ts'
 
@@ -31,8 +32,8 @@ export interface TrustReport extends ReportBody {
   sig: string
 }
 
-function signingBytes (b: ReportBody): Uint8Array {
-  return fromString(REPORT_SIGNING_CONTEXT + JSON.stringify([b.issuer, b.subject, b.positive, b.negative, b.vouch, b.seq, b.issuedAt, b.expiresAt]))
+function signedFields (b: ReportBody): unknown[] {
+  return [b.issuer, b.subject, b.positive, b.negative, b.vouch, b.seq, b.issuedAt, b.expiresAt]
 }
 
 /** Round a count the way it travels, so what is signed is exactly what is parsed. */
@@ -42,7 +43,7 @@ export function roundCount (n: number): number {
 
 export async function signReport (key: PrivateKey, body: ReportBody): Promise<TrustReport> {
   const b: ReportBody = { ...body, positive: roundCount(body.positive), negative: roundCount(body.negative), vouch: roundCount(body.vouch) }
-  return { ...b, sig: toString(await key.sign(signingBytes(b)), 'base64url') }
+  return { ...b, sig: await signRecord(key, REPORT_SIGNING_CONTEXT, signedFields(b)) }
 }
 
 export function encodeReport (r: TrustReport): Uint8Array {
@@ -76,8 +77,7 @@ export async function decodeReport (data: Uint8Array, now = Date.now()): Promise
   let publicKey
   try { publicKey = peerIdFromString(issuer).publicKey; peerIdFromString(subject) } catch {}
   if (publicKey == null) throw new InvalidReportError('BAD_REPORT', 'issuer is not an Ed25519 PeerId')
-  let ok = false
-  try { ok = await publicKey.verify(signingBytes(body), fromString(sig, 'base64url')) } catch {}
+  const ok = await verifyRecord(publicKey, REPORT_SIGNING_CONTEXT, signedFields(body), sig)
   if (!ok) throw new InvalidReportError('BAD_SIGNATURE', 'signature does not match issuer')
   return { ...body, sig }
 }

@@ -3,7 +3,7 @@
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { randomBytes } from 'node:crypto'
-import { fromString, toString } from 'uint8arrays'
+import { signRecord, verifyRecord } from '../crypto/index.ts'
 import { HANDSHAKE_SIGNING_CONTEXT, MAX_REASON_CHARS } from './constants.ts'
 import { HandshakeRefusedError } from './errors.ts'
 
@@ -22,13 +22,13 @@ export interface HandshakeBody {
 
 export interface SignedHandshake { body: HandshakeBody, sig: string }
 
-function signingBytes (b: HandshakeBody): Uint8Array {
-  return fromString(HANDSHAKE_SIGNING_CONTEXT + JSON.stringify([b.kind, b.from, b.to, b.reason ?? null, b.nonce, b.ts]))
+function signedFields (b: HandshakeBody): unknown[] {
+  return [b.kind, b.from, b.to, b.reason ?? null, b.nonce, b.ts]
 }
 
 export async function signHandshake (key: PrivateKey, body: Omit<HandshakeBody, 'nonce' | 'ts'>): Promise<SignedHandshake> {
   const full: HandshakeBody = { ...body, nonce: randomBytes(16).toString('hex'), ts: Date.now() }
-  return { body: full, sig: toString(await key.sign(signingBytes(full)), 'base64url') }
+  return { body: full, sig: await signRecord(key, HANDSHAKE_SIGNING_CONTEXT, signedFields(full)) }
 }
 
 const KINDS = new Set<HandshakeKind>(['request', 'approve', 'reject', 'revoke'])
@@ -48,8 +48,7 @@ export async function verifyHandshake (frame: unknown): Promise<HandshakeBody> {
   let publicKey
   try { publicKey = peerIdFromString(from).publicKey } catch {}
   if (publicKey == null) throw new HandshakeRefusedError('BAD_HANDSHAKE', '`from` is not an Ed25519 PeerId')
-  let ok = false
-  try { ok = await publicKey.verify(signingBytes(body as HandshakeBody), fromString(sig, 'base64url')) } catch {}
+  const ok = await verifyRecord(from, HANDSHAKE_SIGNING_CONTEXT, signedFields(body as HandshakeBody), sig)
   if (!ok) throw new HandshakeRefusedError('BAD_SIGNATURE', 'signature does not match `from`')
   return body as HandshakeBody
 }
