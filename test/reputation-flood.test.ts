@@ -45,6 +45,32 @@ async function rejoin (of: Testnet = net): Promise<void> {
   await waitFor('every node to see the hub on the topic', () => of.nodes.slice(1).every(n => n.libp2p.services.pubsub.getSubscribers(TRUST_TOPIC).some(p => p.toString() === hub)), 20_000)
 }
 
+/**
+ * Both ends' GossipSub view of each other, printed when an honest report does not arrive: scores,
+ * mesh, topic membership, whether each side still has its gossip streams (GossipSub keeps a peer
+ * whose stream closed on a live connection and then drops what it sends it), and connections.
+ * The implementation's fields are not on the public GossipSub type.
+ */
+function gossipState (): Record<string, unknown> {
+  const side = (a: number, b: number): Record<string, unknown> => {
+    const sub = net.nodes[a].libp2p.services.pubsub as any
+    const other = id(b)
+    const out = sub.streamsOutbound.get(other)?.rawStream
+    const inb = sub.streamsInbound.get(other)?.rawStream
+    return {
+      score: sub.getScore(other),
+      stats: sub.score.peerStats.get(other),
+      peer: sub.peers.has(other),
+      inTopic: sub.topics.get(TRUST_TOPIC)?.has(other) ?? false,
+      inMesh: sub.getMeshPeers(TRUST_TOPIC).includes(other),
+      outbound: out == null ? null : { status: out.status, writeStatus: out.writeStatus, remoteReadStatus: out.remoteReadStatus, buffered: out.writeBuffer?.byteLength },
+      inbound: inb == null ? null : { status: inb.status, readStatus: inb.readStatus, remoteWriteStatus: inb.remoteWriteStatus },
+      connections: net.nodes[a].libp2p.getConnections(net.nodes[b].peerId).map(c => ({ status: c.status, streams: c.streams.map(s => `${s.protocol ?? '?'}:${s.direction}:${s.status}`) }))
+    }
+  }
+  return { honestAboutVictim: side(HONEST, VICTIM), victimAboutHonest: side(VICTIM, HONEST) }
+}
+
 async function freshKeys (n: number): Promise<Array<{ key: PrivateKey, id: string }>> {
   const out: Array<{ key: PrivateKey, id: string }> = []
   for (let i = 0; i < n; i++) {
@@ -149,15 +175,7 @@ test('ten thousand throwaway issuers flooding one subject stay within the per-su
     // For the intermittent miss (1 in 5 runs in a loop): does GossipSub at either end score the other
     // below its publish/graylist thresholds (broken IHAVE promises during the flood?), or hold it out of the mesh?
     // The implementation's methods (getScore, getMeshPeers) are not on the public GossipSub type.
-    const honestSub = net.nodes[HONEST].libp2p.services.pubsub as any
-    const victimSub = net.nodes[VICTIM].libp2p.services.pubsub as any
-    console.log('# gossip', JSON.stringify({
-      honestScoresVictim: honestSub.getScore(id(VICTIM)),
-      victimScoresHonest: victimSub.getScore(id(HONEST)),
-      honestMesh: honestSub.getMeshPeers(TRUST_TOPIC).map((p: string) => p === id(VICTIM) ? 'victim' : p),
-      victimMeshHasHonest: victimSub.getMeshPeers(TRUST_TOPIC).includes(id(HONEST)),
-      connected: net.nodes[HONEST].libp2p.getConnections(net.nodes[VICTIM].peerId).map(c => c.status)
-    }))
+    console.log('# gossip', JSON.stringify(gossipState()))
     throw err
   })
   await waitFor('the honest report to count', () => victim.get(subject).condemnedBy === 1, 10_000)
