@@ -154,6 +154,15 @@ test('ten thousand throwaway issuers flooding one subject stay within the per-su
     }
   }
   console.log(`# flood transport stalls (reconnected): ${stalls}`)
+  // What each node refused, and from whom (a Reject makes GossipSub penalise the forwarding peer),
+  // and how each scores the others: context for a miss below.
+  const role = (peer: string): string => ({ [id(VICTIM)]: 'victim', [id(FLOODER)]: 'flooder', [id(HONEST)]: 'honest' })[peer] ?? peer
+  for (const i of [VICTIM, HONEST]) {
+    const codes: Record<string, number> = {}
+    for (const e of events[i]) if (e.type === 'rejected' || e.type === 'ignored') codes[`${e.type} ${e.code} from ${role(e.from)}`] = (codes[`${e.type} ${e.code} from ${role(e.from)}`] ?? 0) + 1
+    const scores = Object.fromEntries([VICTIM, FLOODER, HONEST].filter(j => j !== i).map(j => [role(id(j)), (net.nodes[i].libp2p.services.pubsub as any).getScore(id(j))]))
+    console.log(`# ${role(id(i))} refused ${JSON.stringify(codes)}; GossipSub scores ${JSON.stringify(scores)}`)
+  }
   const cpu = process.cpuUsage(cpu0)
   const stats = victim.storeStats()
   console.log(`# flood: ${FLOOD_ISSUERS} issuers; victim holds ${stats.reportersOf(subject)} reporters about the subject, ${stats.reports} reports from ${stats.issuers} issuers, ${stats.evicted} evicted; whole test process CPU ${Math.round((cpu.user + cpu.system) / 1000)} ms (5 nodes and the flooder), heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB`)

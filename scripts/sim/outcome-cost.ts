@@ -1,10 +1,10 @@
 // What one recorded call outcome costs the caller's CPU in the reputation model: record it, judge the
 // callee (a view), and read the view back — what `ReputationService.rate` does after every finished
-// A2A call, without the disk write. Measured for the model in this tree and for the model at a git
-// ref (default: 8eff01d, before issue 17), in the same process, interleaved, so the ratio holds on a
-// loaded machine.
+// A2A call, without the disk write. Measured for the model in this tree and for the model at git refs
+// (default: 8eff01d, before issue 17, and 8b043d8, issue 17 before outcomes were folded into cached
+// credibilities), in the same process, interleaved, so the ratios hold on a loaded machine.
 //
-//   node scripts/sim/outcome-cost.ts [--ref <commit>] [--outcomes N]
+//   node scripts/sim/outcome-cost.ts [--ref <commit>[,<commit>…]] [--outcomes N]
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -14,12 +14,12 @@ import { defaultReputationConfig, modelParams, quarantineParams } from '../../sr
 
 const args = process.argv.slice(2)
 const opt = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined }
-const ref = opt('--ref') ?? '8eff01d'
+const refs = (opt('--ref') ?? '8eff01d,8b043d8').split(',')
 const OUTCOMES = Number(opt('--outcomes') ?? 2000)
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
 /** The model's files at `ref`, written to a temporary folder (they import only each other). */
-function oldModelDir (): string {
+function oldModelDir (ref: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'outcome-cost-'))
   for (const f of ['model.ts', 'report-store.ts', 'quarantine.ts', 'constants.ts']) {
     writeFileSync(join(dir, f), execFileSync('git', ['show', `${ref}:src/reputation/${f}`], { cwd: ROOT }))
@@ -78,10 +78,10 @@ function measure (model: any, callee: string, t0: number, n: number): number {
   return Number(process.hrtime.bigint() - start) / 1000 / n
 }
 
-const dir = oldModelDir()
+const dirs = refs.map(ref => oldModelDir(ref))
 try {
-  const impls = [await load(`before (${ref})`, dir), await load('now', join(ROOT, 'src/reputation'))]
-  console.log(`outcomes per measurement: ${OUTCOMES}; five rounds, interleaved; median µs per outcome`)
+  const impls = [...await Promise.all(refs.map(async (ref, i) => await load(ref, dirs[i]))), await load('now', join(ROOT, 'src/reputation'))]
+  console.log(`outcomes per measurement: ${OUTCOMES}; five rounds, interleaved; median µs per outcome (ratio to ${refs[0]})`)
   for (const sc of SCENARIOS) {
     const samples = new Map<string, number[]>(impls.map(i => [i.name, []]))
     for (let round = 0; round < 5; round++) {
@@ -92,9 +92,9 @@ try {
       }
     }
     const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-    const [before, now] = impls.map(i => med(samples.get(i.name)!))
-    console.log(`${sc.name.padEnd(30)} before ${before.toFixed(1).padStart(8)} µs   now ${now.toFixed(1).padStart(8)} µs   ratio ${(now / before).toFixed(2)}×`)
+    const figures = impls.map(i => med(samples.get(i.name)!))
+    console.log(`${sc.name.padEnd(30)} ${impls.map((impl, i) => `${impl.name} ${figures[i].toFixed(1).padStart(8)} µs${i > 0 ? ` (${(figures[i] / figures[0]).toFixed(2)}×)` : ''}`).join('   ')}`)
   }
 } finally {
-  rmSync(dir, { recursive: true, force: true })
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
 }
