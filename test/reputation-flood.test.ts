@@ -232,3 +232,18 @@ test('a forwarder over its budget is held to it; expired reports are pruned on a
   await send(fresh, 600_000)
   await waitFor('new reports to be accepted and held', () => fresh.every(k => smallEvents[SMALL].some(e => e.type === 'report' && e.report.issuer === k.id)) && store.storeStats().reports === 1 + fresh.length, 30_000)
 })
+
+test('a peer that lost track of our subscription learns it again, and then gets our reports', async () => {
+  await rejoin()
+  // The state a flood left behind (see gossipState): the honest node still connected to the victim,
+  // but no longer counting it among the topic's subscribers, because the victim's one subscription
+  // announcement reached it while it had the victim graylisted. GossipSub never announces it again
+  // by itself, and floodPublish sends only to the subscribers it knows.
+  const honestSub = net.nodes[HONEST].libp2p.services.pubsub as any
+  honestSub.topics.get(TRUST_TOPIC)?.delete(id(VICTIM))
+  assert.ok(!honestSub.getSubscribers(TRUST_TOPIC).some((p: { toString: () => string }) => p.toString() === id(VICTIM)))
+  const subject = (await freshKeys(1))[0].id
+  await net.nodes[HONEST].reputation.rate(subject, 'invalid')
+  await waitFor('the victim to be known as a subscriber again', () => honestSub.getSubscribers(TRUST_TOPIC).some((p: { toString: () => string }) => p.toString() === id(VICTIM)), 30_000)
+  await waitFor('the honest report to reach the victim', () => net.nodes[VICTIM].reputation.storeStats().holds(id(HONEST), subject), 30_000)
+})
