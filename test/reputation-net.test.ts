@@ -55,8 +55,13 @@ after(async () => {
 
 test('a peer that returns invalid results is quarantined by every honest node within one gossip round per witness outcome', async () => {
   const witnesses = WITNESSES
-  for (const w of witnesses) { await rep[w].rate(id(BAD), 'invalid'); await rep[w].rate(id(BAD), 'invalid') }
-  for (const w of witnesses) assert.equal(rep[w].get(id(BAD)).state, 'quarantined', 'a witness quarantines on its own evidence')
+  // Checked right after each witness's own two results: the quarantine here lasts 2 s, which a
+  // loaded machine can spend rating the other witnesses.
+  for (const w of witnesses) {
+    await rep[w].rate(id(BAD), 'invalid')
+    const view = await rep[w].rate(id(BAD), 'invalid')
+    assert.equal(view.state, 'quarantined', 'a witness quarantines on its own evidence')
+  }
   await waitFor('every honest node to quarantine the bad peer', () => HONEST.every(i => (rep[i].quarantineRecord(id(BAD))?.level ?? 0) >= 1), 30_000)
   for (const i of HONEST) {
     if (witnesses.includes(i)) continue
@@ -76,11 +81,12 @@ test('reputation watch shows verified reports from other nodes', () => {
   assert.ok(!issuers.has(id(6)), 'watch shows other nodes\' reports as received; our own are "published" events')
 })
 
-test('forged, replayed, stale, expired and oversized reports are rejected', async () => {
+test('forged, expired and oversized reports are rejected; replayed and stale ones are dropped without blaming the relay', async () => {
   const attacker = net.nodes[ATTACKER]
   const pubsub = attacker.libp2p.services.pubsub
   const before = HONEST.map(i => events[i].length)
   const rejectedCodes = (): Set<string> => new Set(HONEST.flatMap((i, k) => events[i].slice(before[k]).flatMap(e => e.type === 'rejected' ? [e.code] : [])))
+  const ignoredCodes = (): Set<string> => new Set(HONEST.flatMap((i, k) => events[i].slice(before[k]).flatMap(e => e.type === 'ignored' ? [e.code] : [])))
   // Forged: claims to come from node 1, signed by the attacker.
   const forged = await signReport(attacker.key, { issuer: id(1), subject: id(2), positive: 0, negative: 50, vouch: 0, seq: Date.now() + 1e6, issuedAt: Date.now(), expiresAt: Date.now() + 60_000 })
   await pubsub.publish(TRUST_TOPIC, encodeReport(forged))
@@ -95,10 +101,13 @@ test('forged, replayed, stale, expired and oversized reports are rejected', asyn
   const expired = await signReport(attacker.key, { issuer: id(ATTACKER), subject: id(2), positive: 1, negative: 0, vouch: 0, seq: Date.now(), issuedAt: Date.now() - 120_000, expiresAt: Date.now() - 60_000 })
   await pubsub.publish(TRUST_TOPIC, encodeReport(expired))
   await pubsub.publish(TRUST_TOPIC, new Uint8Array(4096).fill(123))
-  await waitFor('honest neighbours to reject all five', () => {
+  // A replay or an older seq is not proof against whoever forwarded it (an honest relay that never
+  // saw the original, or evicted it, passes it on): dropped, not rejected.
+  await waitFor('honest neighbours to reject the three invalid ones and drop the two stale ones', () => {
     const codes = rejectedCodes()
-    return ['BAD_SIGNATURE', 'STALE_SEQ', 'REPORT_EXPIRED', 'REPORT_TOO_LARGE'].every(c => codes.has(c))
+    return ['BAD_SIGNATURE', 'REPORT_EXPIRED', 'REPORT_TOO_LARGE'].every(c => codes.has(c)) && ignoredCodes().has('STALE_SEQ')
   }, 20_000)
+  assert.ok(!rejectedCodes().has('STALE_SEQ'))
   // None of them changed anyone's view.
   for (const i of HONEST) {
     assert.notEqual(rep[i].get(id(2)).state, 'quarantined')

@@ -356,10 +356,11 @@ export class ReputationService {
       return TopicValidatorResult.Reject
     }
     if (verdict.action === 'ignore') {
-      // An issuer over its rate is abusing the topic. A forwarder over its budget may be an honest
-      // relay passing on someone else's flood: its excess is dropped, not held against it, or the
-      // relay's score would fall below GossipSub's publish threshold and cut honest reports off.
-      if (verdict.code !== 'FORWARDER_FLOOD') this.addAbuse(verdict.blame, ABUSE_FLOOD, now)
+      // An issuer over its rate is abusing the topic. A forwarder over its budget, or passing on a
+      // report we already hold (replayed by someone, or one it never saw or evicted), may be an honest
+      // relay: not held against it, or its score falls below GossipSub's thresholds (the flood test
+      // saw an honest hub graylisted this way) and honest reports through it are cut off.
+      if (verdict.code !== 'FORWARDER_FLOOD' && verdict.code !== 'STALE_SEQ') this.addAbuse(verdict.blame, ABUSE_FLOOD, now)
       this.emit({ type: 'ignored', at: now, from, issuer: verdict.issuer, code: verdict.code })
       return TopicValidatorResult.Ignore
     }
