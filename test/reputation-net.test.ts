@@ -44,7 +44,13 @@ before(async () => {
     for (const a of [...ANCHORS, ...WITNESSES]) if (a !== i) { await rep[i].rate(id(a), 'ok'); await rep[i].rate(id(a), 'ok') }
   }
   const expected = N - 2 // reports about anchor 0 from everyone but itself and the bad peer
-  await waitFor('warm-up reports to spread', () => HONEST.every(i => rep[i].get(id(0)).reporters >= expected - 1), 30_000)
+  await waitFor('warm-up reports to spread', () => HONEST.every(i => rep[i].get(id(0)).reporters >= expected - 1), 30_000).catch(err => {
+    console.log('# reporters about node 0, per honest node:', JSON.stringify(HONEST.map(i => rep[i].get(id(0)).reporters)), 'expected', expected - 1)
+    const codes: Record<string, number> = {}
+    for (const i of HONEST) for (const e of events[i]) if (e.type === 'rejected' || e.type === 'ignored') codes[e.code] = (codes[e.code] ?? 0) + 1
+    console.log('# refused during warm-up:', JSON.stringify(codes))
+    throw err
+  })
 })
 
 after(async () => {
