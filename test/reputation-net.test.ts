@@ -44,7 +44,13 @@ before(async () => {
     for (const a of [...ANCHORS, ...WITNESSES]) if (a !== i) { await rep[i].rate(id(a), 'ok'); await rep[i].rate(id(a), 'ok') }
   }
   const expected = N - 2 // reports about anchor 0 from everyone but itself and the bad peer
-  await waitFor('warm-up reports to spread', () => HONEST.every(i => rep[i].get(id(0)).reporters >= expected - 1), 30_000)
+  await waitFor('warm-up reports to spread', () => HONEST.every(i => rep[i].get(id(0)).reporters >= expected - 1), 30_000).catch(err => {
+    console.log('# reporters about node 0, per honest node:', JSON.stringify(HONEST.map(i => rep[i].get(id(0)).reporters)), 'expected', expected - 1)
+    const codes: Record<string, number> = {}
+    for (const i of HONEST) for (const e of events[i]) if (e.type === 'rejected' || e.type === 'ignored') codes[e.code] = (codes[e.code] ?? 0) + 1
+    console.log('# refused during warm-up:', JSON.stringify(codes))
+    throw err
+  })
 })
 
 after(async () => {
@@ -55,8 +61,13 @@ after(async () => {
 
 test('a peer that returns invalid results is quarantined by every honest node within one gossip round per witness outcome', async () => {
   const witnesses = WITNESSES
-  for (const w of witnesses) { await rep[w].rate(id(BAD), 'invalid'); await rep[w].rate(id(BAD), 'invalid') }
-  for (const w of witnesses) assert.equal(rep[w].get(id(BAD)).state, 'quarantined', 'a witness quarantines on its own evidence')
+  // Checked right after each witness's own two results: the quarantine here lasts 2 s, which a
+  // loaded machine can spend rating the other witnesses.
+  for (const w of witnesses) {
+    await rep[w].rate(id(BAD), 'invalid')
+    const view = await rep[w].rate(id(BAD), 'invalid')
+    assert.equal(view.state, 'quarantined', 'a witness quarantines on its own evidence')
+  }
   await waitFor('every honest node to quarantine the bad peer', () => HONEST.every(i => (rep[i].quarantineRecord(id(BAD))?.level ?? 0) >= 1), 30_000)
   for (const i of HONEST) {
     if (witnesses.includes(i)) continue
@@ -76,14 +87,14 @@ test('reputation watch shows verified reports from other nodes', () => {
   assert.ok(!issuers.has(id(6)), 'watch shows other nodes\' reports as received; our own are "published" events')
 })
 
-test('forged, replayed, stale, expired and oversized reports are rejected', async () => {
+test('forged, expired and oversized reports are rejected; replayed and stale ones are dropped without blaming the relay', async () => {
   const attacker = net.nodes[ATTACKER]
   const pubsub = attacker.libp2p.services.pubsub
   const before = HONEST.map(i => events[i].length)
   const rejectedCodes = (): Set<string> => new Set(HONEST.flatMap((i, k) => events[i].slice(before[k]).flatMap(e => e.type === 'rejected' ? [e.code] : [])))
-  // Forged: claims to come from node 1, signed by the attacker.
-  const forged = await signReport(attacker.key, { issuer: id(1), subject: id(2), positive: 0, negative: 50, vouch: 0, seq: Date.now() + 1e6, issuedAt: Date.now(), expiresAt: Date.now() + 60_000 })
-  await pubsub.publish(TRUST_TOPIC, encodeReport(forged))
+  const ignoredCodes = (): Set<string> => new Set(HONEST.flatMap((i, k) => events[i].slice(before[k]).flatMap(e => e.type === 'ignored' ? [e.code] : [])))
+  // Replayed and stale first: they cost the attacker nothing, while the three invalid ones below
+  // soon have it graylisted (GossipSub then drops what it sends unvalidated).
   // Replayed: node 3's real report about the bad peer, sent again by the attacker.
   const real = events[ATTACKER].find(e => e.type === 'report' && e.report.issuer === id(3))
   assert.ok(real != null && real.type === 'report')
@@ -92,13 +103,19 @@ test('forged, replayed, stale, expired and oversized reports are rejected', asyn
   // Stale: a correctly signed report by node 4 with a seq older than the one everyone holds.
   const stale = await signReport(net.nodes[4].key, { issuer: id(4), subject: id(BAD), positive: 9, negative: 0, vouch: 0, seq: 1, issuedAt: Date.now(), expiresAt: Date.now() + 60_000 })
   await pubsub.publish(TRUST_TOPIC, encodeReport(stale))
+  // Forged: claims to come from node 1, signed by the attacker.
+  const forged = await signReport(attacker.key, { issuer: id(1), subject: id(2), positive: 0, negative: 50, vouch: 0, seq: Date.now() + 1e6, issuedAt: Date.now(), expiresAt: Date.now() + 60_000 })
+  await pubsub.publish(TRUST_TOPIC, encodeReport(forged))
   const expired = await signReport(attacker.key, { issuer: id(ATTACKER), subject: id(2), positive: 1, negative: 0, vouch: 0, seq: Date.now(), issuedAt: Date.now() - 120_000, expiresAt: Date.now() - 60_000 })
   await pubsub.publish(TRUST_TOPIC, encodeReport(expired))
   await pubsub.publish(TRUST_TOPIC, new Uint8Array(4096).fill(123))
-  await waitFor('honest neighbours to reject all five', () => {
+  // A replay or an older seq is not proof against whoever forwarded it (an honest relay that never
+  // saw the original, or evicted it, passes it on): dropped, not rejected.
+  await waitFor('honest neighbours to reject the three invalid ones and drop the two stale ones', () => {
     const codes = rejectedCodes()
-    return ['BAD_SIGNATURE', 'STALE_SEQ', 'REPORT_EXPIRED', 'REPORT_TOO_LARGE'].every(c => codes.has(c))
+    return ['BAD_SIGNATURE', 'REPORT_EXPIRED', 'REPORT_TOO_LARGE'].every(c => codes.has(c)) && ignoredCodes().has('STALE_SEQ')
   }, 20_000)
+  assert.ok(!rejectedCodes().has('STALE_SEQ'))
   // None of them changed anyone's view.
   for (const i of HONEST) {
     assert.notEqual(rep[i].get(id(2)).state, 'quarantined')

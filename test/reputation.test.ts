@@ -174,6 +174,46 @@ test('second-hand checks: a stranger whose reports match our anchors\' becomes c
   assert.ok(withAnchor.credibility('anchor', at) >= cfg.credibleThreshold, 'the anchor itself is believed')
 })
 
+test('an outcome folded into cached credibilities gives what a fresh computation gives', () => {
+  const params = modelParams(cfg)
+  const t0 = 10 * HOUR
+  const store = new ReportStore()
+  const anchors = new Set(['r0', 'r1'])
+  const subjects = Array.from({ length: 12 }, (_, i) => `s${i}`)
+  // Twenty reporters, honest, liars and a voucher, some reports in before our evidence (informative), some after.
+  let seq = 1
+  for (let i = 0; i < 20; i++) {
+    for (const [k, subject] of subjects.entries()) {
+      if ((i + k) % 3 === 0) continue
+      const liar = i % 4 === 3
+      const at = t0 - HOUR + i * 1000 + k
+      store.put({ issuer: `r${i}`, subject, positive: liar ? 0 : 3, negative: liar ? 3 : k % 5 === 0 ? 2 : 0, vouch: 0, seq: seq++, issuedAt: at, expiresAt: at + 48 * HOUR }, i % 2 === 0 ? at : t0 + HOUR)
+    }
+  }
+  store.put({ issuer: 's0', subject: 'r5', positive: 2, negative: 0, vouch: 1, seq: seq++, issuedAt: t0, expiresAt: t0 + 48 * HOUR }, t0)
+  const book = (): QuarantineBook => new QuarantineBook({ baseMs: HOUR, maxMs: 100 * HOUR })
+  const m = new ReputationModel('me', params, store, book(), p => anchors.has(p))
+  const outcomes = ['ok', 'ok', 'failed', 'ok', 'invalid', 'ok', 'ok', 'ok'] as const
+  for (const [k, subject] of subjects.entries()) m.record(subject, k % 5 === 0 ? 'failed' : 'ok', t0 + k)
+  const reporters = Array.from({ length: 20 }, (_, i) => `r${i}`)
+  // Cache every credibility, then record outcomes about subjects already among our latest dealings,
+  // and about the voucher s0. The same moment throughout: a cached credibility is otherwise allowed
+  // to be up to credibilityRefreshMs old, which a fresh computation is not.
+  const now = t0 + 100
+  for (const r of reporters) m.credibility(r, now)
+  for (const [k, o] of outcomes.entries()) {
+    m.record(subjects[k % 3], o, now)
+    m.record('s0', 'ok', now)
+  }
+  const fresh = new ReputationModel('me', params, store, book(), p => anchors.has(p))
+  for (const subject of subjects) fresh.setDirect(subject, m.directRaw(subject)!)
+  for (const r of reporters) {
+    assert.ok(Math.abs(m.credibility(r, now) - fresh.credibility(r, now)) < 1e-9, `${r}: folded ${m.credibility(r, now)}, fresh ${fresh.credibility(r, now)}`)
+    assert.equal(m.related(r, now), fresh.related(r, now), `${r} related`)
+  }
+  assert.ok(reporters.some(r => m.credibility(r, now) !== m.credibility('nobody', now)), 'the outcomes moved some credibility')
+})
+
 test('a kinder report dated before a peer cheated us is an outdated view, not a lie; the same praise after it is', () => {
   const store = new ReportStore()
   const m = new ReputationModel('me', modelParams(cfg), store, new QuarantineBook({ baseMs: HOUR, maxMs: HOUR }))

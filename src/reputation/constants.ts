@@ -41,3 +41,13 @@ export const QUARANTINE_TICK_MS = 1000
 export const DIRECT_PREFIX = '/agentwire/reputation/direct/'
 export const QUARANTINE_PREFIX = '/agentwire/reputation/quarantine/'
 export const REPORT_PREFIX = '/agentwire/reputation/reports/'
+
+/**
+ * How often the trust-topic subscription is announced again to every gossip peer, in ms. GossipSub
+ * announces it once per new stream; a peer that drops that one RPC never learns we listen.
+ */
+export const RESUBSCRIBE_INTERVAL_MS = 10_000
+
+/** How long after a report reached no peer on the topic it is published again, in ms, and how many times. */
+export const UNHEARD_RETRY_MS = 5_000
+export const UNHEARD_RETRIES = 6

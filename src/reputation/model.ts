@@ -116,6 +116,33 @@ const MAX_CACHED_PER_PEER = 20_000
 
 const LN2 = Math.log(2)
 
+/** What one check adds to a reporter's credibility: [agreement, disagreement] weights. */
+type Term = [agree: number, disagree: number]
+
+/**
+ * A reporter's credibility as computed at `at`, kept with its parts so that one new outcome of ours
+ * can be folded in without recomputing the rest: the first-hand checks per subject (against our own
+ * evidence, which is what an outcome changes), and the sum of the second-hand ones (against our
+ * anchors). `first` is null for a reporter we do not believe at all (quarantined, or it cheated us).
+ */
+interface Credibility {
+  value: number
+  related: boolean
+  at: number
+  version: number
+  prior: number
+  second: Term
+  first: Map<string, Term> | null
+}
+
+function credibilityValue (prior: number, second: Term, first: Iterable<Term>): number {
+  let agree = second[0]
+  let disagree = second[1]
+  for (const [a, d] of first) { agree += a; disagree += d }
+  const k = 2
+  return (agree + k * prior) / (agree + 3 * disagree + k)
+}
+
 export function decay (e: DatedEvidence, now: number, p: ModelParams): Evidence {
   const dt = Math.max(0, now - e.at)
   if (dt === 0) return { positive: e.positive, negative: e.negative }
@@ -183,7 +210,7 @@ export class ReputationModel {
   private readonly direct = new Map<string, DatedEvidence>()
   /** Credibilities computed at `at`, valid until the refresh interval passes, the reporter's reports
    * change (the store's `version` then passes `version`), or our evidence about it or its subjects does. */
-  private readonly credCache = new Map<string, { value: number, related: boolean, at: number, version: number }>()
+  private readonly credCache = new Map<string, Credibility>()
   /**
    * The subjects of our latest direct evidence, newest last, at most CREDIBILITY_SAMPLE: what a
    * reporter is checked against. Recent dealings say most about a reporter now, and the cost of a
@@ -221,7 +248,11 @@ export class ReputationModel {
 
   /** Add one outcome to our own evidence about `subject`; returns the evidence as of `now`. */
   record (subject: string, outcome: Outcome, now: number): DatedEvidence {
-    this.forgetCredibilityTouching(subject)
+    // A subject among our latest dealings already: fold the new evidence into the credibilities
+    // it feeds (one term each) after the update. Otherwise the subject moves from second-hand to
+    // first-hand checks for everyone who reported on it: recompute those.
+    const patch = this.recent.has(subject)
+    if (!patch) this.forgetCredibilityTouching(subject)
     const w = OUTCOME_WEIGHTS[outcome]
     const d = this.directNow(subject, now)
     // A wrong answer after good ones is how camouflage and oscillation work: good history does not
@@ -232,6 +263,7 @@ export class ReputationModel {
     this.direct.set(subject, next)
     this.noteRecent(subject)
     if (this.direct.size > MAX_DIRECT_SUBJECTS) this.direct.delete(this.direct.keys().next().value!)
+    if (patch) this.patchCredibilityTouching(subject, now)
     return next
   }
 
@@ -250,6 +282,30 @@ export class ReputationModel {
   private forgetCredibilityTouching (subject: string): void {
     this.credCache.delete(subject)
     for (const r of this.store.about(subject)) this.credCache.delete(r.issuer)
+  }
+
+  /**
+   * Our evidence about `subject` changed and it was already among our latest dealings: the subject's
+   * own credibility is recomputed when next asked; every other cached credibility changes only in
+   * its first-hand check about `subject`, which is replaced. So a call outcome costs one check per
+   * reporter about the callee (at most the per-subject cap), not a full credibility each: on a
+   * busy node those walk up to 128 reports per reporter.
+   */
+  private patchCredibilityTouching (subject: string, now: number): void {
+    this.credCache.delete(subject)
+    let vouchees: Set<string> | undefined
+    for (const r of this.store.about(subject)) {
+      const c = this.credCache.get(r.issuer)
+      if (c == null) continue
+      if (c.first == null || this.store.lastChange(r.issuer) > c.version) { this.credCache.delete(r.issuer); continue }
+      const t = this.firstHandTerm(r, now)
+      if (t == null) c.first.delete(subject)
+      else c.first.set(subject, t)
+      c.value = credibilityValue(c.prior, c.second, c.first.values())
+      // Whether the subject now vouches for a peer that served us well can make that peer related.
+      vouchees ??= new Set([...this.store.vouchedBy(subject)].map(v => v.subject))
+      if (vouchees.has(r.issuer)) c.related = this.hasRelationship(r.issuer, this.directNow(r.issuer, now), now)
+    }
   }
 
   private noteRecent (subject: string): void {
@@ -308,7 +364,39 @@ export class ReputationModel {
     return false
   }
 
-  private judgeReporter (reporter: string, now: number): { value: number, related: boolean } {
+  /**
+   * Compare report `r` with what we hold true of its subject (`d`, dated `ours`), at `factor`
+   * weight: what it adds to agreement and disagreement, or undefined when either side has too little
+   * evidence to compare.
+   */
+  private check (r: ReportBody, d: Evidence, ours: number, factor: number, now: number): Term | undefined {
+    const p = this.params
+    if (d.positive + d.negative < 0.5) return undefined
+    const e = reportEvidence(r, now, p)
+    if (e.positive + e.negative < 0.5) return undefined
+    const weight = factor * Math.exp(-LN2 * Math.max(0, now - r.issuedAt) / p.credibilityHalfLifeMs)
+    const gap = betaScore(e) - betaScore(d)
+    if (Math.abs(gap) <= p.agreementTolerance) {
+      // Agreement is evidence of honesty only when the reporter could not have copied it: it
+      // reached us before the evidence it agrees with existed, it is not dated after that evidence
+      // (nor in the future), and it does not repeat counts another issuer already published.
+      // Otherwise twelve fresh keys echoing our own public reports become "credible" for free.
+      const a = this.store.arrival(r)
+      return !a.echo && a.receivedAt < ours && r.issuedAt <= ours && r.issuedAt <= now ? [weight, 0] : [0, 0]
+    }
+    // A kinder view based on evidence older than ours is no lie: the reporter saw the good side of
+    // a peer that turned on us later (camouflage, oscillation, compromise).
+    if (gap > 0 && r.issuedAt < ours) return [0, 0]
+    return [0, weight]
+  }
+
+  /** A first-hand check: report `r` against our own evidence about its subject. */
+  private firstHandTerm (r: ReportBody, now: number): Term | undefined {
+    const d = this.directNow(r.subject, now)
+    return this.check(r, d, this.direct.get(r.subject)?.at ?? 0, condemns(d) ? CHEATER_CHECK_WEIGHT : 1, now)
+  }
+
+  private judgeReporter (reporter: string, now: number): Credibility {
     const cached = this.credCache.get(reporter)
     if (cached != null && now - cached.at < this.params.credibilityRefreshMs && this.store.lastChange(reporter) <= cached.version) return cached
     const version = this.store.version
@@ -317,38 +405,17 @@ export class ReputationModel {
     const own = this.directNow(reporter, now)
     // A peer that cheated us is not believed about others.
     if (this.book.isActive(reporter, now) || (own.positive + own.negative >= p.minEvidence && betaScore(own) < p.refuseScore)) {
-      const entry = { value: 0, related: false, at: now, version }
+      const entry: Credibility = { value: 0, related: false, at: now, version, prior: 0, second: [0, 0], first: null }
       this.credCache.set(reporter, entry)
       return entry
     }
-    let agree = 0
-    let disagree = 0
-    /** Compare report `r` with what we hold true of its subject (`d`, dated `ours`), at `factor` weight. */
-    const check = (r: ReportBody, d: Evidence, ours: number, factor: number): void => {
-      if (d.positive + d.negative < 0.5) return
-      const e = reportEvidence(r, now, p)
-      if (e.positive + e.negative < 0.5) return
-      const weight = factor * Math.exp(-LN2 * Math.max(0, now - r.issuedAt) / p.credibilityHalfLifeMs)
-      const gap = betaScore(e) - betaScore(d)
-      if (Math.abs(gap) <= p.agreementTolerance) {
-        // Agreement is evidence of honesty only when the reporter could not have copied it: it
-        // reached us before the evidence it agrees with existed, it is not dated after that evidence
-        // (nor in the future), and it does not repeat counts another issuer already published.
-        // Otherwise twelve fresh keys echoing our own public reports become "credible" for free.
-        const a = this.store.arrival(r)
-        if (!a.echo && a.receivedAt < ours && r.issuedAt <= ours && r.issuedAt <= now) agree += weight
-      }
-      // A kinder view based on evidence older than ours is no lie: the reporter saw the good side of
-      // a peer that turned on us later (camouflage, oscillation, compromise).
-      else if (gap > 0 && r.issuedAt < ours) return
-      else disagree += weight
-    }
-    const checkDirect = (r: ReportBody): void => {
-      const d = this.directNow(r.subject, now)
-      check(r, d, this.direct.get(r.subject)?.at ?? 0, condemns(d) ? CHEATER_CHECK_WEIGHT : 1)
-    }
     // First-hand checks, against our own experience. Walk whichever side is shorter: the reporter's
     // reports, or our recent subjects.
+    const first = new Map<string, Term>()
+    const checkDirect = (r: ReportBody): void => {
+      const t = this.firstHandTerm(r, now)
+      if (t != null) first.set(r.subject, t)
+    }
     if (this.store.countBy(reporter) <= this.recent.size) {
       for (const r of this.store.by(reporter)) if (this.recent.has(r.subject)) checkDirect(r)
     } else {
@@ -361,12 +428,14 @@ export class ReputationModel {
     // what our anchors (peers we trust by handshake) report about them. In a large network our own
     // experience rarely overlaps a stranger's; our anchors' together often does, so honest reporters
     // become credible within a few rounds and liars, who contradict the anchors, do not.
+    const second: Term = [0, 0]
     if (!this.isAnchor(reporter)) {
       let checks = 0
       for (const r of this.store.by(reporter)) {
         if (this.recent.has(r.subject) || r.subject === this.self) continue
         const a = this.anchorOpinion(r.subject, now)
-        if (a != null) check(r, a.evidence, a.at, condemns(a.evidence) ? CHEATER_CHECK_WEIGHT : SECOND_HAND_WEIGHT)
+        const t = a == null ? undefined : this.check(r, a.evidence, a.at, condemns(a.evidence) ? CHEATER_CHECK_WEIGHT : SECOND_HAND_WEIGHT, now)
+        if (t != null) { second[0] += t[0]; second[1] += t[1] }
         if (++checks >= SECOND_HAND_CHECKS) break
       }
     }
@@ -376,9 +445,7 @@ export class ReputationModel {
     // and our experience, which grows like rounds² / network size: far too slow for a thousand peers.
     const servedWell = ownExperienceGood(own, p)
     const prior = servedWell || this.isAnchor(reporter) ? Math.max(p.servedWellPrior, p.credibilityPrior) : p.credibilityPrior
-    const k = 2
-    const value = (agree + k * prior) / (agree + 3 * disagree + k)
-    const entry = { value, related: this.hasRelationship(reporter, own, now), at: now, version }
+    const entry: Credibility = { value: credibilityValue(prior, second, first.values()), related: this.hasRelationship(reporter, own, now), at: now, version, prior, second, first }
     this.credCache.set(reporter, entry)
     return entry
   }

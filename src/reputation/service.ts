@@ -17,7 +17,8 @@ import { ReportValidator, type Verdict } from './validator.ts'
 import { encodeReport, signReport, type TrustReport } from './report.ts'
 import { modelParams, quarantineParams } from './params.ts'
 import { NotQuarantinedError, SelfRatingError, UnknownOutcomeError } from './errors.ts'
-import { DIRECT_PREFIX, QUARANTINE_PREFIX, QUARANTINE_TICK_MS, TRUST_TOPIC, WATCH_BUFFER } from './constants.ts'
+import { DIRECT_PREFIX, QUARANTINE_PREFIX, QUARANTINE_TICK_MS, RESUBSCRIBE_INTERVAL_MS, TRUST_TOPIC, UNHEARD_RETRIES, UNHEARD_RETRY_MS, WATCH_BUFFER } from './constants.ts'
+import { resubscribeEvery } from './resubscribe.ts'
 
 /** Half-life of a peer's gossip-abuse count (rejected or flooded reports), in ms. */
 const ABUSE_HALF_LIFE_MS = 10 * 60 * 1000
@@ -95,6 +96,7 @@ export class ReputationService {
   private tick: ReturnType<typeof setInterval> | undefined
   private republish: ReturnType<typeof setInterval> | undefined
   private pruner: ReturnType<typeof setInterval> | undefined
+  private stopResubscribe: () => void = () => {}
   private running = false
   private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
     const peer = evt.detail.toString()
@@ -133,6 +135,7 @@ export class ReputationService {
       this.republish.unref?.()
       this.pruner = setInterval(() => { this.pruneReports() }, this.config.pruneIntervalMs)
       this.pruner.unref?.()
+      this.stopResubscribe = resubscribeEvery(pubsub, TRUST_TOPIC, RESUBSCRIBE_INTERVAL_MS, this.c.log)
     }
     this.running = true
   }
@@ -143,6 +146,7 @@ export class ReputationService {
     clearInterval(this.tick)
     clearInterval(this.republish)
     clearInterval(this.pruner)
+    this.stopResubscribe()
     for (const t of this.publishTimers.values()) clearTimeout(t)
     this.publishTimers.clear()
     this.c.libp2p.removeEventListener('peer:connect', this.onConnect)
@@ -327,10 +331,11 @@ export class ReputationService {
       return TopicValidatorResult.Reject
     }
     if (verdict.action === 'ignore') {
-      // An issuer over its rate is abusing the topic. A forwarder over its budget may be an honest
-      // relay passing on someone else's flood: its excess is dropped, not held against it, or the
-      // relay's score would fall below GossipSub's publish threshold and cut honest reports off.
-      if (verdict.code !== 'FORWARDER_FLOOD') this.addAbuse(verdict.blame, ABUSE_FLOOD, now)
+      // An issuer over its rate is abusing the topic. A forwarder over its budget, or passing on a
+      // report we already hold (replayed by someone, or one it never saw or evicted), may be an honest
+      // relay: not held against it, or its score falls below GossipSub's thresholds (the flood test
+      // saw an honest hub graylisted this way) and honest reports through it are cut off.
+      if (verdict.code !== 'FORWARDER_FLOOD' && verdict.code !== 'STALE_SEQ') this.addAbuse(verdict.blame, ABUSE_FLOOD, now)
       this.emit({ type: 'ignored', at: now, from, issuer: verdict.issuer, code: verdict.code })
       return TopicValidatorResult.Ignore
     }
@@ -351,7 +356,7 @@ export class ReputationService {
   }
 
   /** Sign and publish our current evidence about a peer. */
-  private async publish (peer: string, vouch?: number): Promise<ReportJson | null> {
+  private async publish (peer: string, vouch?: number, attempt = 0): Promise<ReportJson | null> {
     if (!this.config.gossip || !this.running) return null
     const now = Date.now()
     const d = reportableEvidence(this.model.directRaw(peer), now, this.config.reportTtlMs, this.model.params)
@@ -369,9 +374,22 @@ export class ReputationService {
     })
     this.store.put(report)
     this.lastPublished.set(peer, now)
-    await this.c.libp2p.services.pubsub.publish(TRUST_TOPIC, encodeReport(report))
+    const sent = await this.c.libp2p.services.pubsub.publish(TRUST_TOPIC, encodeReport(report))
     this.emit({ type: 'published', at: now, report: strip(report) })
+    // Heard by no one (no peer known on the topic yet, or all below GossipSub's publish threshold):
+    // say it again a little later rather than wait for the hourly republication.
+    if (sent.recipients.length === 0) this.retryUnheard(peer, attempt)
     return strip(report)
+  }
+
+  private retryUnheard (peer: string, attempt: number): void {
+    if (attempt >= UNHEARD_RETRIES || !this.running || this.publishTimers.has(peer)) return
+    const timer = setTimeout(() => {
+      this.publishTimers.delete(peer)
+      void this.publish(peer, undefined, attempt + 1).catch(err => { this.c.log.debug({ err, peer }, 'could not publish trust report') })
+    }, UNHEARD_RETRY_MS)
+    timer.unref?.()
+    this.publishTimers.set(peer, timer)
   }
 
   private async republishAll (): Promise<void> {

@@ -1,7 +1,8 @@
 // The GossipSub topic validator for trust reports. Reject (GossipSub penalises the sender) for what
-// no honest node forwards: bad size, shape or signature, expired, or not newer than what we hold.
-// Ignore (dropped, not forwarded) for floods: per forwarding peer (many throwaway issuers behind one
-// connection), per issuer, and per issuer-subject pair.
+// no honest node forwards: bad size, shape or signature, expired. Ignore (dropped, not forwarded) for
+// floods: per forwarding peer (many throwaway issuers behind one connection), per issuer, and per
+// issuer-subject pair; and for a report not newer than the one we hold (a replay or a reorder): an
+// honest relay that never saw it, or evicted it, forwards it in good faith.
 import { RateLimiter } from '../guard/rate-limiter.ts'
 import { decodeReport, type TrustReport } from './report.ts'
 import type { ReportStore } from './report-store.ts'
@@ -48,12 +49,12 @@ export class ReportValidator {
       throw err
     }
     if (report.seq <= this.store.seqOf(report.issuer, report.subject)) {
-      return { action: 'reject', code: 'STALE_SEQ', reason: `seq ${report.seq} is not newer than the report already held (replay or reorder)` }
+      return { action: 'ignore', code: 'STALE_SEQ', reason: `seq ${report.seq} is not newer than the report already held (replay or reorder)`, issuer: report.issuer, blame: from ?? report.issuer }
     }
     if (!this.byIssuer.take(report.issuer, now)) return { action: 'ignore', code: 'ISSUER_FLOOD', reason: 'issuer over its report rate', issuer: report.issuer, blame: report.issuer }
     if (!this.byPair.take(report.issuer + '/' + report.subject, now)) return { action: 'ignore', code: 'PAIR_FLOOD', reason: 'issuer over its rate for this subject', issuer: report.issuer, blame: report.issuer }
     const put = this.store.put(report, now)
-    if (put === 'stale') return { action: 'reject', code: 'STALE_SEQ', reason: 'not newer than the report already held' }
+    if (put === 'stale') return { action: 'ignore', code: 'STALE_SEQ', reason: 'not newer than the report already held', issuer: report.issuer, blame: from ?? report.issuer }
     // Full of reports at least as credible as this issuer's: a stranger cannot push them out.
     if (put === 'full') return { action: 'ignore', code: 'STORE_FULL', reason: 'report store full of more credible reports', issuer: report.issuer, blame: report.issuer }
     return { action: 'accept', report }

@@ -1,0 +1,32 @@
+// Announce our trust-topic subscription to every gossip peer again, now and then.
+//
+// GossipSub tells a peer which topics we listen to once, when it opens its stream to that peer. A
+// peer that drops that one RPC never learns we listen, and then never sends us a report: found under
+// load, where a node's own slowness made it charge its peers with broken IWANT promises (P7), which
+// graylisted them, and GossipSub drops a graylisted peer's RPCs whole — the subscription with the
+// rest. Announcing a subscription the peer already knows is a no-op at the peer, so repeating it is
+// safe and cheap (one small RPC per peer per interval).
+import type { Logger } from '../log/logger.ts'
+import type { PeerId } from '@libp2p/interface'
+
+/** The part of GossipSub used: its peers, and the (implementation) method that sends our subscriptions. */
+interface Announcer {
+  getPeers: () => PeerId[]
+  sendSubscriptions?: (peer: string, topics: string[], subscribe: boolean) => void
+}
+
+/** Start re-announcing `topic` every `intervalMs`; returns the function that stops it. */
+export function resubscribeEvery (pubsub: unknown, topic: string, intervalMs: number, log: Logger): () => void {
+  const p = pubsub as Announcer
+  if (typeof p.sendSubscriptions !== 'function') {
+    log.warn('this GossipSub cannot re-announce subscriptions; a peer that missed ours will not send us reports until it reconnects')
+    return () => {}
+  }
+  const timer = setInterval(() => {
+    for (const peer of p.getPeers()) {
+      try { p.sendSubscriptions!(peer.toString(), [topic], true) } catch (err) { log.debug({ err, peer: peer.toString() }, 'could not re-announce the trust topic') }
+    }
+  }, intervalMs)
+  timer.unref?.()
+  return () => { clearInterval(timer) }
+}
