@@ -3,7 +3,7 @@
 // accept their timestamp; after that the timestamp check refuses them anyway.
 import { Key, type Datastore } from 'interface-datastore'
 import { fromString, toString } from 'uint8arrays'
-import { AgentwireError } from '../errors.ts'
+import { AgentwireError, type ErrorCode } from '../errors.ts'
 
 export interface NonceGuardInit {
   /** Datastore prefix, one per protocol. */
@@ -16,7 +16,7 @@ export interface NonceGuardInit {
 
 export class ReplayError extends AgentwireError {
   static override name = 'ReplayError'
-  constructor (code: string, message: string, hint?: string) {
+  constructor (code: ErrorCode, message: string, hint?: string) {
     super(code, message, hint)
     this.name = 'ReplayError'
   }

@@ -3,7 +3,7 @@
 import { lpStream } from '@libp2p/utils'
 import type { Stream } from '@libp2p/interface'
 import { fromString, toString } from 'uint8arrays'
-import { AgentwireError, type ErrorBody } from '../errors.ts'
+import { AgentwireError, errorFromBody, type ErrorBody } from '../errors.ts'
 import { checkJsonBudget, JsonBudgetError } from './json-budget.ts'
 
 export interface JsonStreamOptions {
@@ -87,6 +87,6 @@ function varintLength (n: number): number {
 export function throwIfErrorFrame (frame: unknown): void {
   const error = (frame as { error?: ErrorBody } | undefined)?.error
   if (error != null && typeof error === 'object') {
-    throw new AgentwireError(String(error.code ?? 'REMOTE_ERROR'), String(error.message ?? 'the peer refused the request'), error.hint != null ? String(error.hint) : undefined)
+    throw errorFromBody({ code: String(error.code ?? 'REMOTE_ERROR'), message: String(error.message ?? 'the peer refused the request'), ...(error.hint != null ? { hint: String(error.hint) } : {}) })
   }
 }
