@@ -6,7 +6,7 @@ import { Command, Option } from 'commander'
 import { AgentwireError, toErrorBody, type ErrorBody } from '../errors.ts'
 import { callDaemon } from '../control/client.ts'
 import type { ControlMethod, ControlParams } from '../control/protocol.ts'
-import { printHuman, printEvent } from './print.ts'
+import { printHuman, printEvent, type PrintedCommand, type PrintResults } from './print.ts'
 import { safeText } from './safe-text.ts'
 import { VERSION } from '../version.ts'
 
@@ -47,7 +47,7 @@ function fail (err: unknown, json: boolean): never {
   process.exit(1)
 }
 
-function output (command: string, result: unknown, json: boolean): void {
+function output<C extends PrintedCommand> (command: C, result: PrintResults[C], json: boolean): void {
   process.stdout.write((json ? JSON.stringify(result) : printHuman(command, result)) + '\n')
 }
 
@@ -83,8 +83,9 @@ function daemonCommand<M extends ControlMethod, O extends object = object> (prog
       const json = opts.json === true
       // Streamed events print as they arrive: one JSON line each with --json, a readable line otherwise.
       const onEvent = (event: unknown): void => { process.stdout.write((json ? JSON.stringify(event) : printEvent(event)) + '\n') }
-      const result: unknown = await callDaemon<ControlMethod>(dataDir, method, params != null ? params(command.args, opts) : {}, { onEvent, ...callOptions })
-      output(method, result, json)
+      const result = await callDaemon<M>(dataDir, method, params?.(command.args, opts), { onEvent, ...callOptions })
+      // PrintResults extends ControlResults, so this is the same type; TS does not see it for a generic M.
+      output<M>(method, result as PrintResults[M], json)
     } catch (err) {
       fail(err, opts.json === true)
     }
@@ -198,7 +199,7 @@ export function buildProgram (): Command {
     .description('health verdict for monitoring: exit 0 healthy, 1 degraded, 2 unhealthy or not running')
     .action(async (opts: CommonOptions) => {
       const json = opts.json === true
-      let report: any
+      let report: PrintResults['health']
       try {
         report = await callDaemon(await dataDirOf(opts), 'health')
       } catch (err) {

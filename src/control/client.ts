@@ -5,21 +5,24 @@ import { AgentwireError, errorFromBody, type ErrorBody } from '../errors.ts'
 import { readJsonLines, writeJsonLine } from './framing.ts'
 import { DaemonNotRunningError, ControlProtocolError } from './errors.ts'
 import { DEFAULT_CALL_TIMEOUT_MS, SOCKET_NAME } from './constants.ts'
-import type { ControlMethod, ControlParams, ControlResult } from './protocol.ts'
+import type { ControlEvents, ControlMethod, ControlParams, ControlResult } from './protocol.ts'
 
 export function socketPathFor (dataDir: string): string {
   return join(dataDir, SOCKET_NAME)
 }
 
-export interface CallOptions {
+/** The events of method M (nothing for a method that does not stream). */
+export type EventOf<M extends ControlMethod> = M extends keyof ControlEvents ? ControlEvents[M] : never
+
+export interface CallOptions<E = unknown> {
   /** Called with each event line of a streaming command. */
-  onEvent?: (event: unknown) => void
+  onEvent?: (event: E) => void
   /** @default 60000 ms; 0 waits forever (streams such as `reputation watch`) */
   timeoutMs?: number
 }
 
 /** One control call: the method's params and result are typed by protocol.ts (the daemon checks the params again). */
-export async function callDaemon<M extends ControlMethod> (dataDir: string, method: M, params?: ControlParams<M>, options: CallOptions = {}): Promise<ControlResult<M>> {
+export async function callDaemon<M extends ControlMethod> (dataDir: string, method: M, params?: ControlParams<M>, options: CallOptions<EventOf<M>> = {}): Promise<ControlResult<M>> {
   const socket = connect(socketPathFor(dataDir))
   const timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS
   return await new Promise<ControlResult<M>>((resolve, reject) => {
@@ -42,7 +45,8 @@ export async function callDaemon<M extends ControlMethod> (dataDir: string, meth
     socket.on('close', () => finish(() => reject(new ControlProtocolError('the daemon closed the control socket without answering'))))
     readJsonLines(socket, line => {
       const message = line as { event?: unknown, result?: unknown, error?: ErrorBody }
-      if ('event' in message) options.onEvent?.(message.event)
+      // Events, like results, come from our own daemon and are the method's (protocol.ts).
+      if ('event' in message) options.onEvent?.(message.event as EventOf<M>)
       else if (message.error != null) { const body = message.error; finish(() => reject(errorFromBody(body))) } else if ('result' in message) {
         // The one place a result is taken on trust: it comes from our own daemon, over an owner-only socket.
         finish(() => resolve(message.result as ControlResult<M>))
