@@ -2,6 +2,7 @@
 // Every read has a size cap and a deadline, so a silent or hostile peer cannot hold a handler open.
 import { lpStream } from '@libp2p/utils'
 import type { Stream } from '@libp2p/interface'
+import type { z } from 'zod'
 import { fromString, toString } from 'uint8arrays'
 import { AgentwireError, errorFromBody, type ErrorBody } from '../errors.ts'
 import { checkJsonBudget, JsonBudgetError } from './json-budget.ts'
@@ -24,9 +25,33 @@ export class BadFrameError extends AgentwireError {
   }
 }
 
+export interface ReadOptions {
+  signal?: AbortSignal
+}
+
+export interface SchemaReadOptions extends ReadOptions {
+  /**
+   * The error for a frame that is JSON but not the shape the schema wants, given the first mismatch
+   * ("envelope.nonce: expected string"); a protocol passes its own (BAD_HANDSHAKE, INVALID_CARD…).
+   *
+   * @default a BadFrameError (BAD_FRAME) naming the mismatch
+   */
+  invalid?: (reason: string) => Error
+}
+
 export interface JsonStream {
-  /** Read one frame; undefined when the remote closed its side cleanly. */
-  read: <T = unknown>(options?: { signal?: AbortSignal }) => Promise<T | undefined>
+  /**
+   * Read one frame and check it against `schema`: what comes back has the schema's type because it
+   * was checked, not because it was cast. Undefined when the remote closed its side cleanly.
+   */
+  read: {
+    <S extends z.ZodType>(schema: S, options?: SchemaReadOptions): Promise<z.output<S> | undefined>
+    /**
+     * @deprecated Unchecked: the frame is only known to be a JSON object. Give a schema, so a handler
+     * only ever sees a checked value; kept so code written before read(schema) still compiles.
+     */
+    <T = unknown>(options?: ReadOptions): Promise<T | undefined>
+  }
   write: (value: unknown) => Promise<void>
   /** Send an `{error}` frame: how a handler refuses a request. */
   writeError: (error: ErrorBody) => Promise<void>
@@ -43,7 +68,10 @@ export function jsonStream (stream: Stream, options: JsonStreamOptions): JsonStr
   const readTimeoutMs = options.readTimeoutMs ?? 10_000
   return {
     stream,
-    read: async <T>(opts: { signal?: AbortSignal } = {}): Promise<T | undefined> => {
+    // One implementation behind both overloads of JsonStream['read'] (TypeScript checks overloads only on declarations).
+    read: (async (schemaOrOptions?: z.ZodType | ReadOptions, maybeOptions?: SchemaReadOptions): Promise<unknown> => {
+      const schema = isSchema(schemaOrOptions) ? schemaOrOptions : undefined
+      const opts: SchemaReadOptions = (schema != null ? maybeOptions : schemaOrOptions as ReadOptions | undefined) ?? {}
       const timeout = AbortSignal.timeout(readTimeoutMs)
       const signal = opts.signal != null ? AbortSignal.any([opts.signal, timeout]) : timeout
       let bytes
@@ -70,11 +98,22 @@ export function jsonStream (stream: Stream, options: JsonStreamOptions): JsonStr
       }
       // Every agentwire frame is an object; a bare `null` would otherwise read as "the peer closed".
       if (value === null || typeof value !== 'object') throw new BadFrameError('not a JSON object')
-      return value as T
-    },
+      if (schema == null) return value
+      const checked = schema.safeParse(value)
+      if (!checked.success) {
+        const issue = checked.error.issues[0]
+        const reason = `${issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : ''}${issue.message}`
+        throw opts.invalid?.(reason) ?? new BadFrameError(reason)
+      }
+      return checked.data
+    }) as JsonStream['read'],
     write: async (value: unknown) => { await lp.write(fromString(JSON.stringify(value))) },
     writeError: async (error: ErrorBody) => { await lp.write(fromString(JSON.stringify({ error }))) }
   }
+}
+
+function isSchema (value: unknown): value is z.ZodType {
+  return value != null && typeof (value as { safeParse?: unknown }).safeParse === 'function'
 }
 
 function varintLength (n: number): number {
