@@ -11,6 +11,7 @@ import type { CardJson } from '../a2a/index.ts'
 import { parseTarget } from '../node/targets.ts'
 import type { ControlHandlers } from './server.ts'
 import type { FoundAgent } from './protocol.ts'
+import { explainRefusal } from './refused-by-peer.ts'
 
 /** The methods served here. */
 type McpMethod = 'mcp.settings' | 'peer.standing' | 'agent.find' | 'a2a.delegate' | 'mcp.trust.approve' | 'inbox.list' | 'inbox.show' | 'inbox.reply' | 'inbox.watch'
@@ -109,7 +110,7 @@ export function mcpHandlers (node: AgentNode): Pick<ControlHandlers, McpMethod> 
         ...(contextId != null ? { contextId } : {}),
         ...(taskId != null ? { taskId } : {})
       }
-      const first = await node.a2a.rpc(target, 'SendMessage', { message, configuration: { returnImmediately: true } }, { signal })
+      const first = await node.a2a.rpc(target, 'SendMessage', { message, configuration: { returnImmediately: true } }, { signal }).catch(async (err: unknown) => { throw await explainRefusal(node, target, err) })
       const peerId = first.peerId
       // The remote agent's answer: only read where a field is there, passed on as it came.
       let result = first.result as TaskResult | undefined
