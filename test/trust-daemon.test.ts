@@ -112,6 +112,7 @@ test('after a reject, asking again fails with TRUST_REFUSED, and a call says ask
   const sent = await runCli(['send', b.peerId, 'hello anyway', '--json', '--config', a.configPath])
   assert.equal(sent.code, 1)
   const error = JSON.parse(sent.stdout).error
-  assert.equal(error.code, 'TRUST_REFUSED')
+  assert.equal(error.code, 'NOT_TRUSTED')
+  assert.match(error.message, /has rejected \(or revoked\) this node/)
   assert.doesNotMatch(error.hint, /ask for trust first/)
 })

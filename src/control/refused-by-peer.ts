@@ -16,7 +16,8 @@ export async function explainRefusal (node: AgentNode, target: string, err: unkn
   if (!(err instanceof AgentwireError) || err.code !== 'NOT_TRUSTED') return err
   try {
     const peerId = (await node.resolveTarget(target)).peerId.toString()
-    if (stateOf(node, peerId) === 'refused-by-peer') return refusedByPeer(node, peerId)
+    // Same code (callers switch on NOT_TRUSTED), the true reason and the one way on.
+    if (stateOf(node, peerId) === 'refused-by-peer') return new AgentwireError('NOT_TRUSTED', `${err.message}: its operator has rejected (or revoked) this node, so asking again does not reach them`, refusedByPeer(node, peerId).hint)
   } catch {}
   return err
 }
