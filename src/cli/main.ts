@@ -101,12 +101,12 @@ export function buildProgram (): Command {
 
   program.command('start')
     .description('run the node in the foreground (Ctrl-C stops it)')
-    .option('-c, --config <file>', 'config file', process.env.AGENTWIRE_CONFIG ?? DEFAULT_CONFIG)
+    .option('-c, --config <file>', `config file (default: $AGENTWIRE_CONFIG or ${DEFAULT_CONFIG})`)
     .addOption(new Option('--log-level <level>', 'override log.level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']))
-    .action(async (opts: { config: string, logLevel?: string }) => {
+    .action(async (opts: { config?: string, logLevel?: string }) => {
       try {
         const { runDaemon } = await import('../control/daemon.ts')
-        await runDaemon({ configPath: opts.config, ...(opts.logLevel != null ? { logLevel: opts.logLevel } : {}) })
+        await runDaemon({ configPath: opts.config ?? process.env.AGENTWIRE_CONFIG ?? DEFAULT_CONFIG, ...(opts.logLevel != null ? { logLevel: opts.logLevel } : {}) })
       } catch (err) {
         fail(err, false)
       }

@@ -3,7 +3,7 @@ import { connect } from 'node:net'
 import { join } from 'node:path'
 import { AgentwireError, errorFromBody, type ErrorBody } from '../errors.ts'
 import { readJsonLines, writeJsonLine } from './framing.ts'
-import { DaemonNotRunningError, ControlProtocolError } from './errors.ts'
+import { DaemonNotRunningError, DaemonStoppedError } from './errors.ts'
 import { DEFAULT_CALL_TIMEOUT_MS, SOCKET_NAME } from './constants.ts'
 import type { ControlEvents, ControlMethod, ControlParams, ControlResult } from './protocol.ts'
 
@@ -42,7 +42,8 @@ export async function callDaemon<M extends ControlMethod> (dataDir: string, meth
       if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') finish(() => reject(new DaemonNotRunningError(dataDir)))
       else finish(() => reject(err))
     })
-    socket.on('close', () => finish(() => reject(new ControlProtocolError('the daemon closed the control socket without answering'))))
+    // Closed with no answer: the daemon went away mid-call (`stop`, a crash), not a version mismatch.
+    socket.on('close', () => finish(() => reject(new DaemonStoppedError(method))))
     readJsonLines(socket, line => {
       const message = line as { event?: unknown, result?: unknown, error?: ErrorBody }
       // Events, like results, come from our own daemon and are the method's (protocol.ts).

@@ -16,6 +16,14 @@ export class ControlProtocolError extends AgentwireError {
   }
 }
 
+export class DaemonStoppedError extends AgentwireError {
+  static override name = 'DaemonStoppedError'
+  constructor (method: string) {
+    super('DAEMON_STOPPED', `the daemon closed the control socket without answering "${method}": it stopped or crashed`, 'see whether it still runs with `agentwire info`, read its log, and start it again with `agentwire start`')
+    this.name = 'DaemonStoppedError'
+  }
+}
+
 export class UnknownMethodError extends AgentwireError {
   static override name = 'UnknownMethodError'
   constructor (method: string) {
