@@ -117,7 +117,7 @@ function serveOne (socket: Socket, handlers: ServedHandlers, log: Logger, reques
   async function call<M extends ControlMethod> (method: M, params: object): Promise<unknown> {
     const handler = handlers[method] as ((params: CheckedParams<M>, ctx: CallContext) => Promise<unknown>) | undefined
     if (handler == null) throw new UnknownMethodError(method)
-    const checked = controlParams[method].safeParse(params)
+    const checked = controlParams[method].safeParse(params, { reportInput: true })
     if (!checked.success) throw new BadParamsError(method, checked.error.issues)
     return await handler(checked.data as CheckedParams<M>, { emit: event => writeJsonLine(socket, { event }), signal: abort.signal })
   }
