@@ -24,8 +24,9 @@ async function dataDirOf (options: CommonOptions): Promise<string> {
   const file = resolve(options.config ?? process.env.AGENTWIRE_CONFIG ?? DEFAULT_CONFIG)
   try {
     const text = await readFile(file, 'utf8')
-    const raw = file.endsWith('.json') ? JSON.parse(text) : (await import('yaml')).parse(text)
-    if (typeof raw?.dataDir === 'string' && raw.dataDir !== '') return resolve(dirname(file), raw.dataDir)
+    const raw: unknown = file.endsWith('.json') ? JSON.parse(text) : (await import('yaml')).parse(text)
+    const dataDir = raw != null && typeof raw === 'object' ? (raw as { dataDir?: unknown }).dataDir : undefined
+    if (typeof dataDir === 'string' && dataDir !== '') return resolve(dirname(file), dataDir)
   } catch {}
   // Missing file, bad syntax or no dataDir: the full loader says exactly what is wrong.
   const { loadConfigFile } = await import('../config/index.ts')
@@ -219,15 +220,15 @@ export function buildProgram (): Command {
       try {
         const dataDir = await dataDirOf(opts)
         const live = !json && opts.once !== true && process.stdout.isTTY === true
-        do {
+        // Live: until Ctrl-C; otherwise once.
+        for (;;) {
           const summary = await callDaemon(dataDir, 'status')
           if (live) process.stdout.write('\x1b[2J\x1b[H') // clear the screen, cursor home
           output('status', summary, json)
-          if (live) {
-            process.stdout.write(`\n(refreshing every ${opts.interval}s; Ctrl-C to quit)\n`)
-            await new Promise(resolve => setTimeout(resolve, Math.max(0.5, opts.interval) * 1000))
-          }
-        } while (!json && opts.once !== true && process.stdout.isTTY === true)
+          if (!live) break
+          process.stdout.write(`\n(refreshing every ${opts.interval}s; Ctrl-C to quit)\n`)
+          await new Promise(resolve => setTimeout(resolve, Math.max(0.5, opts.interval) * 1000))
+        }
       } catch (err) {
         fail(err, json)
       }

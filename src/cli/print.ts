@@ -112,12 +112,15 @@ export const printers: Printers = {
   'trust.revoke': r => `revoked ${r.peerId}; ${r.connectionsClosed} connection${r.connectionsClosed === 1 ? '' : 's'} closed`,
   'trust.pending': r => r.length === 0 ? 'no pending requests' : r.map(e => `${e.peerId}${e.name != null ? ` (${e.name})` : ''}  since ${e.since}\n  reason: ${e.reason ?? '(none given)'}\n  approve: agentwire trust approve ${e.peerId}`).join('\n'),
   'trust.list': r => r.length === 0 ? 'no trust records' : r.map(e => `${e.peerId}  ${e.state.padEnd(15)} ${e.mutual ? 'mutual' : '      '}  since ${e.since}${e.name != null ? `  ${e.name}` : ''}`).join('\n'),
-  audit: r => r.length === 0 ? 'no audit entries' : r.map(e => {
-    const { seq, ts, event, peer, prev: _prev, ...rest } = e
-    // A call's signed envelope is long; its nonce identifies it (`--json` shows all of it).
-    const extra = Object.entries(rest).map(([k, v]) => k === 'envelope' ? `envelope.nonce=${String((v as { nonce?: unknown } | null)?.nonce)}` : `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
-    return `${String(seq).padStart(5)}  ${ts}  ${event.padEnd(26)} ${peer ?? ''}${extra !== '' ? `  ${extra}` : ''}`
-  }).join('\n'),
+  audit: r => {
+    if (r.length === 0) return 'no audit entries'
+    return r.map(e => {
+      const { seq, ts, event, peer, prev: _prev, ...rest } = e
+      // A call's signed envelope is long; its nonce identifies it (`--json` shows all of it).
+      const extra = Object.entries(rest).map(([k, v]) => k === 'envelope' ? `envelope.nonce=${String((v as { nonce?: unknown } | null)?.nonce)}` : `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
+      return `${String(seq).padStart(5)}  ${ts}  ${event.padEnd(26)} ${peer ?? ''}${extra !== '' ? `  ${extra}` : ''}`
+    }).join('\n')
+  },
   'audit.verify': r => [
     r.brokenLine == null
       ? `audit log ${r.witnesses != null && !r.ok ? 'NOT VOUCHED FOR' : 'OK'}: ${r.entries} entries, hash chain intact, head signed by this node${r.pastHead != null ? ` (${r.pastHead} written after the last signed head, before a crash)` : ''}`

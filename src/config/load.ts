@@ -72,7 +72,7 @@ export function knownKeysAt (path: readonly PropertyKey[]): string[] {
   for (const segment of [...path, null]) {
     for (let def = get(get(schema, '_zod'), 'def'); def != null; def = get(get(schema, '_zod'), 'def')) {
       const options = get(def, 'options')
-      const next = get(def, 'innerType') ?? get(def, 'in') ?? (Array.isArray(options) ? options.find(o => get(o, 'shape') != null) : undefined)
+      const next = get(def, 'innerType') ?? get(def, 'in') ?? (Array.isArray(options) ? (options as unknown[]).find(o => get(o, 'shape') != null) : undefined)
       if (next == null) break
       schema = next
     }

@@ -126,5 +126,6 @@ function serveOne (socket: Socket, handlers: ServedHandlers, log: Logger, reques
 /** A caller's string as it may appear in an error: short, with control characters escaped. */
 function echo (text: string): string {
   const short = text.length > MAX_ECHOED_METHOD_CHARS ? `${text.slice(0, MAX_ECHOED_METHOD_CHARS)}… (${text.length} characters)` : text
+  // eslint-disable-next-line no-control-regex -- escaping control characters is the point
   return short.replace(/[\u0000-\u001f\u007f-\u009f]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }

@@ -77,12 +77,13 @@ export function jsonStream (stream: Stream, options: JsonStreamOptions): JsonStr
       let bytes
       try {
         bytes = await lp.read({ signal })
-      } catch (err: any) {
-        if (err.name === 'UnexpectedEOFError') {
+      } catch (err) {
+        const name = (err as Error).name
+        if (name === 'UnexpectedEOFError') {
           if (received === consumed) return undefined
           throw new BadFrameError(`the stream ended inside a frame (${received - consumed} bytes of an unfinished frame)`)
         }
-        if (FRAME_LENGTH_ERRORS.has(err.name)) throw new BadFrameError(`longer than ${options.maxBytes} bytes`)
+        if (FRAME_LENGTH_ERRORS.has(name)) throw new BadFrameError(`longer than ${options.maxBytes} bytes`)
         if (timeout.aborted) throw new AgentwireError('READ_TIMEOUT', `no frame within ${readTimeoutMs} ms`)
         throw err
       }

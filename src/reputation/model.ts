@@ -337,11 +337,11 @@ export class ReputationModel {
         // Otherwise twelve fresh keys echoing our own public reports become "credible" for free.
         const a = this.store.arrival(r)
         if (!a.echo && a.receivedAt < ours && r.issuedAt <= ours && r.issuedAt <= now) agree += weight
+      } else if (gap <= 0 || r.issuedAt >= ours) {
+        // A kinder view based on evidence older than ours is no lie (the reporter saw the good side of
+        // a peer that turned on us later: camouflage, oscillation, compromise), so only the rest disagrees.
+        disagree += weight
       }
-      // A kinder view based on evidence older than ours is no lie: the reporter saw the good side of
-      // a peer that turned on us later (camouflage, oscillation, compromise).
-      else if (gap > 0 && r.issuedAt < ours) return
-      else disagree += weight
     }
     const checkDirect = (r: ReportBody): void => {
       const d = this.directNow(r.subject, now)

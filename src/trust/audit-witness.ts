@@ -48,7 +48,6 @@ export interface WitnessAnswer {
   error?: string
 }
 
-
 export class AuditWitness {
   private readonly c: WitnessComponents
   private readonly intervalMs: number
