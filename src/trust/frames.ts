@@ -22,3 +22,23 @@ export const witnessReplySchema = z.union([
 ])
 
 export type WitnessFrame = NonNullable<z.output<typeof witnessFrameSchema>>
+
+/**
+ * The handshake's frames, for trust-service.ts to read with read(schema) (wired when issue 14's
+ * runtime half lands; until then verifyHandshake checks the same shape). A shape error is
+ * BAD_HANDSHAKE; the reason's length is left to verifyHandshake, which answers REASON_TOO_LONG.
+ */
+export const signedHandshakeSchema = z.object({
+  body: z.object({
+    kind: z.enum(['request', 'approve', 'reject', 'revoke']),
+    from: z.string(),
+    to: z.string(),
+    reason: z.string().optional(),
+    nonce: z.string().regex(/^[0-9a-f]{16,64}$/, 'must be 16 to 64 hex digits'),
+    ts: z.number().refine(Number.isSafeInteger, 'must be a whole number of ms')
+  }),
+  sig: z.string()
+})
+
+/** The answer to a handshake message: the state it left, or a refusal. */
+export const handshakeReplySchema = z.union([z.object({ ok: z.literal(true), state: z.string() }), errorFrameSchema])
