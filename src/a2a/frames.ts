@@ -28,8 +28,8 @@ export const requestFrameSchema = z.object({
 export const rpcResponseSchema = z.looseObject({
   jsonrpc: z.literal('2.0'),
   id: z.union([z.string(), z.number(), z.null()]),
-  result: z.unknown(),
-  error: z.looseObject({ code: z.number(), message: z.string(), data: z.unknown() }).optional()
+  result: z.unknown().optional(),
+  error: z.looseObject({ code: z.number(), message: z.string(), data: z.unknown().optional() }).optional()
 }).refine(f => f.result !== undefined || f.error != null, 'a JSON-RPC response carries a result or an error')
 
 /** What a caller reads: a response, or a refusal by the callee's gate or envelope check (no `jsonrpc`). */

@@ -5,5 +5,5 @@ import { z } from 'zod'
 
 /** How a handler refuses a request (JsonStream.writeError); read back by throwIfErrorFrame. */
 export const errorFrameSchema = z.object({
-  error: z.looseObject({ code: z.unknown(), message: z.unknown(), hint: z.unknown() })
+  error: z.looseObject({ code: z.unknown().optional(), message: z.unknown().optional(), hint: z.unknown().optional() })
 })

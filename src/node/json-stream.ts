@@ -102,7 +102,9 @@ export function jsonStream (stream: Stream, options: JsonStreamOptions): JsonStr
       if (schema == null) return value
       const checked = schema.safeParse(value)
       if (!checked.success) {
-        const issue = checked.error.issues[0]
+        let issue = checked.error.issues[0]
+        // A union (a response or a refusal) says only "Invalid input": name what its first form missed.
+        while (issue.code === 'invalid_union' && issue.errors[0]?.[0] != null) issue = { ...issue.errors[0][0], path: [...issue.path, ...issue.errors[0][0].path] }
         const reason = `${issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : ''}${issue.message}`
         throw opts.invalid?.(reason) ?? new BadFrameError(reason)
       }
