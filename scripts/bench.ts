@@ -58,7 +58,7 @@ async function runFigure (figure: Figure): Promise<FigureResult> {
   try {
     const measured = await Promise.race([
       figure.run({ quick, log: m => log(`  ${m}`), signal: controller.signal }),
-      new Promise<never>((_, reject) => { timer = setTimeout(() => { controller.abort(); reject(new Error(`over its ${budget / 1000} s budget`)) }, budget) })
+      new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { controller.abort(); reject(new Error(`over its ${budget / 1000} s budget`)) }, budget) })
     ])
     log(`  done in ${round((performance.now() - t0) / 1000)} s`)
     const ratio = measured.baselineValue != null && measured.baselineValue !== 0 ? measured.value / measured.baselineValue : null

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { startDaemon, writeConfig, runCli, cliJson, type Daemon } from './helpers/daemon.ts'
 import { waitFor } from './helpers/testnet.ts'
-import { tempDir, removeTempDirs } from './helpers/tmp.ts'
+import { removeTempDirs } from './helpers/tmp.ts'
 import { genesisHash, signHead } from '../src/audit/index.ts'
 import { readKeyFile, KEY_FILE_NAME } from '../src/identity/index.ts'
 

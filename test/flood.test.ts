@@ -63,7 +63,7 @@ async function honestCallsDuring (victim: AgentNode, honest: AgentNode, during: 
   let done = false
   void during.finally(() => { done = true })
   let ok = 0
-  for (let i = 0; i < max && (!done || i < 3); i++) {
+  for (let i = 0; i < max && (!done || i < 3); i++) { // eslint-disable-line no-unmodified-loop-condition -- `done` is set by `during`
     const { result } = await honest.a2a.send(victim.peerId.toString(), `honest question ${i}. answered?`) as any
     assert.ok(result != null, 'the honest call was answered')
     ok++

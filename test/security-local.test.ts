@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { chmod, mkdir, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { startDaemon, writeConfig, runCli, cliJson, type Daemon } from './helpers/daemon.ts'
-import { tempDir, removeTempDirs } from './helpers/tmp.ts'
+import { removeTempDirs } from './helpers/tmp.ts'
 
 const running: Daemon[] = []
 after(async () => {

@@ -94,3 +94,25 @@ test('audit lists entries, filters them, and --verify detects one edited line, w
   const line = text.split('\n').findIndex(l => l.includes('"reason":"audit me"')) + 1
   assert.match(broken.stdout, new RegExp(`BROKEN at line ${line + 1}`), 'the line after the edit no longer matches')
 })
+
+test('after a reject, asking again fails with TRUST_REFUSED, and a call says asking reaches nobody', async () => {
+  const a = await daemon(await writeConfig({}))
+  const b = await daemon(await writeConfig({ a2a: { exampleAgent: true } }))
+  await cliJson(['connect', b.addresses[0], '--config', a.configPath])
+  assert.equal((await cliJson(['trust', 'request', b.peerId, '--reason', 'please', '--config', a.configPath])).state, 'requested')
+  await cliJson(['trust', 'reject', a.peerId, '--config', b.configPath])
+  await waitFor('A to hear of the rejection', async () => (await cliJson(['trust', 'list', '--config', a.configPath])).find((e: any) => e.peerId === b.peerId)?.state === 'refused-by-peer')
+
+  const again = await runCli(['trust', 'request', b.peerId, '--config', a.configPath])
+  assert.equal(again.code, 1, again.stdout + again.stderr)
+  assert.match(again.stderr, /has rejected \(or revoked\) this node's trust/)
+  assert.match(again.stderr, new RegExp(`hint: only its operator can change that, by running \`agentwire trust approve ${a.peerId}\``))
+  assert.equal((await cliJson(['trust', 'request', b.peerId, '--config', a.configPath])).error.code, 'TRUST_REFUSED')
+
+  const sent = await runCli(['send', b.peerId, 'hello anyway', '--json', '--config', a.configPath])
+  assert.equal(sent.code, 1)
+  const error = JSON.parse(sent.stdout).error
+  assert.equal(error.code, 'NOT_TRUSTED')
+  assert.match(error.message, /has rejected \(or revoked\) this node/)
+  assert.doesNotMatch(error.hint, /ask for trust first/)
+})

@@ -21,7 +21,7 @@ export function svg (rows: Row[]): string {
   const ph = 160
   const width = pw * 2 + 20
   const height = Math.ceil(mals.length / 2) * (ph + 90) + 40
-  const out: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="9">`, `<rect width="100%" height="100%" fill="white"/>`,
+  const out: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="9">`, '<rect width="100%" height="100%" fill="white"/>',
     `<text x="10" y="16" font-size="12">servedByMalicious (lower is better), ${agents} agents</text>`]
   models.forEach((m, i) => out.push(`<rect x="${300 + i * 90}" y="7" width="10" height="10" fill="${COLORS[m] ?? '#000'}"/><text x="${314 + i * 90}" y="16">${m}</text>`))
   mals.forEach((mal, p) => {

@@ -93,12 +93,12 @@ export class A2AService {
     this.backend = this.inbox != null
       ? inboxBackend(this.inbox, inboxCard(init.config.name ?? 'agentwire inbox'), addInterface)
       : init.executor != null
-      ? localBackend({ executor: init.executor, card: init.card ?? exampleAgentCard(init.config.name ?? 'agentwire agent') }, addInterface)
-      : a2a.upstream != null
-        ? upstreamBackend(a2a.upstream)
-        : a2a.exampleAgent
-          ? localBackend({ executor: new ExampleAgentExecutor(), card: exampleAgentCard(init.config.name != null ? `${init.config.name} (example agent)` : undefined) }, addInterface)
-          : noAgent()
+        ? localBackend({ executor: init.executor, card: init.card ?? exampleAgentCard(init.config.name ?? 'agentwire agent') }, addInterface)
+        : a2a.upstream != null
+          ? upstreamBackend(a2a.upstream)
+          : a2a.exampleAgent
+            ? localBackend({ executor: new ExampleAgentExecutor(), card: exampleAgentCard(init.config.name != null ? `${init.config.name} (example agent)` : undefined) }, addInterface)
+            : noAgent()
     this.nonces = new NonceGuard(components.datastore, { prefix: A2A_NONCE_PREFIX, clockWindowMs: ENVELOPE_CLOCK_WINDOW_MS, log: components.log })
     this.caller = new A2ACaller({ peerId: components.peerId, privateKey: components.privateKey, connect: components.connect, ...(components.onOutcome != null ? { onOutcome: components.onOutcome } : {}) },
       { maxFrameBytes: a2a.maxFrameBytes, callTimeoutMs: a2a.callTimeoutMs })

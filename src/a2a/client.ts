@@ -6,7 +6,8 @@ import { JsonRpcTransportFactory, type Transport, type TransportFactory } from '
 import type { AgentCard } from '@a2a-js/sdk'
 import { jsonStream, throwIfErrorFrame } from '../node/json-stream.ts'
 import { parseJsonWithin } from '../node/json-budget.ts'
-import { AgentwireError } from '../errors.ts'
+import { AgentwireError, type ErrorCode } from '../errors.ts'
+import { cardFrameSchema, responseFrameSchema } from './frames.ts'
 import { signEnvelope } from './envelope.ts'
 import { verifyCard, type CardJson } from './card.ts'
 import type { JsonRpcResponse } from './backend.ts'
@@ -20,7 +21,7 @@ export type CallOutcome = 'ok' | 'failed' | 'timeout' | 'invalid'
  * guard's rates and bans, a bad envelope), not about the callee's work: no outcome is recorded for
  * them, so a caller's own mistake never costs the callee reputation.
  */
-const REFUSALS_ABOUT_CALLER = new Set(['NOT_TRUSTED', 'PEER_QUARANTINED', 'QUARANTINED', 'RATE_LIMITED', 'TOO_MANY_STREAMS', 'BUSY', 'PEER_BANNED', 'PENDING_FULL', 'TOO_MANY_CALLS',
+const REFUSALS_ABOUT_CALLER: ReadonlySet<string> = new Set<ErrorCode>(['NOT_TRUSTED', 'PEER_QUARANTINED', 'QUARANTINED', 'RATE_LIMITED', 'TOO_MANY_STREAMS', 'BUSY', 'PEER_BANNED', 'PENDING_FULL', 'TOO_MANY_CALLS',
   'STALE_MESSAGE', 'REPLAYED_MESSAGE', 'BAD_ENVELOPE', 'WRONG_SENDER', 'WRONG_RECIPIENT', 'BODY_MISMATCH', 'BAD_SIGNATURE'])
 
 /** The A2A methods whose outcome rates the callee (see `outcome` in `call`). */
@@ -43,10 +44,6 @@ export interface A2ACallerInit {
 export type CallAnswer =
   | { kind: 'single', peerId: string, response: JsonRpcResponse }
   | { kind: 'stream', peerId: string, frames: AsyncGenerator<JsonRpcResponse, void, undefined> }
-
-function looksLikeRpcResponse (frame: any): frame is JsonRpcResponse {
-  return frame != null && typeof frame === 'object' && frame.jsonrpc === '2.0' && ('result' in frame || 'error' in frame)
-}
 
 export class A2ACaller {
   private readonly c: A2ACallerComponents
@@ -91,12 +88,17 @@ export class A2ACaller {
     const framed = jsonStream(stream, { maxBytes: this.init.maxFrameBytes, readTimeoutMs: this.init.callTimeoutMs })
     const frame: RequestFrame = { envelope: await signEnvelope(this.c.privateKey, this.c.peerId.toString(), peerId, body), body, version: options.version ?? A2A_VERSION }
     const read = async (): Promise<JsonRpcResponse | undefined> => {
-      const next = await framed.read<unknown>({ signal })
+      const next = await framed.read(responseFrameSchema, {
+        signal,
+        invalid: reason => {
+          outcome('invalid')
+          return new AgentwireError('INVALID_A2A_RESPONSE', `${peerId} answered with something that is not a JSON-RPC response (${reason})`)
+        }
+      })
       if (next == null) return undefined
-      if (looksLikeRpcResponse(next)) return next
+      if ('jsonrpc' in next) return next
       throwIfErrorFrame(next) // refusals by the gate or the envelope check carry no `jsonrpc`
-      outcome('invalid')
-      throw new AgentwireError('INVALID_A2A_RESPONSE', `${peerId} answered with something that is not a JSON-RPC response`)
+      return undefined
     }
     const cleanup = (): void => {
       signal.removeEventListener('abort', onAbort)
@@ -148,9 +150,9 @@ export class A2ACaller {
     const stream = await connection.newStream(CARD_PROTOCOL, { signal, runOnLimitedConnection: true })
     try {
       const framed = jsonStream(stream, { maxBytes: MAX_CARD_BYTES })
-      const frame = await framed.read<{ card?: CardJson }>({ signal })
-      throwIfErrorFrame(frame)
-      if (frame?.card == null || typeof frame.card !== 'object') throw new AgentwireError('INVALID_CARD', `${peerId} sent no AgentCard`)
+      const frame = await framed.read(cardFrameSchema, { signal, invalid: reason => new AgentwireError('INVALID_CARD', `${peerId} sent no AgentCard (${reason})`) })
+      if (frame == null) throw new AgentwireError('INVALID_CARD', `${peerId} sent no AgentCard`)
+      if (!('card' in frame)) { throwIfErrorFrame(frame); throw new AgentwireError('INVALID_CARD', `${peerId} sent no AgentCard`) }
       await verifyCard(frame.card, peerId)
       this.cards.set(peerId, { card: frame.card, at: Date.now() })
       return { peerId, card: frame.card }

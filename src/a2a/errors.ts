@@ -1,8 +1,8 @@
-import { AgentwireError } from '../errors.ts'
+import { AgentwireError, type ErrorCode } from '../errors.ts'
 
 export class EnvelopeError extends AgentwireError {
   static override name = 'EnvelopeError'
-  constructor (code: string, message: string, hint?: string) {
+  constructor (code: ErrorCode, message: string, hint?: string) {
     super(code, message, hint)
     this.name = 'EnvelopeError'
   }
@@ -28,7 +28,7 @@ export class CallLimitError extends AgentwireError {
 export class GatewayRefusedError extends AgentwireError {
   static override name = 'GatewayRefusedError'
   readonly status: number
-  constructor (status: number, code: string, message: string, hint: string) {
+  constructor (status: number, code: ErrorCode, message: string, hint: string) {
     super(code, message, hint)
     this.name = 'GatewayRefusedError'
     this.status = status
@@ -38,7 +38,7 @@ export class GatewayRefusedError extends AgentwireError {
 /** The gateway's configuration would let anyone who reaches it act as this node, or its token file is unsafe. */
 export class GatewayConfigError extends AgentwireError {
   static override name = 'GatewayConfigError'
-  constructor (code: string, message: string, hint: string) {
+  constructor (code: ErrorCode, message: string, hint: string) {
     super(code, message, hint)
     this.name = 'GatewayConfigError'
   }

@@ -2,12 +2,11 @@
 // agent. An A2ARequestHandler behind the SDK's JSON-RPC transport handler, so the wire format and
 // the A2A errors are exactly the SDK's; the caller's PeerId is the user, so tasks are per caller.
 import { AgentCard, type Message, type StreamResponse, type Task } from '@a2a-js/sdk'
-import { JsonRpcTransportHandler, ServerCallContext, validateVersion, type A2ARequestHandler } from '@a2a-js/sdk/server'
+import { ServerCallContext, type A2ARequestHandler } from '@a2a-js/sdk/server'
 import {
   A2AError, PushNotificationNotSupportedError, RequestMalformedError, TaskNotCancelableError, TaskNotFoundError, UnsupportedOperationError
 } from '@a2a-js/sdk/errors'
-import type { A2ABackend, BackendAnswer, CallInfo, JsonRpcRequest, JsonRpcResponse } from './backend.ts'
-import { isAsyncIterable } from './backend.ts'
+import type { A2ABackend } from './backend.ts'
 import type { CardJson } from './card.ts'
 import { sdkDispatch } from './local-backend.ts'
 import { Inbox, InboxFullError, isSettled, type InboxChange, type InboxRecord } from './inbox.ts'

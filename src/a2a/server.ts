@@ -12,7 +12,9 @@ import type { Logger } from '../log/logger.ts'
 import { verifyEnvelope, type Envelope } from './envelope.ts'
 import { rpcError, type A2ABackend, type JsonRpcRequest, type JsonRpcResponse } from './backend.ts'
 import { JsonRpcTransportHandler } from './local-backend.ts'
-import { CallLimitError } from './errors.ts'
+import { CallLimitError, EnvelopeError } from './errors.ts'
+import { requestFrameSchema } from './frames.ts'
+import { BadFrameError } from '../node/json-stream.ts'
 import { A2A_VERSION, REQUEST_READ_TIMEOUT_MS } from './constants.ts'
 
 export interface A2AServerInit {
@@ -38,7 +40,11 @@ export function a2aServer (init: A2AServerInit): (stream: Stream, connection: Co
     const framed = jsonStream(stream, { maxBytes: init.maxFrameBytes, readTimeoutMs: REQUEST_READ_TIMEOUT_MS })
     let method = '?'
     try {
-      const frame = await framed.read<RequestFrame>()
+      const frame = await framed.read(requestFrameSchema, {
+        invalid: reason => reason.startsWith('envelope')
+          ? new EnvelopeError('BAD_ENVELOPE', `the call carries no valid signed envelope (${reason})`, 'use an agentwire client (or the local gateway), which signs every call')
+          : new BadFrameError(reason)
+      })
       if (frame == null) {
         // The caller closed without a request: close our side too, or the stream lingers.
         await stream.close().catch(err => {
@@ -47,7 +53,7 @@ export function a2aServer (init: A2AServerInit): (stream: Stream, connection: Co
         })
         return
       }
-      const envelope = await verifyEnvelope(frame.envelope, typeof frame.body === 'string' ? frame.body : '', peer, init.self)
+      const envelope = await verifyEnvelope(frame.envelope, frame.body, peer, init.self)
       await init.nonces.check(envelope.nonce, envelope.ts)
       let request: JsonRpcRequest
       try {
@@ -71,7 +77,7 @@ export function a2aServer (init: A2AServerInit): (stream: Stream, connection: Co
       if (count >= init.maxCallsPerPeer) throw new CallLimitError(init.maxCallsPerPeer)
       running.set(peer, count + 1)
       try {
-        await serveCall(init, framed, stream, request, peer, typeof frame.version === 'string' ? frame.version : A2A_VERSION)
+        await serveCall(init, framed, stream, request, peer, frame.version ?? A2A_VERSION)
       } finally {
         const left = (running.get(peer) ?? 1) - 1
         if (left <= 0) running.delete(peer)

@@ -1,7 +1,7 @@
 // `agentwire audit`: reads the log file directly, so it works after the daemon has stopped or crashed.
 import { join } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { checkCheckpoint, readAuditEntries, verifyAuditLog, type SignedHead } from '../audit/index.ts'
+import { checkCheckpoint, readAuditEntries, verifyAuditLog, type AuditEntry, type VerifyResult } from '../audit/index.ts'
 import { callDaemon } from '../control/client.ts'
 import { readKeyFile, KEY_FILE_NAME } from '../identity/index.ts'
 import { AgentwireError } from '../errors.ts'
@@ -22,7 +22,10 @@ export function parseSince (text: string, now = Date.now()): Date {
   return date
 }
 
-export async function auditCommand (dataDir: string, options: AuditOptions): Promise<{ result: unknown, ok: boolean }> {
+/** What `audit --verify` prints: the chain's verdict and, with --witnesses, each witness's. */
+export type AuditVerifyReport = VerifyResult & { witnesses?: WitnessVerdict[], witnessReason?: string }
+
+export async function auditCommand (dataDir: string, options: AuditOptions): Promise<{ result: AuditVerifyReport | AuditEntry[], ok: boolean }> {
   if (options.verify === true) {
     const key = await readKeyFile(join(dataDir, KEY_FILE_NAME))
     if (key == null) throw new AgentwireError('NO_IDENTITY', `no ${KEY_FILE_NAME} in ${dataDir}, so the log's anchor cannot be checked`, 'point --data-dir (or --config) at the node\'s data directory')
@@ -31,7 +34,7 @@ export async function auditCommand (dataDir: string, options: AuditOptions): Pro
     if (options.witnesses !== true) return { result, ok: result.ok }
     // The log and its head may both have been rewritten by someone holding the data dir (and so
     // the key); the copies our trusted peers keep were out of their reach.
-    const answers = await callDaemon(dataDir, 'audit.witnesses') as Array<{ peer: string, checkpoints: SignedHead[], error?: string }>
+    const answers = await callDaemon(dataDir, 'audit.witnesses')
     const witnesses: WitnessVerdict[] = []
     for (const answer of answers) {
       if (answer.error != null) { witnesses.push({ peer: answer.peer, checked: 0, ok: false, reason: `could not be asked: ${answer.error}` }); continue }

@@ -21,8 +21,8 @@ export async function initNode (options: InitOptions): Promise<{ configPath: str
   const configPath = join(dataDir, 'config.yaml')
   try {
     await writeFile(configPath, `# agentwire node config; every key is documented in README.md ("Config file")\n${stringify(config)}`, { flag: 'wx', mode: 0o600 })
-  } catch (err: any) {
-    if (err.code === 'EEXIST') throw new AgentwireError('CONFIG_EXISTS', `${configPath} already exists`, 'edit it, or choose another --data-dir')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new AgentwireError('CONFIG_EXISTS', `${configPath} already exists`, 'edit it, or choose another --data-dir')
     throw err
   }
   return { configPath, peerId: peerIdFromPrivateKey(privateKey).toString(), dataDir }

@@ -5,7 +5,8 @@ import { readFile } from 'node:fs/promises'
 import { Command, Option } from 'commander'
 import { AgentwireError, toErrorBody, type ErrorBody } from '../errors.ts'
 import { callDaemon } from '../control/client.ts'
-import { printHuman, printEvent } from './print.ts'
+import type { ControlMethod, ControlParams } from '../control/protocol.ts'
+import { printHuman, printEvent, type PrintedCommand, type PrintResults } from './print.ts'
 import { safeText } from './safe-text.ts'
 import { VERSION } from '../version.ts'
 
@@ -23,8 +24,9 @@ async function dataDirOf (options: CommonOptions): Promise<string> {
   const file = resolve(options.config ?? process.env.AGENTWIRE_CONFIG ?? DEFAULT_CONFIG)
   try {
     const text = await readFile(file, 'utf8')
-    const raw = file.endsWith('.json') ? JSON.parse(text) : (await import('yaml')).parse(text)
-    if (typeof raw?.dataDir === 'string' && raw.dataDir !== '') return resolve(dirname(file), raw.dataDir)
+    const raw: unknown = file.endsWith('.json') ? JSON.parse(text) : (await import('yaml')).parse(text)
+    const dataDir = raw != null && typeof raw === 'object' ? (raw as { dataDir?: unknown }).dataDir : undefined
+    if (typeof dataDir === 'string' && dataDir !== '') return resolve(dirname(file), dataDir)
   } catch {}
   // Missing file, bad syntax or no dataDir: the full loader says exactly what is wrong.
   const { loadConfigFile } = await import('../config/index.ts')
@@ -46,7 +48,7 @@ function fail (err: unknown, json: boolean): never {
   process.exit(1)
 }
 
-function output (command: string, result: unknown, json: boolean): void {
+function output<C extends PrintedCommand> (command: C, result: PrintResults[C], json: boolean): void {
   process.stdout.write((json ? JSON.stringify(result) : printHuman(command, result)) + '\n')
 }
 
@@ -66,19 +68,25 @@ function parseJsonOption (text: string, flag: string): unknown {
   }
 }
 
-function daemonCommand (program: Command, spec: string, description: string, method: string, params: (args: string[], opts: any) => Record<string, unknown> = () => ({}), callOptions: { timeoutMs?: number } = {}): Command {
+/**
+ * Register a command that sends one request to the daemon and prints the answer. `O` is the shape of
+ * the command's own options (declared with `.option` after this call), `M` its control method.
+ */
+function daemonCommand<M extends ControlMethod, O extends object = object> (program: Command, spec: string, description: string, method: M, params?: (args: string[], opts: O) => ControlParams<M>, callOptions: { timeoutMs?: number } = {}): Command {
   const cmd = withCommonOptions(program.command(spec).description(description))
-  cmd.action(async (...received: any[]) => {
+  cmd.action(async (...received: unknown[]) => {
     // Commander passes the command object last; its args are the positional arguments.
     const command = received[received.length - 1] as Command
-    const opts = command.optsWithGlobals() as CommonOptions
+    // Commander types options as a loose record; this command declared them as O.
+    const opts = command.optsWithGlobals<CommonOptions & O>()
     try {
       const dataDir = await dataDirOf(opts)
       const json = opts.json === true
       // Streamed events print as they arrive: one JSON line each with --json, a readable line otherwise.
       const onEvent = (event: unknown): void => { process.stdout.write((json ? JSON.stringify(event) : printEvent(event)) + '\n') }
-      const result = await callDaemon(dataDir, method, params(command.args, opts), { onEvent, ...callOptions })
-      output(method, result, json)
+      const result = await callDaemon<M>(dataDir, method, params?.(command.args, opts), { onEvent, ...callOptions })
+      // PrintResults extends ControlResults, so this is the same type; TS does not see it for a generic M.
+      output<M>(method, result as PrintResults[M], json)
     } catch (err) {
       fail(err, opts.json === true)
     }
@@ -94,12 +102,12 @@ export function buildProgram (): Command {
 
   program.command('start')
     .description('run the node in the foreground (Ctrl-C stops it)')
-    .option('-c, --config <file>', 'config file', process.env.AGENTWIRE_CONFIG ?? DEFAULT_CONFIG)
+    .option('-c, --config <file>', `config file (default: $AGENTWIRE_CONFIG or ${DEFAULT_CONFIG})`)
     .addOption(new Option('--log-level <level>', 'override log.level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']))
-    .action(async (opts: { config: string, logLevel?: string }) => {
+    .action(async (opts: { config?: string, logLevel?: string }) => {
       try {
         const { runDaemon } = await import('../control/daemon.ts')
-        await runDaemon({ configPath: opts.config, ...(opts.logLevel != null ? { logLevel: opts.logLevel } : {}) })
+        await runDaemon({ configPath: opts.config ?? process.env.AGENTWIRE_CONFIG ?? DEFAULT_CONFIG, ...(opts.logLevel != null ? { logLevel: opts.logLevel } : {}) })
       } catch (err) {
         fail(err, false)
       }
@@ -125,10 +133,10 @@ export function buildProgram (): Command {
   daemonCommand(program, 'ping <target>', 'round-trip time to a peer (PeerId, name or multiaddr)', 'ping', ([target]) => ({ target }))
   daemonCommand(program, 'connect <target>', 'open a connection to a peer', 'connect', ([target]) => ({ target }))
   daemonCommand(program, 'disconnect <target>', 'close every connection to a peer', 'disconnect', ([target]) => ({ target }))
-  daemonCommand(program, 'resolve <name>', 'find the PeerId and addresses behind a name (pinned on first use)', 'resolve', ([target], opts) => ({ target, acceptNew: opts.acceptNew === true, ...(opts.pick != null ? { pick: opts.pick } : {}) }))
+  daemonCommand(program, 'resolve <name>', 'find the PeerId and addresses behind a name (pinned on first use)', 'resolve', ([target], opts: { acceptNew?: boolean, pick?: string }) => ({ target, acceptNew: opts.acceptNew === true, ...(opts.pick != null ? { pick: opts.pick } : {}) }))
     .option('--accept-new', 'forget the pin and choose again (the trusted claimant, or the only one)')
     .option('--pick <peerId>', 'choose this claimant of the name and pin it (settles NAME_AMBIGUOUS)')
-  daemonCommand(program, 'send <target> <text>', 'send an A2A message to a peer\'s agent and print the result', 'send', ([target, text], opts) => ({
+  daemonCommand(program, 'send <target> <text>', 'send an A2A message to a peer\'s agent and print the result', 'send', ([target, text], opts: { data?: string, context?: string, task?: string, stream?: boolean }) => ({
     target,
     text,
     ...(opts.data != null ? { data: parseJsonOption(opts.data, '--data') } : {}),
@@ -141,7 +149,7 @@ export function buildProgram (): Command {
     .option('--context <id>', 'continue a conversation (contextId)')
     .option('--task <id>', 'continue a task that asked for more input (taskId)')
   const tasks = program.command('tasks').description('A2A tasks you started on a peer\'s agent')
-  daemonCommand(tasks, 'list <target>', 'your tasks on that peer, newest first', 'tasks.list', ([target], opts) => ({
+  daemonCommand(tasks, 'list <target>', 'your tasks on that peer, newest first', 'tasks.list', ([target], opts: { context?: string, pageSize?: string, pageToken?: string }) => ({
     target,
     ...(opts.context != null ? { contextId: opts.context } : {}),
     ...(opts.pageSize != null ? { pageSize: Number(opts.pageSize) } : {}),
@@ -155,7 +163,7 @@ export function buildProgram (): Command {
   daemonCommand(program, 'card <target>', 'a peer\'s AgentCard, fetched over libp2p and signature-checked', 'card', ([target]) => ({ target }))
 
   const trust = program.command('trust').description('the trust handshake: who may send work to this node')
-  daemonCommand(trust, 'request <target>', 'ask a peer to trust this node (implies that this node trusts it)', 'trust.request', ([target], opts) => ({ target, reason: opts.reason }))
+  daemonCommand(trust, 'request <target>', 'ask a peer to trust this node (implies that this node trusts it)', 'trust.request', ([target], opts: { reason?: string }) => ({ target, reason: opts.reason }))
     .option('-r, --reason <text>', 'why, shown to the peer\'s operator (at most 280 characters)')
   daemonCommand(trust, 'pending', 'requests waiting for your decision', 'trust.pending')
   daemonCommand(trust, 'approve <peer>', 'approve a peer (answers its request, or approves in advance)', 'trust.approve', ([target]) => ({ target }))
@@ -163,10 +171,10 @@ export function buildProgram (): Command {
   daemonCommand(trust, 'revoke <peer>', 'withdraw trust: refuse the peer from now on and close its connections', 'trust.revoke', ([target]) => ({ target }))
   daemonCommand(trust, 'list', 'every peer with a trust record: state, since, mutual or not', 'trust.list')
 
-  daemonCommand(program, 'rate <peer> <outcome>', 'record an outcome by hand (ok, fail, timeout, invalid, malicious); published as a trust report', 'rate', ([target, outcome], opts) => ({ target, outcome, ...(opts.note != null ? { note: opts.note } : {}) }))
+  daemonCommand(program, 'rate <peer> <outcome>', 'record an outcome by hand (ok, fail, timeout, invalid, malicious); published as a trust report', 'rate', ([target, outcome], opts: { note?: string }) => ({ target, outcome, ...(opts.note != null ? { note: opts.note } : {}) }))
     .option('--note <text>', 'why (kept in the audit log)')
   const reputation = daemonCommand(program, 'reputation [peer]', 'reputation of one peer, or of every known peer', 'reputation', ([target]) => (target != null ? { target } : {}))
-  daemonCommand(reputation, 'watch', 'print each verified trust report from the network as it arrives (Ctrl-C to stop)', 'reputation.watch', (_args, opts) => ({ all: opts.all === true }), { timeoutMs: 0 })
+  daemonCommand(reputation, 'watch', 'print each verified trust report from the network as it arrives (Ctrl-C to stop)', 'reputation.watch', (_args, opts: { all?: boolean }) => ({ all: opts.all === true }), { timeoutMs: 0 })
     .option('--all', 'also this node\'s own publications, rejections, quarantines and releases')
   daemonCommand(reputation, 'unquarantine <peer>', 'lift a quarantine deliberately', 'reputation.unquarantine', ([target]) => ({ target }))
 
@@ -192,7 +200,7 @@ export function buildProgram (): Command {
     .description('health verdict for monitoring: exit 0 healthy, 1 degraded, 2 unhealthy or not running')
     .action(async (opts: CommonOptions) => {
       const json = opts.json === true
-      let report: any
+      let report: PrintResults['health']
       try {
         report = await callDaemon(await dataDirOf(opts), 'health')
       } catch (err) {
@@ -212,15 +220,15 @@ export function buildProgram (): Command {
       try {
         const dataDir = await dataDirOf(opts)
         const live = !json && opts.once !== true && process.stdout.isTTY === true
-        do {
+        // Live: until Ctrl-C; otherwise once.
+        for (;;) {
           const summary = await callDaemon(dataDir, 'status')
           if (live) process.stdout.write('\x1b[2J\x1b[H') // clear the screen, cursor home
           output('status', summary, json)
-          if (live) {
-            process.stdout.write(`\n(refreshing every ${opts.interval}s; Ctrl-C to quit)\n`)
-            await new Promise(resolve => setTimeout(resolve, Math.max(0.5, opts.interval) * 1000))
-          }
-        } while (!json && opts.once !== true && process.stdout.isTTY === true)
+          if (!live) break
+          process.stdout.write(`\n(refreshing every ${opts.interval}s; Ctrl-C to quit)\n`)
+          await new Promise(resolve => setTimeout(resolve, Math.max(0.5, opts.interval) * 1000))
+        }
       } catch (err) {
         fail(err, json)
       }
@@ -248,7 +256,7 @@ export function buildProgram (): Command {
   const inbox = listOptions(program.command('inbox').description('inbound A2A tasks waiting for a local answer (needs a2a.inbox)')).action(inboxAction)
   listOptions(inbox.command('list').description('tasks waiting for an answer, oldest first')).action(inboxAction)
   daemonCommand(inbox, 'show <taskId>', 'one task in full (marks it working: its caller sees it was picked up)', 'inbox.show', ([taskId]) => ({ taskId }))
-  daemonCommand(inbox, 'reply <taskId> [text]', 'answer a task: its caller\'s task completes with this text and/or data', 'inbox.reply', ([taskId, text], opts) => ({
+  daemonCommand(inbox, 'reply <taskId> [text]', 'answer a task: its caller\'s task completes with this text and/or data', 'inbox.reply', ([taskId, text], opts: { data?: string, ask?: boolean }) => ({
     taskId,
     ...(text != null ? { text } : {}),
     ...(opts.data != null ? { data: parseJsonOption(opts.data, '--data') } : {}),

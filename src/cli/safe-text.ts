@@ -2,6 +2,7 @@
 
 // C0 controls (tab and newline included: a value never gets to start a fake line), DEL, C1 controls,
 // and the Unicode bidi overrides and isolates that reorder what a terminal shows.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
 
 /**
@@ -21,7 +22,7 @@ export function safeText (text: string, keepLines = false): string {
 export function safeResult<T> (value: T, keepLines = false, depth = 0): T {
   if (typeof value === 'string') return safeText(value, keepLines) as T
   if (value == null || typeof value !== 'object' || depth > 64) return value
-  if (Array.isArray(value)) return value.map(v => safeResult(v, keepLines, depth + 1)) as T
+  if (Array.isArray(value)) return value.map((v: unknown) => safeResult(v, keepLines, depth + 1)) as T
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(value)) out[safeText(k)] = safeResult(v, keepLines, depth + 1)
   return out as T

@@ -13,15 +13,15 @@ export async function loadConfigFile (file: string): Promise<AgentwireConfig> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
-  } catch (err: any) {
-    if (err.code === 'ENOENT') throw new ConfigNotFoundError(path)
-    throw new ConfigError(`cannot read config file ${path}: ${err.message}`)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ConfigNotFoundError(path)
+    throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`)
   }
   let raw: unknown
   try {
     raw = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text)
-  } catch (err: any) {
-    throw new ConfigError(`${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${err.message}`, 'fix the syntax at the line shown')
+  } catch (err) {
+    throw new ConfigError(`${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`, 'fix the syntax at the line shown')
   }
   return validateConfig(raw, dirname(path), path)
 }
@@ -58,24 +58,33 @@ function describeIssue (issue: z.core.$ZodIssue, raw: unknown): string[] {
   return [`${at === '' ? '(top level)' : at}: ${issue.message}`]
 }
 
-/** The keys the schema accepts at a path, found by walking through default/optional wrappers. */
-function knownKeysAt (path: PropertyKey[]): string[] {
-  let schema: any = configSchema
+/** A property of an object read without trusting its type: zod's internals below, a raw config in valueAt. */
+function get (o: unknown, key: PropertyKey): unknown {
+  return o != null && typeof o === 'object' ? (o as Record<PropertyKey, unknown>)[key] : undefined
+}
+
+/**
+ * The keys the schema accepts at a path, found by walking zod's definitions through default,
+ * optional and prefault (`innerType`), transforms (a pipe's `in`), and a union's object form (a2a.inbox).
+ */
+export function knownKeysAt (path: readonly PropertyKey[]): string[] {
+  let schema: unknown = configSchema
   for (const segment of [...path, null]) {
-    for (let def = schema?._zod?.def; def != null; def = schema?._zod?.def) {
-      // Through default/optional, transforms (pipe `in`), and a union's object form (a2a.inbox).
-      const next = def.innerType ?? def.in ?? def.options?.find((o: any) => o?.shape != null)
+    for (let def = get(get(schema, '_zod'), 'def'); def != null; def = get(get(schema, '_zod'), 'def')) {
+      const options = get(def, 'options')
+      const next = get(def, 'innerType') ?? get(def, 'in') ?? (Array.isArray(options) ? (options as unknown[]).find(o => get(o, 'shape') != null) : undefined)
       if (next == null) break
       schema = next
     }
     if (segment === null) break
-    schema = schema?.shape?.[segment as string]
+    schema = get(get(schema, 'shape'), String(segment))
   }
-  return Object.keys(schema?.shape ?? {})
+  const shape = get(schema, 'shape')
+  return shape != null && typeof shape === 'object' ? Object.keys(shape) : []
 }
 
-function valueAt (raw: unknown, path: PropertyKey[]): unknown {
-  let value: any = raw
-  for (const segment of path) value = value?.[segment]
+function valueAt (raw: unknown, path: readonly PropertyKey[]): unknown {
+  let value = raw
+  for (const segment of path) value = get(value, segment)
   return value
 }

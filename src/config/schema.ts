@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { multiaddr } from '@multiformats/multiaddr'
 import { reputationSchema } from './reputation-schema.ts'
+import { BAN_MS, MAX_PENDING_STREAMS, MAX_STREAMS_PER_PEER, STREAM_BURST, STREAMS_PER_SECOND, STRIKE_THRESHOLD } from '../guard/constants.ts'
 
 const multiaddrString = z.string().superRefine((value, ctx) => {
   try {
@@ -174,17 +175,17 @@ export const limitsSchema = z.strictObject({
   /** Longest an inbound connection may take to finish its Noise and yamux upgrade, in ms. @default 5000 */
   inboundUpgradeTimeoutMs: z.number().int().min(500).default(5000),
   /** Streams (A2A calls, card fetches) one peer may open per second, across guarded protocols, once its burst is spent. @default 100 */
-  streamsPerSecond: z.number().int().positive().default(100),
+  streamsPerSecond: z.number().int().positive().default(STREAMS_PER_SECOND),
   /** Streams one peer may open at once before that rate applies. @default 200 */
-  streamBurst: z.number().int().positive().default(200),
+  streamBurst: z.number().int().positive().default(STREAM_BURST),
   /** Guarded streams one peer may have in progress at once. @default 32 */
-  maxStreamsPerPeer: z.number().int().positive().default(32),
+  maxStreamsPerPeer: z.number().int().positive().default(MAX_STREAMS_PER_PEER),
   /** Guarded streams in progress for all peers together: the cap on pending work. @default 512 */
-  maxPendingStreams: z.number().int().positive().default(512),
+  maxPendingStreams: z.number().int().positive().default(MAX_PENDING_STREAMS),
   /** Strikes (refused or malformed input, weighted by reason) before a peer is disconnected. @default 20 */
-  strikeThreshold: z.number().int().positive().default(20),
+  strikeThreshold: z.number().int().positive().default(STRIKE_THRESHOLD),
   /** How long a disconnected peer is refused, in ms. @default 600000 */
-  banMs: z.number().int().nonnegative().default(600_000)
+  banMs: z.number().int().nonnegative().default(BAN_MS)
 })
 
 export const configSchema = z.strictObject({

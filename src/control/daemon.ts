@@ -62,7 +62,16 @@ function printReady (config: AgentwireConfig, info: ReturnType<Awaited<ReturnTyp
   if (jsonLine) {
     process.stdout.write(JSON.stringify({ event: 'ready', peerId: info.peerId, name: info.name, addresses: info.addresses, dataDir: info.dataDir }) + '\n')
   } else {
-    process.stdout.write(`agentwire ready: ${info.peerId}${info.name != null ? ` (${info.name})` : ''}\n${info.addresses.map(a => `  listening on ${a}`).join('\n')}\n  control: agentwire info --data-dir ${info.dataDir}\n`)
+    process.stdout.write(`agentwire ready: ${info.peerId}${info.name != null ? ` (${info.name})` : ''}\n${info.addresses.map(a => `  listening on ${a}`).join('\n')}\n  control: ${cliCommand()} info --data-dir ${info.dataDir}\n`)
   }
   log.debug('ready line printed')
+}
+
+/**
+ * How the operator runs the CLI, for the ready line's hint: started through npm (`npm start`,
+ * `npx agentwire` in a checkout, where `agentwire` is not on PATH), `npx agentwire`; else the
+ * installed `agentwire`.
+ */
+export function cliCommand (env: NodeJS.ProcessEnv = process.env): string {
+  return env.npm_command != null || env.npm_lifecycle_event != null ? 'npx agentwire' : 'agentwire'
 }

@@ -1,86 +1,80 @@
-// One handler per CLI command. Each takes the JSON params the CLI sent and returns the JSON result
-// the CLI prints; errors carry a code and a hint (see src/errors.ts).
+// One handler per CLI command. Each takes the params the CLI sent, already checked against the
+// method's schema (protocol.ts), and returns the result the CLI prints; errors carry a code and a
+// hint (see src/errors.ts).
 import type { AgentNode } from '../agent-node.ts'
-import { AgentwireError } from '../errors.ts'
 import type { ControlHandlers } from './server.ts'
 import { mcpHandlers } from './mcp-handlers.ts'
+import { explainRefusal, refusedByPeer } from './refused-by-peer.ts'
 
 export interface HandlerHooks {
   /** Called after `stop` has answered, to shut the daemon down. */
   requestStop: () => void
 }
 
-function requireTarget (params: Record<string, any>): string {
-  if (typeof params.target !== 'string' || params.target === '') {
-    throw new AgentwireError('MISSING_TARGET', 'this command needs a target', 'give a PeerId, a name or a multiaddr')
-  }
-  return params.target
-}
-
-function requireTaskId (params: Record<string, any>): string {
-  if (typeof params.taskId !== 'string' || params.taskId === '') throw new AgentwireError('MISSING_TASK_ID', 'this command needs a task id', 'list task ids with `agentwire tasks list <target>`')
-  return params.taskId
-}
-
 export function nodeHandlers (node: AgentNode, hooks: HandlerHooks): ControlHandlers {
+  const peerIdOf = async (target: string, signal: AbortSignal): Promise<string> => (await node.resolveTarget(target, { signal })).peerId.toString()
+  // An A2A call to a peer that refused this node: the error says so (refused-by-peer.ts).
+  const a2a = async <T>(target: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call()
+    } catch (err) {
+      throw await explainRefusal(node, target, err)
+    }
+  }
   return {
     ...mcpHandlers(node),
     info: async () => node.info(),
     health: async () => node.health(),
     status: async () => node.status(),
     peers: async () => node.peers(),
-    ping: async (params, { signal }) => node.ping(requireTarget(params), { signal }),
-    connect: async (params, { signal }) => node.connect(requireTarget(params), { signal }),
-    disconnect: async (params) => node.disconnect(requireTarget(params)),
-    'trust.request': async (params, { signal }) => node.trust.request(requireTarget(params), typeof params.reason === 'string' ? params.reason : undefined, signal),
+    ping: async ({ target }, { signal }) => await node.ping(target, { signal }),
+    connect: async ({ target }, { signal }) => await node.connect(target, { signal }),
+    disconnect: async ({ target }) => await node.disconnect(target),
+    'trust.request': async ({ target, reason }, { signal }) => {
+      const entry = await node.trust.request(target, reason, signal)
+      if (entry.state === 'refused-by-peer') throw refusedByPeer(node, entry.peerId)
+      return entry
+    },
     'trust.pending': async () => node.trust.pending(),
-    'trust.approve': async (params, { signal }) => node.trust.approve(requireTarget(params), signal),
-    'trust.reject': async (params, { signal }) => node.trust.reject(requireTarget(params), signal),
-    'trust.revoke': async (params, { signal }) => node.trust.revoke(requireTarget(params), signal),
+    'trust.approve': async ({ target }, { signal }) => await node.trust.approve(target, signal),
+    'trust.reject': async ({ target }, { signal }) => await node.trust.reject(target, signal),
+    'trust.revoke': async ({ target }, { signal }) => await node.trust.revoke(target, signal),
     'trust.list': async () => node.trust.list(),
     'audit.witnesses': async (_params, { signal }) => await node.trust.witness.collect(signal),
-    send: async (params, { signal, emit }) => {
-      if (typeof params.text !== 'string') throw new AgentwireError('MISSING_TEXT', 'send needs the text of the message', 'agentwire send <target> "text"')
-      const streamed = params.stream === true
-      const answer = await node.a2a.send(requireTarget(params), params.text, {
-        ...(params.data !== undefined ? { data: params.data } : {}),
-        ...(typeof params.contextId === 'string' ? { contextId: params.contextId } : {}),
-        ...(typeof params.taskId === 'string' ? { taskId: params.taskId } : {}),
+    send: async ({ target, text, data, contextId, taskId, stream }, { signal, emit }) => {
+      const streamed = stream === true
+      const answer = await a2a(target, async () => await node.a2a.send(target, text, {
+        ...(data !== undefined ? { data } : {}),
+        ...(contextId != null ? { contextId } : {}),
+        ...(taskId != null ? { taskId } : {}),
         stream: streamed,
         signal,
         onEvent: emit
-      })
+      }))
       return { ...answer, streamed }
     },
-    'tasks.list': async (params, { signal }) => await node.a2a.rpc(requireTarget(params), 'ListTasks', {
-      ...(typeof params.contextId === 'string' ? { contextId: params.contextId } : {}),
-      ...(typeof params.pageSize === 'number' ? { pageSize: params.pageSize } : {}),
-      ...(typeof params.pageToken === 'string' ? { pageToken: params.pageToken } : {})
-    }, { signal }),
-    'tasks.get': async (params, { signal }) => await node.a2a.rpc(requireTarget(params), 'GetTask', { id: requireTaskId(params) }, { signal }),
-    'tasks.cancel': async (params, { signal }) => await node.a2a.rpc(requireTarget(params), 'CancelTask', { id: requireTaskId(params) }, { signal }),
-    card: async (params, { signal }) => ({ ...(await node.a2a.caller.card(requireTarget(params), { signal, fresh: true })), verified: true }),
-    rate: async (params, { signal }) => {
-      const peerId = (await node.resolveTarget(requireTarget(params), { signal })).peerId.toString()
-      return await node.reputation.rate(peerId, String(params.outcome ?? ''), typeof params.note === 'string' ? { note: params.note } : {})
-    },
-    reputation: async (params, { signal }) => {
-      if (params.target == null) return node.reputation.list()
-      return node.reputation.get((await node.resolveTarget(requireTarget(params), { signal })).peerId.toString())
-    },
-    'reputation.watch': async (params, { signal, emit }) => {
-      const all = params.all === true
+    'tasks.list': async ({ target, contextId, pageSize, pageToken }, { signal }) => await a2a(target, async () => await node.a2a.rpc(target, 'ListTasks', {
+      ...(contextId != null ? { contextId } : {}),
+      ...(pageSize != null ? { pageSize } : {}),
+      ...(pageToken != null ? { pageToken } : {})
+    }, { signal })),
+    'tasks.get': async ({ target, taskId }, { signal }) => await a2a(target, async () => await node.a2a.rpc(target, 'GetTask', { id: taskId }, { signal })),
+    'tasks.cancel': async ({ target, taskId }, { signal }) => await a2a(target, async () => await node.a2a.rpc(target, 'CancelTask', { id: taskId }, { signal })),
+    card: async ({ target }, { signal }) => ({ ...(await node.a2a.caller.card(target, { signal, fresh: true })), verified: true as const }),
+    rate: async ({ target, outcome, note }, { signal }) =>
+      await node.reputation.rate(await peerIdOf(target, signal), outcome, note != null ? { note } : {}),
+    reputation: async ({ target }, { signal }) => target == null ? node.reputation.list() : node.reputation.get(await peerIdOf(target, signal)),
+    'reputation.watch': async ({ all }, { signal, emit }) => {
       for await (const event of node.reputation.watch({ signal })) {
-        if (all || (event as { type?: string }).type === 'report') emit(event)
+        if (all === true || event.type === 'report') emit(event)
       }
       return null
     },
-    'reputation.unquarantine': async (params, { signal }) =>
-      await node.reputation.unquarantine((await node.resolveTarget(requireTarget(params), { signal })).peerId.toString()),
-    resolve: async (params, { signal }) => node.resolve(requireTarget(params), { acceptNew: params.acceptNew === true, ...(typeof params.pick === 'string' ? { pick: params.pick } : {}), signal }),
+    'reputation.unquarantine': async ({ target }, { signal }) => await node.reputation.unquarantine(await peerIdOf(target, signal)),
+    resolve: async ({ target, acceptNew, pick }, { signal }) => await node.resolve(target, { acceptNew: acceptNew === true, ...(pick != null ? { pick } : {}), signal }),
     stop: async () => {
       setImmediate(hooks.requestStop)
-      return { stopping: true, peerId: node.peerId.toString() }
+      return { stopping: true as const, peerId: node.peerId.toString() }
     }
   }
 }

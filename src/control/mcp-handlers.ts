@@ -5,10 +5,22 @@
 import { randomUUID } from 'node:crypto'
 import type { AgentNode } from '../agent-node.ts'
 import { AgentwireError, toErrorBody } from '../errors.ts'
-import type { Inbox, InboxItem, ReplyState } from '../a2a/inbox.ts'
+import type { Inbox, InboxItem } from '../a2a/inbox.ts'
 import { InboxOffError } from '../a2a/inbox-errors.ts'
+import type { CardJson } from '../a2a/index.ts'
 import { parseTarget } from '../node/targets.ts'
 import type { ControlHandlers } from './server.ts'
+import type { FoundAgent } from './protocol.ts'
+import { explainRefusal } from './refused-by-peer.ts'
+
+/** The methods served here. */
+type McpMethod = 'mcp.settings' | 'peer.standing' | 'agent.find' | 'a2a.delegate' | 'mcp.trust.approve' | 'inbox.list' | 'inbox.show' | 'inbox.reply' | 'inbox.watch'
+
+/** The few fields of a remote Task (A2A v1.0 JSON) a bounded send looks at; all may be missing. */
+interface TaskResult { task?: { id?: string, status?: { state?: string } } }
+
+/** The card fields `agent.find` passes on; the card is signature-checked, its content is the peer's claim. */
+interface CardSkill { id?: string, name?: string, description?: string, tags?: string[], examples?: string[] }
 
 /** Longest one `inbox.list` may wait for a task to arrive, in ms. */
 const MAX_INBOX_WAIT_MS = 120_000
@@ -43,11 +55,6 @@ function inboxOf (node: AgentNode): Inbox {
   return node.a2a.inbox
 }
 
-function requireString (params: Record<string, any>, key: string, hint: string): string {
-  if (typeof params[key] !== 'string' || params[key] === '') throw new AgentwireError('MISSING_ARGUMENT', `this command needs ${key}`, hint)
-  return params[key]
-}
-
 const withStanding = (node: AgentNode, item: InboxItem): InboxItem & { standing: PeerStanding } => ({ ...item, standing: standingOf(node, item.from) })
 
 const sleep = async (ms: number, signal?: AbortSignal): Promise<void> => await new Promise(resolve => {
@@ -55,18 +62,17 @@ const sleep = async (ms: number, signal?: AbortSignal): Promise<void> => await n
   signal?.addEventListener('abort', () => { clearTimeout(timer); resolve() }, { once: true })
 })
 
-export function mcpHandlers (node: AgentNode): ControlHandlers {
+export function mcpHandlers (node: AgentNode): Pick<ControlHandlers, McpMethod> {
   return {
     'mcp.settings': async () => ({ peerId: node.peerId.toString(), allowApprove: node.config.mcp.allowApprove, maxWaitSeconds: node.config.mcp.maxWaitSeconds, inbox: node.a2a.inbox != null }),
 
-    'peer.standing': async (params, { signal }) => standingOf(node, (await node.resolveTarget(requireString(params, 'target', 'give a PeerId or a name'), { signal })).peerId.toString()),
+    'peer.standing': async ({ target }, { signal }) => standingOf(node, (await node.resolveTarget(target, { signal })).peerId.toString()),
 
-    'agent.find': async (params, { signal }) => {
-      const target = requireString(params, 'target', 'give a PeerId, a name or a multiaddr')
+    'agent.find': async ({ target }, { signal }): Promise<FoundAgent> => {
       const parsed = parseTarget(target)
       const resolved = parsed.kind === 'name' ? await node.resolve(target, { signal }) : undefined
       const peerId = resolved?.peerId ?? (await node.resolveTarget(target, { signal })).peerId.toString()
-      let card: Record<string, any> | null = null
+      let card: CardJson | null = null
       let cardError: ReturnType<typeof toErrorBody> | null = null
       try {
         card = (await node.a2a.caller.card(peerId, { signal, fresh: true })).card
@@ -81,11 +87,11 @@ export function mcpHandlers (node: AgentNode): ControlHandlers {
           ? null
           : {
               verified: true,
-              name: card.name,
-              description: card.description ?? '',
-              version: card.version ?? '',
-              streaming: card.capabilities?.streaming === true,
-              skills: (card.skills ?? []).map((s: any) => ({ id: s.id, name: s.name, description: s.description ?? '', tags: s.tags ?? [], examples: s.examples ?? [] }))
+              name: String(card.name),
+              description: typeof card.description === 'string' ? card.description : '',
+              version: typeof card.version === 'string' ? card.version : '',
+              streaming: (card.capabilities as { streaming?: unknown } | undefined)?.streaming === true,
+              skills: (Array.isArray(card.skills) ? card.skills as CardSkill[] : []).map(s => ({ id: String(s.id), name: String(s.name), description: s.description ?? '', tags: s.tags ?? [], examples: s.examples ?? [] }))
             },
         cardError,
         standing: standingOf(node, peerId)
@@ -93,46 +99,46 @@ export function mcpHandlers (node: AgentNode): ControlHandlers {
     },
 
     /** Send a message and wait up to `waitMs` for the task to settle; the task id comes back either way. */
-    'a2a.delegate': async (params, { signal }) => {
-      const target = requireString(params, 'target', 'give a PeerId, a name or a multiaddr')
-      if (typeof params.text !== 'string' || params.text === '') throw new AgentwireError('MISSING_TEXT', 'a task needs text', 'say what the other agent should do')
-      const waitMs = Math.max(0, Math.min(Number(params.waitMs ?? 0) || 0, node.config.mcp.maxWaitSeconds * 1000))
-      const parts: any[] = [{ text: params.text }]
-      if (params.data !== undefined) parts.push({ data: params.data })
+    'a2a.delegate': async ({ target, text, data, contextId, taskId, waitMs: askedMs }, { signal }) => {
+      const waitMs = Math.max(0, Math.min(askedMs ?? 0, node.config.mcp.maxWaitSeconds * 1000))
+      const parts: Array<{ text: string } | { data: unknown }> = [{ text }]
+      if (data !== undefined) parts.push({ data })
       const message = {
         messageId: randomUUID(),
         role: 'ROLE_USER',
         parts,
-        ...(typeof params.contextId === 'string' ? { contextId: params.contextId } : {}),
-        ...(typeof params.taskId === 'string' ? { taskId: params.taskId } : {})
+        ...(contextId != null ? { contextId } : {}),
+        ...(taskId != null ? { taskId } : {})
       }
-      const first = await node.a2a.rpc(target, 'SendMessage', { message, configuration: { returnImmediately: true } }, { signal })
+      const first = await node.a2a.rpc(target, 'SendMessage', { message, configuration: { returnImmediately: true } }, { signal }).catch(async (err: unknown) => { throw await explainRefusal(node, target, err) })
       const peerId = first.peerId
-      let result = first.result as any
+      // The remote agent's answer: only read where a field is there, passed on as it came.
+      let result = first.result as TaskResult | undefined
+      const open = (r: TaskResult | undefined): boolean => r?.task != null && !SETTLED.has(r.task.status?.state ?? '')
       const deadline = Date.now() + waitMs
-      for (let i = 0; result?.task != null && !SETTLED.has(result.task.status?.state) && Date.now() < deadline && !signal.aborted; i++) {
+      for (let i = 0; open(result) && Date.now() < deadline && !signal.aborted; i++) {
         await sleep(Math.min(POLL_STEPS_MS[Math.min(i, POLL_STEPS_MS.length - 1)], Math.max(0, deadline - Date.now())), signal)
-        result = { task: (await node.a2a.rpc(peerId, 'GetTask', { id: result.task.id }, { signal })).result }
+        result = { task: (await node.a2a.rpc(peerId, 'GetTask', { id: result?.task?.id }, { signal })).result as TaskResult['task'] }
       }
-      const settled = result?.task == null || SETTLED.has(result.task.status?.state)
+      const settled = !open(result)
       return { peerId, result, settled, standing: standingOf(node, peerId) }
     },
 
-    'mcp.trust.approve': async (params, { signal }) => {
+    'mcp.trust.approve': async ({ target, client }, { signal }) => {
       if (!node.config.mcp.allowApprove) {
         throw new AgentwireError('MCP_APPROVE_DISABLED', 'approving trust through MCP is turned off on this node', 'approving a peer is the operator\'s decision: run `agentwire trust approve <peer>`, or set `mcp: { allowApprove: true }` in the config')
       }
-      const peerId = (await node.resolveTarget(requireString(params, 'target', 'give the PeerId to approve'), { signal })).peerId.toString()
+      const peerId = (await node.resolveTarget(target, { signal })).peerId.toString()
       // Audited before the decision, like every trust decision: this one was made by a model.
-      await node.audit.append('trust.approve.mcp', { peer: peerId, client: typeof params.client === 'string' ? params.client.slice(0, 100) : null })
+      await node.audit.append('trust.approve.mcp', { peer: peerId, client: client != null ? client.slice(0, 100) : null })
       return await node.trust.approve(peerId, signal)
     },
 
-    'inbox.list': async (params, { signal }) => {
+    'inbox.list': async ({ all, from, waitMs: askedMs, claim }, { signal }) => {
       const inbox = inboxOf(node)
-      const options = { all: params.all === true, ...(typeof params.from === 'string' ? { from: params.from } : {}) }
+      const options = { all: all === true, ...(from != null ? { from } : {}) }
       let items = inbox.items(options)
-      const waitMs = Math.max(0, Math.min(Number(params.waitMs ?? 0) || 0, MAX_INBOX_WAIT_MS))
+      const waitMs = Math.max(0, Math.min(askedMs ?? 0, MAX_INBOX_WAIT_MS))
       if (items.length === 0 && waitMs > 0) {
         await new Promise<void>(resolve => {
           const done = (): void => { clearTimeout(timer); off(); resolve() }
@@ -142,20 +148,16 @@ export function mcpHandlers (node: AgentNode): ControlHandlers {
         })
         items = inbox.items(options)
       }
-      if (params.claim === true) items = await Promise.all(items.map(async i => i.state === 'submitted' ? await inbox.show(i.taskId) : i))
+      if (claim === true) items = await Promise.all(items.map(async i => i.state === 'submitted' ? await inbox.show(i.taskId) : i))
       return items.map(i => withStanding(node, i))
     },
-    'inbox.show': async (params) => withStanding(node, await inboxOf(node).show(requireString(params, 'taskId', 'list task ids with `agentwire inbox list`'))),
-    'inbox.reply': async (params) => {
-      const state = params.state ?? 'completed'
-      if (!['completed', 'input-required', 'failed', 'rejected'].includes(state)) {
-        throw new AgentwireError('BAD_REPLY_STATE', `"${String(state)}" is not a reply state`, 'use completed, input-required, failed or rejected')
-      }
-      const item = await inboxOf(node).reply(requireString(params, 'taskId', 'list task ids with `agentwire inbox list`'), {
-        ...(typeof params.text === 'string' ? { text: params.text } : {}),
-        ...(params.data !== undefined ? { data: params.data } : {}),
-        state: state as ReplyState
-      }, params.via === 'mcp' ? 'mcp' : 'cli')
+    'inbox.show': async ({ taskId }) => withStanding(node, await inboxOf(node).show(taskId)),
+    'inbox.reply': async ({ taskId, text, data, state, via }) => {
+      const item = await inboxOf(node).reply(taskId, {
+        ...(text != null ? { text } : {}),
+        ...(data !== undefined ? { data } : {}),
+        state: state ?? 'completed'
+      }, via === 'mcp' ? 'mcp' : 'cli')
       return withStanding(node, item)
     },
     'inbox.watch': async (_params, { signal, emit }) => {

@@ -6,8 +6,9 @@ import { dirname, join } from 'node:path'
 import { toErrorBody } from '../errors.ts'
 import type { Logger } from '../log/logger.ts'
 import { readJsonLines, writeJsonLine } from './framing.ts'
-import { ControlProtocolError, SocketPathTooLongError, UnknownMethodError } from './errors.ts'
+import { BadParamsError, ControlProtocolError, SocketPathTooLongError, UnknownMethodError } from './errors.ts'
 import { MAX_SOCKET_PATH } from './constants.ts'
+import { controlParams, isControlMethod, type CheckedParams, type ControlMethod, type ControlResult } from './protocol.ts'
 
 /** Longest a client may take to send its one request line, in ms; a silent connection is dropped. */
 const REQUEST_DEADLINE_MS = 10_000
@@ -25,8 +26,12 @@ export interface CallContext {
   signal: AbortSignal
 }
 
-export type ControlHandler = (params: Record<string, any>, ctx: CallContext) => Promise<unknown>
-export type ControlHandlers = Record<string, ControlHandler>
+/** One method's handler: gets params already checked against protocol.ts, returns that method's result. */
+export type ControlHandler<M extends ControlMethod> = (params: CheckedParams<M>, ctx: CallContext) => Promise<ControlResult<M>>
+/** Every method of the control protocol, each with its handler. */
+export type ControlHandlers = { [M in ControlMethod]: ControlHandler<M> }
+/** What a server may serve: any subset of the methods (a test serves one). */
+export type ServedHandlers = { [M in ControlMethod]?: (params: CheckedParams<M>, ctx: CallContext) => Promise<unknown> }
 
 export interface ControlServer {
   close: () => Promise<void>
@@ -37,7 +42,7 @@ export interface ControlServerOptions {
   requestDeadlineMs?: number
 }
 
-export async function startControlServer (socketPath: string, handlers: ControlHandlers, log: Logger, options: ControlServerOptions = {}): Promise<ControlServer> {
+export async function startControlServer (socketPath: string, handlers: ServedHandlers, log: Logger, options: ControlServerOptions = {}): Promise<ControlServer> {
   if (socketPath.length > MAX_SOCKET_PATH) throw new SocketPathTooLongError(socketPath)
   // A socket file left by a crashed daemon would make listen() fail; the data-dir lock is already
   // ours, so whatever is there is stale.
@@ -78,7 +83,7 @@ export async function startControlServer (socketPath: string, handlers: ControlH
   }
 }
 
-function serveOne (socket: Socket, handlers: ControlHandlers, log: Logger, requestDeadlineMs: number): void {
+function serveOne (socket: Socket, handlers: ServedHandlers, log: Logger, requestDeadlineMs: number): void {
   const abort = new AbortController()
   socket.on('close', () => abort.abort())
   let answered = false
@@ -114,14 +119,23 @@ function serveOne (socket: Socket, handlers: ControlHandlers, log: Logger, reque
     const { method, params } = (request ?? {}) as { method?: unknown, params?: unknown }
     if (typeof method !== 'string') throw new ControlProtocolError('control request has no "method"')
     if (params != null && (typeof params !== 'object' || Array.isArray(params))) throw new ControlProtocolError('control request "params" must be an object')
-    const handler = Object.hasOwn(handlers, method) ? handlers[method] : undefined
-    if (handler == null) throw new UnknownMethodError(echo(method))
-    return await handler((params ?? {}) as Record<string, any>, { emit: event => writeJsonLine(socket, { event }), signal: abort.signal })
+    if (!isControlMethod(method) || !Object.hasOwn(handlers, method)) throw new UnknownMethodError(echo(method))
+    return await call(method, params ?? {})
+  }
+
+  // Generic over the method so the params checked by its schema are the params its handler takes.
+  async function call<M extends ControlMethod> (method: M, params: object): Promise<unknown> {
+    const handler = handlers[method] as ((params: CheckedParams<M>, ctx: CallContext) => Promise<unknown>) | undefined
+    if (handler == null) throw new UnknownMethodError(method)
+    const checked = controlParams[method].safeParse(params, { reportInput: true })
+    if (!checked.success) throw new BadParamsError(method, checked.error.issues)
+    return await handler(checked.data as CheckedParams<M>, { emit: event => writeJsonLine(socket, { event }), signal: abort.signal })
   }
 }
 
 /** A caller's string as it may appear in an error: short, with control characters escaped. */
 function echo (text: string): string {
   const short = text.length > MAX_ECHOED_METHOD_CHARS ? `${text.slice(0, MAX_ECHOED_METHOD_CHARS)}… (${text.length} characters)` : text
+  // eslint-disable-next-line no-control-regex -- escaping control characters is the point
   return short.replace(/[\u0000-\u001f\u007f-\u009f]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }

@@ -1,5 +1,7 @@
 // Limits that keep one hostile (possibly authenticated) peer from starving everyone else. Each is a
-// default for `PeerGuardInit`; a node may override them.
+// default for `PeerGuardInit`; a node may override them. The config schema (limits.*) takes its
+// defaults from here, so each is written once.
+import type { ErrorCode } from '../error-codes.ts'
 
 /** Streams one peer may open per second, across every guarded protocol, once its burst is spent. */
 export const STREAMS_PER_SECOND = 100
@@ -30,7 +32,7 @@ export const MAX_TRACKED_PEERS = 10_000
  * How many strikes each refusal reason costs. A reason not listed costs one. Zero: not the peer's
  * fault (the node is busy, or its operator has not decided yet).
  */
-export const STRIKE_WEIGHTS: Readonly<Record<string, number>> = {
+export const STRIKE_WEIGHTS: Readonly<Partial<Record<ErrorCode, number>>> = {
   BUSY: 0,
   PENDING_FULL: 0,
   // Honest peers call before they are approved; a second strike per refusal would be harsh, none lets

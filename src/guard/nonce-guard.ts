@@ -4,7 +4,7 @@
 import type { Logger } from '../log/logger.ts'
 import { Key, type Datastore } from 'interface-datastore'
 import { fromString, toString } from 'uint8arrays'
-import { AgentwireError } from '../errors.ts'
+import { AgentwireError, type ErrorCode } from '../errors.ts'
 
 export interface NonceGuardInit {
   /** Datastore prefix, one per protocol. */
@@ -19,7 +19,7 @@ export interface NonceGuardInit {
 
 export class ReplayError extends AgentwireError {
   static override name = 'ReplayError'
-  constructor (code: string, message: string, hint?: string) {
+  constructor (code: ErrorCode, message: string, hint?: string) {
     super(code, message, hint)
     this.name = 'ReplayError'
   }

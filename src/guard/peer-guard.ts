@@ -3,6 +3,7 @@
 // its global cap; every refusal and every malformed message is a strike, and a peer past the strike
 // threshold is disconnected, audited (`guard.disconnected`) and hung up on again if it comes back
 // within the ban period. Refusals are counted by reason for metrics and `status`.
+import { isErrorCode } from '../error-codes.ts'
 import type { Logger } from '../log/logger.ts'
 import { AgentwireError } from '../errors.ts'
 import { RateLimiter } from './rate-limiter.ts'
@@ -12,9 +13,9 @@ import {
 } from './constants.ts'
 
 export interface PeerGuardInit {
-  /** Streams per second one peer may open across guarded protocols. @default 20 */
+  /** Streams per second one peer may open across guarded protocols. @default 100 (STREAMS_PER_SECOND) */
   streamsPerSecond?: number
-  /** Streams one peer may open in a burst. @default 40 */
+  /** Streams one peer may open in a burst. @default 200 (STREAM_BURST) */
   streamBurst?: number
   /** Handshake messages per minute from one peer. @default 5 */
   handshakesPerMinute?: number
@@ -162,7 +163,7 @@ export class PeerGuard {
    */
   strike (peer: string, reason: string, now = Date.now()): boolean {
     this.count(reason)
-    const weight = STRIKE_WEIGHTS[reason] ?? 1
+    const weight = isErrorCode(reason) ? STRIKE_WEIGHTS[reason] ?? 1 : 1
     if (weight === 0 || this.isBanned(peer, now)) return false
     let s = this.strikes.get(peer)
     if (s == null) {

@@ -5,6 +5,7 @@
 // `untrusted` with the same facts.
 import { randomBytes } from 'node:crypto'
 import { MAX_REMOTE_TEXT_CHARS } from './constants.ts'
+import type { A2APartView, A2ATaskView } from '../a2a/view.ts'
 
 export interface Standing {
   peerId: string
@@ -40,12 +41,12 @@ export function fence (s: Standing, body: string): string {
 }
 
 /** Text and data of A2A parts (protojson), one line per part. */
-export function partsText (parts: any[] | undefined): string {
-  return (parts ?? []).map(p => p.text ?? (p.data !== undefined ? JSON.stringify(p.data) : p.url ?? '')).filter((t: string) => t !== '').join('\n')
+export function partsText (parts: A2APartView[] | undefined): string {
+  return (parts ?? []).map(p => p.text ?? (p.data !== undefined ? JSON.stringify(p.data) : p.url ?? '')).filter(t => t !== '').join('\n')
 }
 
 /** A remote A2A task (protojson) as text: its state, status message and artifacts. */
-export function taskText (task: any): string {
+export function taskText (task: A2ATaskView | undefined): string {
   const lines = [`state: ${stateName(task?.status?.state)}`]
   const status = partsText(task?.status?.message?.parts)
   if (status !== '') lines.push(`status message: ${status}`)

@@ -24,7 +24,7 @@ export interface MetricsSources {
 export function registerAgentMetrics (registry: Registry, sources: MetricsSources): void {
   const fromMap = (name: string, help: string, label: string, read: () => Map<string, number> | Record<string, number>): void => {
     // Gauges that read a running total at scrape time: Prometheus treats `_total` series as counters.
-    new Gauge({
+    new Gauge({ // eslint-disable-line no-new -- registered with the registry on construction
       name,
       help,
       labelNames: [label],

@@ -2,8 +2,9 @@
 // Every read has a size cap and a deadline, so a silent or hostile peer cannot hold a handler open.
 import { lpStream } from '@libp2p/utils'
 import type { Stream } from '@libp2p/interface'
+import type { z } from 'zod'
 import { fromString, toString } from 'uint8arrays'
-import { AgentwireError, type ErrorBody } from '../errors.ts'
+import { AgentwireError, errorFromBody, type ErrorBody } from '../errors.ts'
 import { checkJsonBudget, JsonBudgetError } from './json-budget.ts'
 
 export interface JsonStreamOptions {
@@ -24,9 +25,33 @@ export class BadFrameError extends AgentwireError {
   }
 }
 
+export interface ReadOptions {
+  signal?: AbortSignal
+}
+
+export interface SchemaReadOptions extends ReadOptions {
+  /**
+   * The error for a frame that is JSON but not the shape the schema wants, given the first mismatch
+   * ("envelope.nonce: expected string"); a protocol passes its own (BAD_HANDSHAKE, INVALID_CARD…).
+   *
+   * @default a BadFrameError (BAD_FRAME) naming the mismatch
+   */
+  invalid?: (reason: string) => Error
+}
+
 export interface JsonStream {
-  /** Read one frame; undefined when the remote closed its side cleanly. */
-  read: <T = unknown>(options?: { signal?: AbortSignal }) => Promise<T | undefined>
+  /**
+   * Read one frame and check it against `schema`: what comes back has the schema's type because it
+   * was checked, not because it was cast. Undefined when the remote closed its side cleanly.
+   */
+  read: {
+    <S extends z.ZodType>(schema: S, options?: SchemaReadOptions): Promise<z.output<S> | undefined>
+    /**
+     * @deprecated Unchecked: the frame is only known to be a JSON object. Give a schema, so a handler
+     * only ever sees a checked value; kept so code written before read(schema) still compiles.
+     */
+    <T = unknown>(options?: ReadOptions): Promise<T | undefined>
+  }
   write: (value: unknown) => Promise<void>
   /** Send an `{error}` frame: how a handler refuses a request. */
   writeError: (error: ErrorBody) => Promise<void>
@@ -43,18 +68,22 @@ export function jsonStream (stream: Stream, options: JsonStreamOptions): JsonStr
   const readTimeoutMs = options.readTimeoutMs ?? 10_000
   return {
     stream,
-    read: async <T>(opts: { signal?: AbortSignal } = {}): Promise<T | undefined> => {
+    // One implementation behind both overloads of JsonStream['read'] (TypeScript checks overloads only on declarations).
+    read: (async (schemaOrOptions?: z.ZodType | ReadOptions, maybeOptions?: SchemaReadOptions): Promise<unknown> => {
+      const schema = isSchema(schemaOrOptions) ? schemaOrOptions : undefined
+      const opts: SchemaReadOptions = (schema != null ? maybeOptions : schemaOrOptions as ReadOptions | undefined) ?? {}
       const timeout = AbortSignal.timeout(readTimeoutMs)
       const signal = opts.signal != null ? AbortSignal.any([opts.signal, timeout]) : timeout
       let bytes
       try {
         bytes = await lp.read({ signal })
-      } catch (err: any) {
-        if (err.name === 'UnexpectedEOFError') {
+      } catch (err) {
+        const name = (err as Error).name
+        if (name === 'UnexpectedEOFError') {
           if (received === consumed) return undefined
           throw new BadFrameError(`the stream ended inside a frame (${received - consumed} bytes of an unfinished frame)`)
         }
-        if (FRAME_LENGTH_ERRORS.has(err.name)) throw new BadFrameError(`longer than ${options.maxBytes} bytes`)
+        if (FRAME_LENGTH_ERRORS.has(name)) throw new BadFrameError(`longer than ${options.maxBytes} bytes`)
         if (timeout.aborted) throw new AgentwireError('READ_TIMEOUT', `no frame within ${readTimeoutMs} ms`)
         throw err
       }
@@ -70,11 +99,24 @@ export function jsonStream (stream: Stream, options: JsonStreamOptions): JsonStr
       }
       // Every agentwire frame is an object; a bare `null` would otherwise read as "the peer closed".
       if (value === null || typeof value !== 'object') throw new BadFrameError('not a JSON object')
-      return value as T
-    },
+      if (schema == null) return value
+      const checked = schema.safeParse(value)
+      if (!checked.success) {
+        let issue = checked.error.issues[0]
+        // A union (a response or a refusal) says only "Invalid input": name what its first form missed.
+        while (issue.code === 'invalid_union' && issue.errors[0]?.[0] != null) issue = { ...issue.errors[0][0], path: [...issue.path, ...issue.errors[0][0].path] }
+        const reason = `${issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : ''}${issue.message}`
+        throw opts.invalid?.(reason) ?? new BadFrameError(reason)
+      }
+      return checked.data
+    }) as JsonStream['read'],
     write: async (value: unknown) => { await lp.write(fromString(JSON.stringify(value))) },
     writeError: async (error: ErrorBody) => { await lp.write(fromString(JSON.stringify({ error }))) }
   }
+}
+
+function isSchema (value: unknown): value is z.ZodType {
+  return value != null && typeof (value as { safeParse?: unknown }).safeParse === 'function'
 }
 
 function varintLength (n: number): number {
@@ -87,6 +129,6 @@ function varintLength (n: number): number {
 export function throwIfErrorFrame (frame: unknown): void {
   const error = (frame as { error?: ErrorBody } | undefined)?.error
   if (error != null && typeof error === 'object') {
-    throw new AgentwireError(String(error.code ?? 'REMOTE_ERROR'), String(error.message ?? 'the peer refused the request'), error.hint != null ? String(error.hint) : undefined)
+    throw errorFromBody({ code: String(error.code ?? 'REMOTE_ERROR'), message: String(error.message ?? 'the peer refused the request'), ...(error.hint != null ? { hint: String(error.hint) } : {}) })
   }
 }

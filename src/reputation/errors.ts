@@ -1,8 +1,8 @@
-import { AgentwireError } from '../errors.ts'
+import { AgentwireError, type ErrorCode } from '../errors.ts'
 
 export class InvalidReportError extends AgentwireError {
   static override name = 'InvalidReportError'
-  constructor (code: string, reason: string) {
+  constructor (code: ErrorCode, reason: string) {
     super(code, `trust report refused: ${reason}`, 'reports must be signed by their issuer, fresh, newer than the last one, and under the size cap')
     this.name = 'InvalidReportError'
   }

@@ -15,6 +15,8 @@ import type { AuditLog, SignedHead } from '../audit/index.ts'
 import { verifyHead } from '../audit/index.ts'
 import type { Logger } from '../log/logger.ts'
 import { jsonStream, throwIfErrorFrame } from '../node/json-stream.ts'
+import type { z } from 'zod'
+import { witnessFrameSchema, witnessReplySchema, type WitnessFrame } from './frames.ts'
 import type { Gate } from './gate.ts'
 import {
   AUDIT_WITNESS_PROTOCOL, MAX_CHECKPOINTS_PER_PEER, MAX_WITNESS_BYTES, MAX_WITNESS_STREAMS, WITNESS_INTERVAL_MS, WITNESS_PREFIX, WITNESS_TIMEOUT_MS
@@ -46,8 +48,6 @@ export interface WitnessAnswer {
   /** Why it could not be asked. */
   error?: string
 }
-
-type WitnessFrame = { kind: 'checkpoint', head: SignedHead } | { kind: 'get' }
 
 export class AuditWitness {
   private readonly c: WitnessComponents
@@ -104,8 +104,8 @@ export class AuditWitness {
     for (const conn of this.c.libp2p.getConnections()) if (conn.status === 'open') peers.set(conn.remotePeer.toString(), conn.remotePeer)
     const answers = await Promise.all([...peers].filter(([peer]) => this.c.isWitness(peer)).map(async ([peer, peerId]): Promise<WitnessAnswer> => {
       try {
-        const reply = await this.exchange(peerId, { kind: 'get' }, signal) as { checkpoints?: SignedHead[] }
-        return { peer, checkpoints: Array.isArray(reply.checkpoints) ? reply.checkpoints : [] }
+        const reply = await this.exchange(peerId, { kind: 'get' }, signal)
+        return { peer, checkpoints: 'checkpoints' in reply ? reply.checkpoints : [] }
       } catch (err) {
         return { peer, checkpoints: [], error: messageOf(err) }
       }
@@ -113,14 +113,14 @@ export class AuditWitness {
     return answers.sort((a, b) => a.peer.localeCompare(b.peer))
   }
 
-  private async exchange (peerId: PeerId, frame: WitnessFrame, signal?: AbortSignal): Promise<unknown> {
+  private async exchange (peerId: PeerId, frame: WitnessFrame, signal?: AbortSignal): Promise<z.output<typeof witnessReplySchema>> {
     const timeout = AbortSignal.timeout(WITNESS_TIMEOUT_MS)
     const combined = signal != null ? AbortSignal.any([signal, timeout]) : timeout
     const stream = await this.c.libp2p.dialProtocol(peerId, AUDIT_WITNESS_PROTOCOL, { signal: combined, runOnLimitedConnection: true })
     const framed = jsonStream(stream, { maxBytes: MAX_WITNESS_BYTES, readTimeoutMs: WITNESS_TIMEOUT_MS })
     try {
       await framed.write(frame)
-      const reply = await framed.read({ signal: combined })
+      const reply = await framed.read(witnessReplySchema, { signal: combined })
       if (reply == null) throw new Error('the witness closed the stream without answering')
       throwIfErrorFrame(reply)
       return reply
@@ -138,7 +138,7 @@ export class AuditWitness {
       await stream.close()
       return undefined
     }
-    const frame = await framed.read() as WitnessFrame | undefined
+    const frame = await framed.read(witnessFrameSchema)
     const key = new Key(WITNESS_PREFIX + peer)
     const kept = await this.kept(key)
     if (frame?.kind === 'get') {

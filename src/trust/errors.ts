@@ -1,4 +1,4 @@
-import { AgentwireError } from '../errors.ts'
+import { AgentwireError, type ErrorCode } from '../errors.ts'
 
 export class NotTrustedError extends AgentwireError {
   static override name = 'NotTrustedError'
@@ -11,7 +11,7 @@ export class NotTrustedError extends AgentwireError {
 
 export class HandshakeRefusedError extends AgentwireError {
   static override name = 'HandshakeRefusedError'
-  constructor (code: string, reason: string, hint?: string) {
+  constructor (code: ErrorCode, reason: string, hint?: string) {
     super(code, `handshake refused: ${reason}`, hint)
     this.name = 'HandshakeRefusedError'
   }

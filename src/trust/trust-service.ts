@@ -25,6 +25,7 @@ import { AuditWitness } from './audit-witness.ts'
 import { randomBytes } from 'node:crypto'
 import { Gate } from './gate.ts'
 import { HandshakeRefusedError, UnknownPeerError } from './errors.ts'
+import { handshakeReplySchema, signedHandshakeSchema } from './frames.ts'
 import {
   CLOCK_WINDOW_MS, HANDSHAKE_PROTOCOL, HANDSHAKE_TIMEOUT_MS, MAX_HANDSHAKE_BYTES,
   MAX_HANDSHAKE_STREAMS, MAX_PENDING, MAX_PENDING_PER_ADDRESS, MAX_REASON_CHARS, NONCE_PREFIX,
@@ -298,7 +299,7 @@ export class TrustService {
     const framed = jsonStream(stream, { maxBytes: MAX_HANDSHAKE_BYTES, readTimeoutMs: HANDSHAKE_TIMEOUT_MS })
     try {
       await framed.write(message)
-      const reply = await framed.read({ signal: combined })
+      const reply = await framed.read(handshakeReplySchema, { signal: combined, invalid: reason => new HandshakeRefusedError('BAD_HANDSHAKE', `the answer is not a handshake reply (${reason})`) })
       if (reply == null) throw new AgentwireError('HANDSHAKE_NO_REPLY', `${peerId} closed the handshake without answering`)
       throwIfErrorFrame(reply)
       return reply
@@ -355,7 +356,7 @@ export class TrustService {
       return
     }
     try {
-      const frame = await framed.read()
+      const frame = await framed.read(signedHandshakeSchema, { invalid: reason => new HandshakeRefusedError('BAD_HANDSHAKE', `not a signed handshake message (${reason})`) })
       if (frame == null) {
         // The peer closed without asking anything: close our side too, or the stream lingers.
         await stream.close().catch(err => {
