@@ -13,6 +13,7 @@ import { InvalidTargetError, NotConnectedError, PeerUnreachableError } from './n
 import { findPeer } from './node/find-peer.ts'
 import { waitUntilJoined, type ReadyOptions } from './node/network-ready.ts'
 import { BootstrapKeeper } from './node/bootstrap-keeper.ts'
+import { dhtHealth, type DhtHealth } from './node/dht-health.ts'
 import { AuditLog } from './audit/index.ts'
 import { TrustService } from './trust/index.ts'
 import { A2AService, type CardJson } from './a2a/index.ts'
@@ -70,6 +71,8 @@ export interface StatusSummary {
   reputation: Record<string, number>
   recentRefusals: Refusal[]
   health: HealthReport
+  /** The DHT routing table: peers, and whether it is fit for lookups (empty / sparse / ok). */
+  dht: DhtHealth
 }
 
 export interface PeerSummary {
@@ -285,6 +288,7 @@ export class AgentNode {
       bootstrapConnected: this.bootstrap.connected(),
       dhtMode: info.dhtMode,
       routingTable: rt,
+      dht: dhtHealth(this.libp2p),
       namePublishedTo: this.config.name != null ? (this.naming.lastPublished?.peersReached ?? 0) : null,
       uptimeSeconds: info.uptimeSeconds,
       relaysWanted: wanted,
@@ -308,7 +312,8 @@ export class AgentNode {
       guard: (({ rejections, disconnects, banned }) => ({ rejections, disconnects, banned }))(this.trust.guard.stats()),
       reputation: countBy(this.reputation.list().map(v => v.state)),
       recentRefusals: [...this.stats.recentRefusals].reverse(),
-      health: this.health(info)
+      health: this.health(info),
+      dht: dhtHealth(this.libp2p)
     }
   }
 

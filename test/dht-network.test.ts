@@ -1,0 +1,68 @@
+// A network of 40 nodes in one process, all joined through node 0, as a fleet that starts at once
+// would. Once every node reports its routing table healthy and its name stored on enough DHT peers
+// (status field `dht`, NameService.lastPublished), every node finds every other by PeerId through
+// the DHT (no peer-store shortcut) and a sample of names resolves from across the network: 100 %.
+// Not a timing test: the waits are conditions with generous deadlines, the assertions are answers.
+import { test, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { testnet, waitFor, type Testnet } from './helpers/testnet.ts'
+import { dhtHealth } from '../src/node/dht-health.ts'
+import { NAME_MIN_REPLICAS } from '../src/naming/constants.ts'
+import type { AgentNode } from '../src/agent-node.ts'
+
+const N = 40
+/** Lookups in flight at once across the whole net (one process, so all share its CPU). */
+const CONCURRENCY = 16
+
+let net: Testnet | undefined
+after(async () => { await net?.stop() })
+
+async function mapLimit<T> (items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++])
+  }))
+}
+
+/** Find `target` through the DHT from `from`, ignoring what the peer store already knows. */
+async function findThroughDht (from: AgentNode, target: AgentNode): Promise<boolean> {
+  for await (const event of from.libp2p.services.dht.findPeer(target.peerId, { useCache: false, signal: AbortSignal.timeout(30_000) })) {
+    if (event.name === 'FINAL_PEER' && event.peer.id.equals(target.peerId) && event.peer.multiaddrs.length > 0) return true
+  }
+  return false
+}
+
+test(`a ${N}-node network: once formed, every node finds every other by PeerId and names resolve, 100 %`, { timeout: 600_000 }, async () => {
+  net = await testnet(N, { config: i => ({ name: `dht-net-${i}`, dht: { queryTimeoutMs: 30_000 } }) })
+  const nodes = net.nodes
+
+  // Formed: each node's table is healthy and its name sits on enough peers. The node says so itself.
+  await waitFor('every routing table to be healthy and every name stored', () => nodes.every(n => {
+    const health = dhtHealth(n.libp2p)
+    return health.state === 'ok' && (n.naming.lastPublished?.peersReached ?? 0) >= Math.min(NAME_MIN_REPLICAS, health.routingTable)
+  }), 240_000, 500)
+  for (const n of nodes) assert.equal(n.status().dht.state, 'ok')
+
+  const pairs = nodes.flatMap(a => nodes.filter(b => b !== a).map(b => [a, b] as const))
+  const missed: string[] = []
+  await mapLimit(pairs, CONCURRENCY, async ([a, b]) => {
+    let found = false
+    try { found = await findThroughDht(a, b) } catch (err: any) { missed.push(`${a.config.name} -> ${b.config.name}: ${err.name}`); return }
+    if (!found) missed.push(`${a.config.name} -> ${b.config.name}: not found`)
+  })
+  assert.deepEqual(missed, [], `${missed.length} of ${pairs.length} PeerId lookups failed`)
+
+  // Names: each node resolves the name of a node far from it in start order (its own first-use pin).
+  const wrong: string[] = []
+  await mapLimit(nodes, CONCURRENCY, async a => {
+    const i = nodes.indexOf(a)
+    const b = nodes[(i + N / 2 + 3) % N]
+    try {
+      const r = await a.naming.resolve(b.config.name!)
+      if (r.peerId !== b.peerId.toString()) wrong.push(`${a.config.name} resolved ${b.config.name} to ${r.peerId}`)
+    } catch (err: any) {
+      wrong.push(`${a.config.name} -> ${b.config.name}: ${err.code ?? err.name} ${err.message}`)
+    }
+  })
+  assert.deepEqual(wrong, [], `${wrong.length} of ${N} name lookups failed`)
+})
