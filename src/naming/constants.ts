@@ -59,6 +59,14 @@ export const EARLY_REPUBLISH_MS = 60_000
  */
 export const NAME_MIN_REPLICAS = 3
 
+/**
+ * Longest a background publish may take, in ms. A put walks to the closest peers before it stores
+ * anything, so a walk cut short stores nothing: on a saturated host (20 nodes in one process, load
+ * 15 on 2 cores) walks took 10-20 s, every 10 s attempt was wasted and retried, and the retries were
+ * most of the load. One slow publish that lands costs far less than several that time out.
+ */
+export const PUBLISH_TIMEOUT_MS = 60_000
+
 /** Publish again when the routing table has grown by this factor since the last publish: the closest peers to our name have changed. */
 export const TABLE_GROWTH_REPUBLISH_FACTOR = 2
 

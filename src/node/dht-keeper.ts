@@ -21,6 +21,8 @@ const GROWTH_FACTOR = 1.5
 const SETTLE_MS = 300
 /** Longest one warm-up self-lookup may take, in ms. */
 const SELF_LOOKUP_TIMEOUT_MS = 10_000
+/** Most warm-up self-lookups between an empty table and a full one: tables that flap on a loaded host must not keep them going. */
+const MAX_WARM_LOOKUPS = 8
 /** At most this many missing peers are (re)added per look: each costs a ping. */
 const MAX_ADDS_PER_LOOK = 8
 
@@ -51,6 +53,8 @@ export class DhtKeeper {
   private stopping = new AbortController()
   /** Self-lookups run by the keeper since start (for tests and `status`). */
   lookups = 0
+  /** Self-lookups since the table was last empty. */
+  private warmLookups = 0
   private readonly onAdd = (): void => { this.soon() }
 
   constructor (libp2p: AgentLibp2p, init: DhtKeeperInit) {
@@ -66,6 +70,7 @@ export class DhtKeeper {
   start (): void {
     this.stopping = new AbortController()
     this.sizeAtLastLookup = -1
+    this.warmLookups = 0
     this.table?.addEventListener('peer:add', this.onAdd)
     this.timer = setInterval(() => { void this.look() }, KEEPER_INTERVAL_MS)
     this.timer.unref?.()
@@ -90,11 +95,13 @@ export class DhtKeeper {
 
   private async selfLookup (): Promise<void> {
     const size = this.table?.size ?? 0
-    if (this.lookingUp || size === 0 || size >= this.warmSize || this.stopping.signal.aborted) return
+    if (size === 0) { this.warmLookups = 0; this.sizeAtLastLookup = -1 } // lost every peer: warm up again
+    if (this.lookingUp || size === 0 || size >= this.warmSize || this.warmLookups >= MAX_WARM_LOOKUPS || this.stopping.signal.aborted) return
     if (this.sizeAtLastLookup >= 0 && size < Math.ceil(this.sizeAtLastLookup * GROWTH_FACTOR)) return
     this.lookingUp = true
     this.sizeAtLastLookup = size
     this.lookups++
+    this.warmLookups++
     try {
       // Asking for the peers closest to ourselves makes each of them add us, and us them.
       const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(SELF_LOOKUP_TIMEOUT_MS)])
@@ -112,7 +119,10 @@ export class DhtKeeper {
   /** Connected peers that speak our DHT protocol but are not in the table (their ping failed, or came too early). */
   private async look (): Promise<void> {
     const table = this.table
-    if (table == null || table.size >= this.warmSize || this.stopping.signal.aborted) return
+    if (table == null || this.stopping.signal.aborted) return
+    const connected = new Set(this.libp2p.getConnections().map(c => c.remotePeer.toString())).size
+    // Nothing to do once the table holds a full bucket, or every connected peer (a small network).
+    if (table.size >= Math.min(this.warmSize, connected)) return
     const seen = new Set<string>()
     const missing: PeerId[] = []
     for (const conn of this.libp2p.getConnections()) {

@@ -14,6 +14,7 @@ import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay
 import { bootstrap } from '@libp2p/bootstrap'
 import { relayKeeper } from './reachability.ts'
 import { DhtKeeper } from './dht-keeper.ts'
+import { withPeerCache } from './peer-cache.ts'
 import { InboundSlots } from '../guard/inbound-slots.ts'
 import { natParts, withoutWebRTC } from './nat-traversal.ts'
 import { isMultiaddr } from '@multiformats/multiaddr'
@@ -169,7 +170,8 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
   const node = await createLibp2p({
     privateKey: init.privateKey,
     nodeInfo: { name: 'agentwire', version: VERSION, userAgent: `${AGENT_VERSION_PREFIX}${VERSION}` },
-    datastore: init.datastore,
+    // Peer records are read on every stream; keep the recent ones in memory (see peer-cache.ts).
+    datastore: withPeerCache(init.datastore),
     ...(init.logger != null ? { logger: init.logger } : {}),
     ...(init.metrics != null ? { metrics: init.metrics } : {}),
     addresses: {
@@ -189,7 +191,8 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
     // Stock Noise and yamux on purpose: a cached-key Noise crypto and larger yamux windows measured
     // 0.10x -> 0.12x of raw TCP in the bench, but with them long transfers were sometimes reset
     // (StreamResetError) and without them never; correctness first (see docs/benchmarks.md).
-    streamMuxers: [yamux()],
+    // yamux's own keep-alive ping (every 30 s) duplicates the connection monitor's: one is enough.
+    streamMuxers: [yamux({ enableKeepAlive: false })],
     peerDiscovery,
     // Keep-alive pings use our prefix, so they reach agentwire peers (and measure rtt for `peers`).
     // libp2p pings every connection every 10 s and aborts it when one ping takes over 5 s: on a busy
