@@ -21,9 +21,11 @@ import { figure as handshake } from './bench/figures/handshake.ts'
 import { figure as idleRss } from './bench/figures/idle-rss.ts'
 import { figure as honestUnderAttack } from './bench/figures/honest-under-attack.ts'
 import { figure as reportFlood } from './bench/figures/report-flood.ts'
+import { figure as churn } from './bench/figures/churn.ts'
+import { figure as idleCost } from './bench/figures/idle-cost.ts'
 
 /** In the order of issue 8's table, then issue 9's honest latency under attack, then issue 17's report flood. */
-const FIGURES: Figure[] = [streamThroughput, a2aLatency, a2aThroughput, connectLatency, coldStart, cliRoundtrip, dhtResolve, gossipPropagation, handshake, idleRss, honestUnderAttack, reportFlood]
+const FIGURES: Figure[] = [streamThroughput, a2aLatency, a2aThroughput, connectLatency, coldStart, cliRoundtrip, dhtResolve, gossipPropagation, handshake, idleRss, honestUnderAttack, reportFlood, churn, idleCost]
 
 /** Most one figure may take before it is reported as failed, in ms. */
 const FIGURE_BUDGET_MS = { quick: 90_000, full: 240_000 }
