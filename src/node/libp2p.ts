@@ -81,11 +81,6 @@ function withFreshDialBack<T> (factory: (components: any) => T): (components: an
 const DHT_ALPHA = 10
 const DHT_DISJOINT_PATHS = 10
 
-// How often each connection is pinged (keep-alive and rtt for `peers`), in ms; libp2p's default is 10 s.
-const CONNECTION_PING_INTERVAL_MS = 30_000
-// A keep-alive ping slower than this (at least; libp2p adapts it to measured rtt) closes the connection, in ms.
-const CONNECTION_PING_TIMEOUT_MS = 15_000
-
 // How long after start the bootstrap peers are dialled, in ms.
 const BOOTSTRAP_DELAY_MS = 500
 
@@ -198,7 +193,8 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
     // libp2p pings every connection every 10 s and aborts it when one ping takes over 5 s: on a busy
     // host (a laptop compiling, a 2-core box running 100 nodes) that tore down healthy connections
     // by the hundred (traced: 395 aborts in 30 s among 20 nodes), and the DHT peers with them.
-    connectionMonitor: { protocolPrefix: PROTOCOL_PREFIX, pingInterval: CONNECTION_PING_INTERVAL_MS, pingTimeout: { minTimeout: CONNECTION_PING_TIMEOUT_MS } },
+    // (`keepAlive.intervalMs` and `keepAlive.timeoutMs`, 30 s and 15 s by default.)
+    connectionMonitor: { protocolPrefix: PROTOCOL_PREFIX, pingInterval: config.keepAlive.intervalMs, pingTimeout: { minTimeout: config.keepAlive.timeoutMs } },
     connectionManager: {
       maxConnections: config.limits.maxConnections,
       maxIncomingPendingConnections: config.limits.maxIncomingPendingConnections,
