@@ -15,14 +15,16 @@ import { DHT_PROTOCOL } from './constants.ts'
 export const WARM_TABLE_SIZE = 20
 /** How often the keeper looks for connected DHT peers missing from the table, in ms. */
 const KEEPER_INTERVAL_MS = 10_000
-/** A self-lookup runs again once the table has grown by this factor since the last one. */
-const GROWTH_FACTOR = 1.5
+/** A self-lookup runs again once the table has doubled since the last one. */
+const GROWTH_FACTOR = 2
 /** Wait this long after a table change before the self-lookup, so a burst of additions costs one lookup, in ms. */
 const SETTLE_MS = 300
 /** Longest one warm-up self-lookup may take, in ms. */
 const SELF_LOOKUP_TIMEOUT_MS = 10_000
 /** Most warm-up self-lookups between an empty table and a full one: tables that flap on a loaded host must not keep them going. */
-const MAX_WARM_LOOKUPS = 8
+const MAX_WARM_LOOKUPS = 3
+/** kad-dht's own first self-lookup runs when the table has this many peers. */
+const KAD_OWN_LOOKUP_SIZE = 1
 /** At most this many missing peers are (re)added per look: each costs a ping. */
 const MAX_ADDS_PER_LOOK = 8
 
@@ -48,8 +50,8 @@ export class DhtKeeper {
   private timer: ReturnType<typeof setInterval> | undefined
   private settleTimer: ReturnType<typeof setTimeout> | undefined
   private lookingUp = false
-  /** Table size when the last self-lookup started (-1: none yet). */
-  private sizeAtLastLookup = -1
+  /** Table size when the last self-lookup started (kad-dht's own one counts as at 1 peer). */
+  private sizeAtLastLookup = KAD_OWN_LOOKUP_SIZE
   private stopping = new AbortController()
   /** Self-lookups run by the keeper since start (for tests and `status`). */
   lookups = 0
@@ -69,7 +71,7 @@ export class DhtKeeper {
 
   start (): void {
     this.stopping = new AbortController()
-    this.sizeAtLastLookup = -1
+    this.sizeAtLastLookup = KAD_OWN_LOOKUP_SIZE
     this.warmLookups = 0
     this.table?.addEventListener('peer:add', this.onAdd)
     this.timer = setInterval(() => { void this.look() }, KEEPER_INTERVAL_MS)
@@ -95,9 +97,12 @@ export class DhtKeeper {
 
   private async selfLookup (): Promise<void> {
     const size = this.table?.size ?? 0
-    if (size === 0) { this.warmLookups = 0; this.sizeAtLastLookup = -1 } // lost every peer: warm up again
+    // kad-dht runs its own self-lookup when the first peer arrives: ours start from the second,
+    // then at 4 and 8 peers (each costs every peer asked a little; 20 nodes joining at once made
+    // the 7 lookups each of a ×1.5 schedule a load of their own).
+    if (size === 0) { this.warmLookups = 0; this.sizeAtLastLookup = KAD_OWN_LOOKUP_SIZE } // lost every peer: warm up again
     if (this.lookingUp || size === 0 || size >= this.warmSize || this.warmLookups >= MAX_WARM_LOOKUPS || this.stopping.signal.aborted) return
-    if (this.sizeAtLastLookup >= 0 && size < Math.ceil(this.sizeAtLastLookup * GROWTH_FACTOR)) return
+    if (size < Math.ceil(this.sizeAtLastLookup * GROWTH_FACTOR)) return
     this.lookingUp = true
     this.sizeAtLastLookup = size
     this.lookups++
