@@ -24,10 +24,12 @@ import { figure as reportFlood } from './bench/figures/report-flood.ts'
 import { figure as streamOpen } from './bench/figures/stream-open.ts'
 import { figure as gatewayLatency } from './bench/figures/gateway-latency.ts'
 import { figure as auditCommit } from './bench/figures/audit-commit.ts'
+import { figure as churn } from './bench/figures/churn.ts'
+import { figure as idleCost } from './bench/figures/idle-cost.ts'
 
 /** In the order of issue 8's table, then issue 9's honest latency under attack, then issue 17's report flood. */
 const FIGURES: Figure[] = [streamThroughput, a2aLatency, a2aThroughput, connectLatency, coldStart, cliRoundtrip, dhtResolve, gossipPropagation, handshake, idleRss, honestUnderAttack, reportFlood,
-  streamOpen, gatewayLatency, auditCommit]
+  streamOpen, gatewayLatency, auditCommit, churn, idleCost]
 
 /** Most one figure may take before it is reported as failed, in ms. */
 const FIGURE_BUDGET_MS = { quick: 90_000, full: 240_000 }

@@ -75,6 +75,14 @@ export const dhtSchema = z.strictObject({
   queryTimeoutMs: z.number().int().positive().default(10_000)
 })
 
+/** What an idle node spends keeping its connections alive: a ping per connection per interval (both sides). */
+export const keepAliveSchema = z.strictObject({
+  /** How often each connection is pinged (liveness, and the rtt in `peers`), in ms. @default 30000 */
+  intervalMs: z.number().int().min(1_000).default(30_000),
+  /** A ping slower than this (at least; adapted to measured rtt) closes the connection, in ms. @default 15000 */
+  timeoutMs: z.number().int().min(1_000).default(15_000)
+})
+
 export const namingSchema = z.strictObject({
   /** Check names with a dot (research.example.com) against the DNS TXT record `_agentwire.<name>`; a valid proof beats every DHT claim. @default true */
   verifyDomains: z.boolean().default(true),
@@ -204,6 +212,7 @@ export const configSchema = z.strictObject({
   relay: relaySchema.prefault({}),
   nat: natSchema.prefault({}),
   dht: dhtSchema.prefault({}),
+  keepAlive: keepAliveSchema.prefault({}),
   naming: namingSchema.prefault({}),
   trust: trustSchema.prefault({}),
   a2a: a2aSchema.prefault({}),

@@ -14,6 +14,8 @@ export interface HealthInputs {
   bootstrapConnected: number
   dhtMode: 'server' | 'client'
   routingTable: number
+  /** The routing table's verdict (src/node/dht-health.ts); without it only an empty table counts. */
+  dht?: { state: 'empty' | 'sparse' | 'ok', detail: string }
   /** null when the node has no name. */
   namePublishedTo: number | null
   uptimeSeconds: number
@@ -38,7 +40,12 @@ export function assessHealth (h: HealthInputs): HealthReport {
     add('bootstrap', h.bootstrapConnected > 0 ? 'ok' : late, `${h.bootstrapConnected}/${h.bootstrapConfigured} bootstrap peers connected${h.bootstrapConnected === 0 ? ' (retrying with backoff; check that they run and are reachable)' : ''}`)
   }
   add('peers', h.connections > 0 ? 'ok' : (h.bootstrapConfigured > 0 ? late : 'ok'), `${h.connections} connection(s)`)
-  add('dht', h.routingTable > 0 ? 'ok' : (h.bootstrapConfigured > 0 ? late : 'ok'), `${h.dhtMode} mode, ${h.routingTable} peer(s) in the routing table${h.routingTable === 0 ? ' (names and PeerId lookups cannot work yet)' : ''}`)
+  if (h.dht != null) {
+    // A sparse table (far smaller than the peers we are connected to) still routes, badly: degraded once settled.
+    add('dht', h.dht.state === 'ok' ? 'ok' : h.dht.state === 'sparse' ? late : (h.bootstrapConfigured > 0 ? late : 'ok'), h.dht.detail)
+  } else {
+    add('dht', h.routingTable > 0 ? 'ok' : (h.bootstrapConfigured > 0 ? late : 'ok'), `${h.dhtMode} mode, ${h.routingTable} peer(s) in the routing table${h.routingTable === 0 ? ' (names and PeerId lookups cannot work yet)' : ''}`)
+  }
   if (h.namePublishedTo != null) {
     add('name', h.namePublishedTo > 0 ? 'ok' : late, h.namePublishedTo > 0 ? `published to ${h.namePublishedTo} DHT peer(s)` : 'name not published to any DHT peer yet')
   }

@@ -51,7 +51,29 @@ export const NAME_REPUBLISH_INTERVAL_MS = NAME_RECORD_TTL_MS / 3
 /** First republish after a successful publish; doubles until NAME_REPUBLISH_INTERVAL_MS. */
 export const EARLY_REPUBLISH_MS = 60_000
 
-/** First retry delay when a publish reached no DHT peer; doubles up to the max. */
+/**
+ * A publish counts as done once this many DHT peers stored the record (or every peer in the routing
+ * table, in a network smaller than that); until then it is retried. kad-dht sends the record to the
+ * 20 closest peers it finds, so in a formed network it lands on far more; 3 is the floor below which
+ * one peer leaving, or one lookup missing a peer, could hide the name.
+ */
+export const NAME_MIN_REPLICAS = 3
+
+/**
+ * Longest a background publish may take, in ms. A put walks to the closest peers before it stores
+ * anything, so a walk cut short stores nothing: on a saturated host (20 nodes in one process, load
+ * 15 on 2 cores) walks took 10-20 s, every 10 s attempt was wasted and retried, and the retries were
+ * most of the load. One slow publish that lands costs far less than several that time out.
+ */
+export const PUBLISH_TIMEOUT_MS = 60_000
+
+/** Publish again when the routing table has grown by this factor since the last publish: the closest peers to our name have changed. */
+export const TABLE_GROWTH_REPUBLISH_FACTOR = 2
+
+/** Wait this long after the routing table changes before publishing, so a burst of new peers costs one publish, in ms. */
+export const PUBLISH_SETTLE_MS = 250
+
+/** First retry delay when a publish reached fewer than NAME_MIN_REPLICAS peers; doubles up to the max. */
 export const PUBLISH_RETRY_MIN_MS = 1_000
 export const PUBLISH_RETRY_MAX_MS = 30_000
 

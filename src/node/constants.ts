@@ -18,11 +18,3 @@ export const AGENT_VERSION_PREFIX = 'agentwire/'
 export const WEBRTC_DIAL_TIMEOUT_MS = 4_000
 /** After an ICE attempt to a peer failed, further WebRTC dials to it fail at once for this long, in ms, so the relay carries them without a wait. */
 export const WEBRTC_RETRY_AFTER_MS = 60_000
-
-/**
- * Shortest time libp2p's connection monitor gives a keep-alive ping before it aborts the whole
- * connection, in ms (libp2p: 5 s). A ping opens a stream and echoes 32 bytes on the same connection
- * as any bulk transfer, so it queues behind up to a stream window of data in each direction; on a
- * loaded machine that passed 5 s and every stream on the connection was reset (TimeoutError).
- */
-export const KEEPALIVE_PING_MIN_TIMEOUT_MS = 30_000

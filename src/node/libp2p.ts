@@ -14,13 +14,15 @@ import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay
 import { bootstrap } from '@libp2p/bootstrap'
 import { relayKeeper, reachabilityProbe, type ReachabilityProbe } from './reachability.ts'
 import { singleKadDHT, withComponentMethod } from './libp2p-internals.ts'
+import { DhtKeeper } from './dht-keeper.ts'
+import { withPeerCache } from './peer-cache.ts'
 import { InboundSlots } from '../guard/inbound-slots.ts'
 import { natParts, withoutWebRTC } from './nat-traversal.ts'
 import { isMultiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
 import type { PrivateKey, ComponentLogger } from '@libp2p/interface'
 import type { AgentwireConfig } from '../config/index.ts'
-import { AGENT_VERSION_PREFIX, DHT_PROTOCOL, KEEPALIVE_PING_MIN_TIMEOUT_MS, PROTOCOL_PREFIX } from './constants.ts'
+import { AGENT_VERSION_PREFIX, DHT_PROTOCOL, PROTOCOL_PREFIX } from './constants.ts'
 import { VERSION } from '../version.ts'
 import type { Validators, Selectors } from '@libp2p/kad-dht'
 
@@ -69,6 +71,10 @@ function withFreshDialBack<C extends { connectionManager: unknown }, S> (factory
     (peer: unknown, options: Record<string, unknown> = {}) => original(peer, isMultiaddr(peer) ? { ...options, force: true } : options))
 }
 
+// Requests in flight per lookup path (kad-dht's default, 10) and paths per lookup (kad-dht: = alpha).
+const DHT_ALPHA = 10
+const DHT_DISJOINT_PATHS = 10
+
 // How long after start the bootstrap peers are dialled, in ms.
 const BOOTSTRAP_DELAY_MS = 500
 
@@ -104,7 +110,11 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
       clientMode: !dhtServes(config),
       peerInfoMapper: config.dht.allowPrivateAddresses ? passthroughMapper : removePrivateAddressesMapper,
       validators: init.dhtValidators ?? {},
-      selectors: init.dhtSelectors ?? {}
+      selectors: init.dhtSelectors ?? {},
+      // Stated, not inherited: each lookup walks DHT_DISJOINT_PATHS paths with DHT_ALPHA requests in
+      // flight on each, so a slow or gone peer holds up one request of many, never the lookup.
+      alpha: DHT_ALPHA,
+      disjointPaths: DHT_DISJOINT_PATHS
     })),
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,
@@ -152,7 +162,8 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
   const node = await createLibp2p({
     privateKey: init.privateKey,
     nodeInfo: { name: 'agentwire', version: VERSION, userAgent: `${AGENT_VERSION_PREFIX}${VERSION}` },
-    datastore: init.datastore,
+    // Peer records are read on every stream; keep the recent ones in memory (see peer-cache.ts).
+    datastore: withPeerCache(init.datastore),
     ...(init.logger != null ? { logger: init.logger } : {}),
     ...(init.metrics != null ? { metrics: init.metrics } : {}),
     addresses: {
@@ -171,10 +182,16 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
     connectionEncrypters: [noise()],
     // yamux 8 as patched in patches/ (window granted only for data read, capped at the 4 MiB read
     // buffer): unpatched, a stream nobody read yet was reset past 4 MiB (docs/benchmarks.md).
-    streamMuxers: [yamux()],
+    // yamux's own keep-alive ping (every 30 s) duplicates the connection monitor's: one is enough.
+    streamMuxers: [yamux({ enableKeepAlive: false })],
     peerDiscovery,
     // Keep-alive pings use our prefix, so they reach agentwire peers (and measure rtt for `peers`).
-    connectionMonitor: { protocolPrefix: PROTOCOL_PREFIX, pingTimeout: { minTimeout: KEEPALIVE_PING_MIN_TIMEOUT_MS } },
+    // libp2p pings every connection every 10 s and aborts it when one ping takes over 5 s: on a busy
+    // host (a laptop compiling, a 2-core box running 100 nodes) that tore down healthy connections
+    // by the hundred (traced: 395 aborts in 30 s among 20 nodes), and the DHT peers with them; a ping
+    // queued behind a bulk transfer took up to 1.3 s. (`keepAlive.intervalMs` and
+    // `keepAlive.timeoutMs`, 30 s and 15 s by default.)
+    connectionMonitor: { protocolPrefix: PROTOCOL_PREFIX, pingInterval: config.keepAlive.intervalMs, pingTimeout: { minTimeout: config.keepAlive.timeoutMs } },
     connectionManager: {
       maxConnections: config.limits.maxConnections,
       maxIncomingPendingConnections: config.limits.maxIncomingPendingConnections,
@@ -193,5 +210,10 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
     },
     start: false
   })
+  // kad-dht fills its routing table slowly while a network forms and drops peers whose first ping
+  // timed out; the keeper repairs both (see dht-keeper.ts).
+  const keeper = new DhtKeeper(node, { log: node.logger.forComponent('agentwire:dht:keeper') })
+  node.addEventListener('start', () => { keeper.start() })
+  node.addEventListener('stop', () => { keeper.stop() })
   return node
 }

@@ -7,6 +7,7 @@ import type { AgentwireConfig } from '../config/index.ts'
 import type { AgentLibp2p } from '../node/libp2p.ts'
 import type { JoinState } from '../node/network-ready.ts'
 import type { Reachability } from '../node/reachability.ts'
+import { dhtHealth, type DhtHealth } from '../node/dht-health.ts'
 import { assessHealth, type HealthReport, type NodeStats, type Refusal } from '../metrics/index.ts'
 import type { TrustService } from '../trust/index.ts'
 import type { ReputationService } from '../reputation/index.ts'
@@ -46,6 +47,8 @@ export interface StatusSummary {
   reputation: Record<string, number>
   recentRefusals: Refusal[]
   health: HealthReport
+  /** The DHT routing table: peers, and whether it is fit for lookups (empty / sparse / ok). */
+  dht: DhtHealth
 }
 
 export interface PeerSummary {
@@ -129,6 +132,7 @@ export class NodeStatus implements Startable {
       bootstrapConnected: this.c.bootstrap.connected(),
       dhtMode: info.dhtMode,
       routingTable: rt,
+      dht: dhtHealth(this.c.libp2p),
       namePublishedTo: config.name != null ? (this.c.naming.lastPublished?.peersReached ?? 0) : null,
       uptimeSeconds: info.uptimeSeconds,
       relaysWanted: wanted,
@@ -153,7 +157,8 @@ export class NodeStatus implements Startable {
       guard: (({ rejections, disconnects, banned }) => ({ rejections, disconnects, banned }))(this.c.trust.guard.stats()),
       reputation: countBy(this.c.reputation.list().map(v => v.state)),
       recentRefusals: [...stats.recentRefusals].reverse(),
-      health: this.health(info)
+      health: this.health(info),
+      dht: dhtHealth(this.c.libp2p)
     }
   }
 

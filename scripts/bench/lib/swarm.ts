@@ -3,6 +3,8 @@
 // kept between figures (dht-resolve ends at the size gossip-propagation starts with) and stopped by
 // `stopSwarm()` when the bench ends.
 import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { loadavg, availableParallelism } from 'node:os'
 import { start, PEERS, type Child } from './process.ts'
 import { nowMs } from './stats.ts'
 
@@ -17,7 +19,45 @@ const NODES_PER_HOST = 15
 /** Routing tables are "settled" once each holds this many peers (or everyone, in a smaller net). */
 const SETTLED_ROUTING_TABLE = 15
 
+/** Longest the network gets to form after growing, in ms (a 100-node net on a loaded 2-core box is slow). */
+const SETTLE_WAIT_MS = 120_000
+
 let nextId = 0
+
+/** Busy and total jiffies of the whole machine (all cores), from /proc/stat; null off Linux. */
+function machineTicks (): { busy: number, total: number } | null {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
+    const idle = cpu[3] + (cpu[4] ?? 0) // idle + iowait
+    const total = cpu.reduce((a, b) => a + b, 0)
+    return { busy: total - idle, total }
+  } catch {
+    return null
+  }
+}
+
+export interface MachineCpu {
+  /** Share of all cores busy during the run (every process, not only ours), in %. */
+  busyPct: number | null
+  cores: number
+  /** 1-minute load average at the end of the run. */
+  load1: number
+  /** True when the machine had no spare core time: the figure measures the load, not the network. */
+  saturated: boolean
+}
+
+/**
+ * Start watching the machine's CPU; call the result to read what it did since. Every multi-node
+ * figure reports this, so a run on a saturated 2-core box reads as such.
+ */
+export function watchMachineCpu (): () => MachineCpu {
+  const before = machineTicks()
+  return () => {
+    const after = machineTicks()
+    const busyPct = before != null && after != null && after.total > before.total ? Math.round(100 * (after.busy - before.busy) / (after.total - before.total)) : null
+    return { busyPct, cores: availableParallelism(), load1: Math.round(loadavg()[0] * 10) / 10, saturated: busyPct != null && busyPct >= 90 }
+  }
+}
 
 /** Send one command to a swarm process and wait for its answer. */
 export async function command (child: Child, cmd: Record<string, unknown>, timeoutMs = 60_000): Promise<any> {
@@ -32,6 +72,12 @@ export class Swarm {
   readonly hosts: Array<{ child: Child, nodes: SwarmNode[] }> = []
   prober!: { child: Child, node: SwarmNode }
   gossip = 'unknown'
+  /** Most nodes per host process (smaller for churn, where one host is what dies). */
+  private readonly perHost: number
+
+  constructor (options: { perHost?: number } = {}) {
+    this.perHost = options.perHost ?? NODES_PER_HOST
+  }
 
   /** Nodes in the network, the prober included. */
   get size (): number { return 1 + this.hosts.reduce((n, h) => n + h.nodes.length, 0) }
@@ -39,8 +85,8 @@ export class Swarm {
   get children (): Child[] { return [this.prober.child, ...this.hosts.map(h => h.child)] }
 
   /** Start `count` more nodes in parallel host processes of at most NODES_PER_HOST. */
-  private async addHosts (count: number, hub?: string): Promise<void> {
-    const batches = Math.ceil(count / NODES_PER_HOST)
+  async addHosts (count: number, hub?: string): Promise<void> {
+    const batches = Math.ceil(count / this.perHost)
     let first = this.nodes.length
     const starting = Array.from({ length: batches }, (_, b) => {
       const n = Math.floor(count / batches) + (b < count % batches ? 1 : 0)
@@ -63,9 +109,9 @@ export class Swarm {
     const t0 = nowMs()
     if (this.hosts.length === 0) {
       // The first batch brings the hub (its first node) that everyone else bootstraps from.
-      await this.addHosts(Math.min(size - 1, NODES_PER_HOST))
+      await this.addHosts(Math.min(size - 1, this.perHost))
       const hub = this.hosts[0].nodes[0].addr
-      if (size - 1 > NODES_PER_HOST) await this.addHosts(size - 1 - NODES_PER_HOST, hub)
+      if (size - 1 > this.perHost) await this.addHosts(size - 1 - this.perHost, hub)
       const child = start([join(PEERS, 'swarm-peer.ts'), 'probe', '--hub', hub])
       const ready = await child.nextJson(l => l?.event === 'ready', 30_000)
       this.prober = { child, node: ready.nodes[0] }
@@ -84,17 +130,29 @@ export class Swarm {
     // name so records sit on the nodes closest to them in the network as it is now.
     const want = Math.min(SETTLED_ROUTING_TABLE, this.size - 1)
     let tables: number[] = []
-    const until = nowMs() + 30_000
+    let published: number[] = []
+    const until = nowMs() + SETTLE_WAIT_MS
     while (nowMs() < until) {
-      tables = (await Promise.all(this.children.map(async c => (await command(c, { cmd: 'status' })).routingTable as number[]))).flat()
-      if (Math.min(...tables) >= want) break
+      const statuses = await Promise.all(this.children.map(async c => await command(c, { cmd: 'status' })))
+      tables = statuses.flatMap(s => s.routingTable as number[])
+      published = statuses.flatMap(s => (s.published ?? []) as number[])
+      // Formed: full tables, and every node's own (automatic) publish landed somewhere.
+      if (Math.min(...tables) >= want && published.every(p => p > 0)) break
       await new Promise(resolve => setTimeout(resolve, 500))
     }
     const republished = (await Promise.all(this.hosts.map(async h => (await command(h.child, { cmd: 'republish' }, 120_000)).reached as number[]))).flat()
     const settledMs = nowMs() - t0
-    const summary = { nodes: this.size, startMs: Math.round(started), settleMs: Math.round(settledMs), routingTableMin: Math.min(...tables), routingTableMedian: tables.sort((a, b) => a - b)[Math.floor(tables.length / 2)], namesStoredOnMin: Math.min(...republished) }
+    const summary = { nodes: this.size, startMs: Math.round(started), settleMs: Math.round(settledMs), routingTableMin: Math.min(...tables), routingTableMedian: tables.sort((a, b) => a - b)[Math.floor(tables.length / 2)], namesUnpublishedBeforeRepublish: published.filter(p => p === 0).length, namesStoredOnMin: Math.min(...republished) }
     log(`swarm at ${this.size} nodes: ${JSON.stringify(summary)}`)
     return summary
+  }
+
+  /** SIGKILL host process `index` (never the first: it holds the hub): its nodes vanish mid-conversation. */
+  kill (index: number): SwarmNode[] {
+    if (index < 1 || index >= this.hosts.length) throw new Error(`no host ${index} to kill (hosts 1..${this.hosts.length - 1})`)
+    const [victim] = this.hosts.splice(index, 1)
+    victim.child.process.kill('SIGKILL')
+    return victim.nodes
   }
 
   async stop (): Promise<void> {

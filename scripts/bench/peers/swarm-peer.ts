@@ -5,7 +5,7 @@
 //                                            (without --hub, the first node is the hub)
 //   probe --hub ADDR                         one node that measures: resolves names, looks up
 //                                            PeerIds, publishes trust reports
-// Commands: status, republish, times {key}, resolve {names, peerIds}, publish {subject}.
+// Commands: status, republish, times {key}, resolve {names, peerIds}, publish {subject}, cpu.
 // Times are wall-clock ms (performance.timeOrigin + now) so that processes on one host compare.
 // When src/reputation is not importable, gossip falls back to a signed report-sized message on a
 // bench-only topic, validated the same way (signature check), and `ready` says so.
@@ -25,6 +25,8 @@ const wall = (): number => performance.timeOrigin + performance.now()
 
 /** How long one DHT lookup may take here before it counts as a failure, in ms. */
 const LOOKUP_TIMEOUT_MS = 5_000
+/** How long one explicit republish may take here, in ms (src/naming: PUBLISH_TIMEOUT_MS for the background one). */
+const REPUBLISH_TIMEOUT_MS = 30_000
 /** Bench-only fallback topic, used only when the reputation layer cannot be loaded. */
 const FALLBACK_TOPIC = 'agentwire-bench/gossip/1'
 
@@ -219,11 +221,18 @@ try {
     void (async () => {
       switch (cmd.cmd) {
         case 'status':
-          answer({ routingTable: nodes.map(routingTableSize), connections: nodes.map(n => n.libp2p.getConnections().length), meshPeers: nodes.map(n => (n.libp2p.services.pubsub as any).getMeshPeers?.(reputation?.TRUST_TOPIC ?? FALLBACK_TOPIC)?.length ?? null) })
+          answer({ routingTable: nodes.map(routingTableSize), published: nodes.map(n => n.naming.lastPublished?.peersReached ?? 0), connections: nodes.map(n => n.libp2p.getConnections().length), meshPeers: nodes.map(n => (n.libp2p.services.pubsub as any).getMeshPeers?.(reputation?.TRUST_TOPIC ?? FALLBACK_TOPIC)?.length ?? null) })
           break
         case 'republish':
-          answer({ reached: await mapLimit(nodes, 8, async n => await n.naming.publish({ signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS) }).catch(() => 0)) })
+          // A publish walks to the closest peers first; on a loaded host that takes longer than one lookup may.
+          answer({ reached: await mapLimit(nodes, 8, async n => await n.naming.publish({ signal: AbortSignal.timeout(REPUBLISH_TIMEOUT_MS), timeoutMs: null }).catch(() => 0)) })
           break
+        case 'cpu': {
+          // This process's CPU time (user + system, µs) and resident memory: idle-cost per node.
+          const { user, system } = process.cpuUsage()
+          answer({ cpuUs: user + system, rss: process.memoryUsage().rss, nodes: nodes.length, routingTable: nodes.map(routingTableSize) })
+          break
+        }
         case 'times':
           answer({ times: received.map(m => m.get(cmd.key) ?? null) })
           break
