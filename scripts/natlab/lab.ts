@@ -2,6 +2,7 @@
 // nodes inside them (agent.ts), each driven over its stdin/stdout.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createWriteStream } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -30,8 +31,9 @@ export function missingTools (): string[] {
   return missing
 }
 
-export function labUp (options: { symmetric?: boolean } = {}): void {
-  execFileSync('bash', [LAB_SH, 'up', ...(options.symmetric === true ? ['--symmetric'] : [])], { stdio: ['ignore', 'ignore', 'inherit'] })
+export function labUp (options: { symmetric?: boolean, delayMs?: number } = {}): void {
+  const args = [...(options.symmetric === true ? ['--symmetric'] : []), ...(options.delayMs != null ? ['--delay', String(options.delayMs)] : [])]
+  execFileSync('bash', [LAB_SH, 'up', ...args], { stdio: ['ignore', 'ignore', 'inherit'] })
 }
 
 export function labDown (): void {
@@ -64,7 +66,9 @@ export async function startNode (ns: string, config: Record<string, unknown>, da
   })
   running.add(child)
   let stderr = ''
-  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-20000) })
+  // NATLAB_LOG_DIR=<dir>: every lab node's whole stderr (DEBUG traces) also goes to <dir>/<ns>-<pid>.log.
+  const logFile = process.env.NATLAB_LOG_DIR != null ? createWriteStream(join(process.env.NATLAB_LOG_DIR, `${ns}-${child.pid ?? 0}.log`)) : null
+  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-20000); logFile?.write(d) })
   const exited = new Promise<void>(resolve => child.once('exit', () => { running.delete(child); resolve() }))
   const waiting = new Map<number, { resolve: (v: any) => void, reject: (e: Error) => void }>()
   let ready: (msg: any) => void = () => {}

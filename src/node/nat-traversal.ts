@@ -2,10 +2,15 @@
 // nodes punch a direct path (ICE, with STUN-discovered candidates, the SDP carried over the relayed
 // connection), and UPnP IGD port mapping on the home router. WebRTC is a native module
 // (node-datachannel) and UPnP talks to the router, so each loads only when the config asks.
-import { WebRTC } from '@multiformats/multiaddr-matcher'
+import { Circuit, WebRTC } from '@multiformats/multiaddr-matcher'
+import type { Connection, IdentifyResult, PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import { AgentwireError } from '../errors.ts'
 import type { AgentwireConfig } from '../config/index.ts'
-import { WEBRTC_DIAL_TIMEOUT_MS, WEBRTC_RETRY_AFTER_MS } from './constants.ts'
+import { WEBRTC_UPGRADE_DELAYS_MS } from './constants.ts'
+
+/** @libp2p/webrtc's signaling protocol: a peer that handles it accepts private-to-private WebRTC. */
+const WEBRTC_SIGNALING_PROTOCOL = '/webrtc-signaling/0.0.1'
 
 /** What the NAT config adds to the libp2p stack. */
 export interface NatParts {
@@ -33,12 +38,14 @@ export async function natParts (config: AgentwireConfig): Promise<NatParts> {
   const parts: NatParts = { transports: [], listen: [], services: {} }
   if (config.nat.webrtc) {
     const { webRTC } = await importWebRTC()
-    parts.transports.push(boundedDials(webRTC({
+    const upgrading = new Set<string>()
+    parts.transports.push(upgradeOnly(webRTC({
       // Always an explicit list: left unset, @libp2p/webrtc falls back to public STUN servers
       // (Google, Twilio, Cloudflare, Mozilla) — traffic to third parties nobody configured.
       rtcConfiguration: { iceServers: config.nat.stun.map(urls => ({ urls })) }
-    })))
+    }), upgrading))
     parts.listen.push('/webrtc')
+    parts.services.webrtcUpgrade = (components: UpgradeComponents) => new WebRTCUpgrade(components, upgrading)
   }
   if (config.nat.upnp) {
     const { uPnPNAT } = await import('@libp2p/upnp-nat')
@@ -54,45 +61,128 @@ export async function natParts (config: AgentwireConfig): Promise<NatParts> {
 }
 
 /** The destination PeerId of a `/p2p-circuit/webrtc/p2p/<peer>` address (its last /p2p). */
-function destination (ma: { getComponents: () => Array<{ name: string, value?: string }> }): string {
+function destination (ma: Multiaddr): string {
   return ma.getComponents().filter(c => c.name === 'p2p').at(-1)?.value ?? ''
 }
 
 /**
- * libp2p dials a peer's addresses one after another, WebRTC ones before relayed ones, each with up
- * to 6 s. A WebRTC dial that cannot succeed (symmetric NATs, no STUN) used up the whole dial
- * timeout and the relayed address was never tried: with WebRTC on, a peer reachable through the
- * relay became unreachable (seen in the NAT lab with `stun: []`). Each WebRTC dial gets its own
- * short deadline, and after a failed one the peer's other WebRTC addresses fail at once for a while.
+ * The WebRTC transport dials only the upgrades WebRTCUpgrade asks for (destinations in
+ * `upgrading`); every other dial goes to the relayed address first.
+ *
+ * Before, a dial tried /webrtc addresses first (libp2p sorts them ahead of /p2p-circuit), each
+ * bounded to 4 s, and after a failed ICE attempt the peer's WebRTC addresses were skipped for 60 s.
+ * Both halves failed in the NAT lab under load: without STUN (or with symmetric NATs) the 4 s of
+ * hopeless ICE plus the relayed dial did not fit in the 10 s dial timeout (1 attempt in 3 not
+ * answered), and one ICE attempt that ran out of time under load made the next dials skip WebRTC,
+ * so the pair stayed relayed for good (0/3 direct). Now the relay answers first, always at relay
+ * speed, and ICE runs beside it over the relayed connection (what @libp2p/webrtc does anyway: the
+ * SDP goes over a relayed connection), retried while the connection is still only relayed.
  */
-function boundedDials<T> (factory: (components: any) => T): (components: any) => T {
+function upgradeOnly<T> (factory: (components: any) => T, upgrading: Set<string>): (components: any) => T {
   return (components) => {
     const transport: any = factory(components)
-    const failedAt = new Map<string, number>()
     return new Proxy(transport, {
       get (target, prop) {
         const member = Reflect.get(target, prop)
-        if (prop !== 'dial') return typeof member === 'function' ? member.bind(target) : member
-        return async (ma: any, options: { signal?: AbortSignal } & Record<string, unknown>) => {
-          const peer = destination(ma)
-          const last = failedAt.get(peer)
-          if (last != null && Date.now() - last < WEBRTC_RETRY_AFTER_MS) {
-            throw Object.assign(new Error(`WebRTC to ${peer} failed ${Date.now() - last} ms ago; using the relay`), { name: 'WebRTCUnavailableError' })
-          }
-          const deadline = AbortSignal.timeout(WEBRTC_DIAL_TIMEOUT_MS)
-          const signal = options.signal != null ? AbortSignal.any([options.signal, deadline]) : deadline
-          try {
-            const conn = await member.call(target, ma, { ...options, signal })
-            failedAt.delete(peer)
-            return conn
-          } catch (err) {
-            // Only our deadline or ICE itself counts against the peer, not the caller giving up.
-            if (options.signal?.aborted !== true) failedAt.set(peer, Date.now())
-            throw err
-          }
-        }
+        if (prop !== 'dialFilter') return typeof member === 'function' ? member.bind(target) : member
+        // libp2p leaves out of a dial the addresses no transport accepts (dial-queue), so a foreground
+        // dial never sees a /webrtc address: no error, no "last dial failure" recorded for the peer.
+        return (addrs: Multiaddr[]) => member.call(target, addrs).filter((ma: Multiaddr) => upgrading.has(destination(ma)))
       }
     }) as T
+  }
+}
+
+interface UpgradeComponents {
+  peerId: PeerId
+  events: EventTarget
+  connectionManager: {
+    getConnections: (peer?: PeerId) => Connection[]
+    openConnection: (ma: Multiaddr, options?: { force?: boolean, signal?: AbortSignal }) => Promise<Connection>
+  }
+  addressManager: { getAddresses: () => Multiaddr[] }
+  logger: { forComponent: (name: string) => any }
+}
+
+/**
+ * Upgrades relayed connections to direct WebRTC ones: after identify ran on a relayed connection to
+ * a peer that accepts WebRTC, one side (see `initiates`) dials the peer's /webrtc address; the SDP
+ * goes over the relayed connection, ICE punches both NATs. The relayed connection stays open: a
+ * call in flight on it finishes there, and new calls pick the direct connection (agentwire's dial
+ * and libp2p's both prefer a connection that is not relayed). Tried at the delays of
+ * WEBRTC_UPGRADE_DELAYS_MS while no direct connection exists and the relayed one is open.
+ */
+class WebRTCUpgrade {
+  private readonly running = new Map<string, Promise<void>>()
+  private readonly controller = new AbortController()
+  private readonly log: any
+  private readonly components: UpgradeComponents
+  private readonly upgrading: Set<string>
+  private readonly onIdentify = (evt: Event): void => { this.consider((evt as CustomEvent<IdentifyResult>).detail) }
+
+  constructor (components: UpgradeComponents, upgrading: Set<string>) {
+    this.components = components
+    this.upgrading = upgrading
+    this.log = components.logger.forComponent('agentwire:webrtc-upgrade')
+  }
+
+  readonly [Symbol.toStringTag] = 'agentwire:webrtc-upgrade'
+
+  start (): void { this.components.events.addEventListener('peer:identify', this.onIdentify) }
+
+  stop (): void {
+    this.components.events.removeEventListener('peer:identify', this.onIdentify)
+    this.controller.abort()
+  }
+
+  private consider (result: IdentifyResult): void {
+    if (!Circuit.matches(result.connection.remoteAddr) || !result.protocols.includes(WEBRTC_SIGNALING_PROTOCOL)) return
+    const theirs = result.listenAddrs.filter(ma => WebRTC.matches(ma))
+    if (!this.initiates(result.peerId, theirs.length > 0)) return
+    const peer = result.peerId.toString()
+    if (this.running.has(peer)) return
+    const run = this.upgrade(result.peerId, result.connection, theirs)
+      .catch(err => { this.log.error('upgrading %p failed - %e', result.peerId, err) })
+      .finally(() => { this.running.delete(peer) })
+    this.running.set(peer, run)
+  }
+
+  /**
+   * Exactly one side starts ICE: two crossed WebRTC dials (each side answering the other's while
+   * dialling its own) left half-open connections that carried nothing (seen in the NAT lab). Both
+   * sides compute the same answer: the one with the other's /webrtc address; if both have one, the
+   * smaller PeerId.
+   */
+  private initiates (remote: PeerId, haveTheirs: boolean): boolean {
+    if (!haveTheirs) return false
+    const haveOurs = this.components.addressManager.getAddresses().some(ma => WebRTC.matches(ma))
+    return !haveOurs || this.components.peerId.toString() < remote.toString()
+  }
+
+  private direct (peer: PeerId): boolean {
+    return this.components.connectionManager.getConnections(peer).some(c => c.status === 'open' && !Circuit.matches(c.remoteAddr))
+  }
+
+  private async upgrade (peer: PeerId, relayed: Connection, addrs: Multiaddr[]): Promise<void> {
+    const signal = this.controller.signal
+    for (const delay of WEBRTC_UPGRADE_DELAYS_MS) {
+      if (delay > 0) await new Promise(resolve => setTimeout(resolve, delay).unref())
+      if (signal.aborted || relayed.status !== 'open' || this.direct(peer)) return
+      for (const ma of addrs) {
+        const addr = ma.getComponents().some(c => c.name === 'p2p' && c.value === peer.toString()) ? ma : ma.encapsulate(`/p2p/${peer.toString()}`)
+        this.upgrading.add(peer.toString())
+        try {
+          await this.components.connectionManager.openConnection(addr, { force: true, signal })
+          this.log('upgraded %p to WebRTC', peer)
+          return
+        } catch (err) {
+          this.log('WebRTC to %p over %a failed - %e', peer, addr, err)
+        } finally {
+          this.upgrading.delete(peer.toString())
+        }
+        if (signal.aborted || relayed.status !== 'open' || this.direct(peer)) return
+      }
+    }
   }
 }
 
