@@ -11,6 +11,9 @@ import { WEBRTC_UPGRADE_DELAYS_MS } from './constants.ts'
 
 /** @libp2p/webrtc's signaling protocol: a peer that handles it accepts private-to-private WebRTC. */
 const WEBRTC_SIGNALING_PROTOCOL = '/webrtc-signaling/0.0.1'
+/** How often an upgrade dial may find itself joined to another dial to the peer, and the wait (ms) before it asks again. */
+const WEBRTC_UPGRADE_JOIN_LIMIT = 20
+const WEBRTC_UPGRADE_JOIN_WAIT_MS = 100
 
 /** What the NAT config adds to the libp2p stack. */
 export interface NatParts {
@@ -100,7 +103,6 @@ interface UpgradeComponents {
     getConnections: (peer?: PeerId) => Connection[]
     openConnection: (ma: Multiaddr, options?: { force?: boolean, signal?: AbortSignal }) => Promise<Connection>
   }
-  addressManager: { getAddresses: () => Multiaddr[] }
   logger: { forComponent: (name: string) => any }
 }
 
@@ -149,14 +151,13 @@ class WebRTCUpgrade {
 
   /**
    * Exactly one side starts ICE: two crossed WebRTC dials (each side answering the other's while
-   * dialling its own) left half-open connections that carried nothing (seen in the NAT lab). Both
-   * sides compute the same answer: the one with the other's /webrtc address; if both have one, the
-   * smaller PeerId.
+   * dialling its own) left half-open connections that carried nothing (seen in the NAT lab). The
+   * smaller PeerId starts, whichever side dialled the relayed connection, so a simultaneous dial
+   * both ways cannot cross either. (Deciding by whether a side has a /webrtc address of its own
+   * crossed in the lab: the address appears a moment after the reservation.)
    */
   private initiates (remote: PeerId, haveTheirs: boolean): boolean {
-    if (!haveTheirs) return false
-    const haveOurs = this.components.addressManager.getAddresses().some(ma => WebRTC.matches(ma))
-    return !haveOurs || this.components.peerId.toString() < remote.toString()
+    return haveTheirs && this.components.peerId.toString() < remote.toString()
   }
 
   private direct (peer: PeerId): boolean {
@@ -170,15 +171,26 @@ class WebRTCUpgrade {
       if (signal.aborted || relayed.status !== 'open' || this.direct(peer)) return
       for (const ma of addrs) {
         const addr = ma.getComponents().some(c => c.name === 'p2p' && c.value === peer.toString()) ? ma : ma.encapsulate(`/p2p/${peer.toString()}`)
-        this.upgrading.add(peer.toString())
-        try {
-          await this.components.connectionManager.openConnection(addr, { force: true, signal })
-          this.log('upgraded %p to WebRTC', peer)
-          return
-        } catch (err) {
-          this.log('WebRTC to %p over %a failed - %e', peer, addr, err)
-        } finally {
-          this.upgrading.delete(peer.toString())
+        // libp2p joins a dial to a peer that is still in its dial queue (the relayed dial that
+        // identify ran on may not have returned yet) and hands back that dial's connection: wait
+        // for the queue, then dial our own.
+        for (let joined = 0; joined < WEBRTC_UPGRADE_JOIN_LIMIT; joined++) {
+          let conn: Connection | undefined
+          this.upgrading.add(peer.toString())
+          try {
+            conn = await this.components.connectionManager.openConnection(addr, { force: true, signal })
+          } catch (err) {
+            this.log('WebRTC to %p over %a failed - %e', peer, addr, err)
+          } finally {
+            this.upgrading.delete(peer.toString())
+          }
+          if (conn != null && WebRTC.matches(conn.remoteAddr)) {
+            this.log('upgraded %p to WebRTC', peer)
+            return
+          }
+          if (conn == null || signal.aborted) break
+          this.log('dial to %p joined another dial (got %a), trying again', peer, conn.remoteAddr)
+          await new Promise(resolve => setTimeout(resolve, WEBRTC_UPGRADE_JOIN_WAIT_MS).unref())
         }
         if (signal.aborted || relayed.status !== 'open' || this.direct(peer)) return
       }
