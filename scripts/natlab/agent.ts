@@ -21,8 +21,14 @@ const POLL_MS = 20
 const node = await createAgentNode(JSON.parse(process.argv[2]))
 await node.start()
 await node.libp2p.handle(SINK_PROTOCOL, async (stream) => {
-  // Read until the sender is done (or the relay cuts the circuit).
-  for await (const _ of stream) { /* discard */ }
+  // Read until the sender is done (or the relay cuts the circuit), then say how much arrived, so
+  // the sender's clock stops when the last byte is in, not when it left.
+  let received = 0
+  for await (const chunk of stream) received += chunk.byteLength
+  if (stream.writeStatus === 'writable') {
+    stream.send(new TextEncoder().encode(String(received)))
+    await stream.close().catch(() => {})
+  }
 }, { runOnLimitedConnection: true })
 
 const send = (msg: unknown): void => { process.stdout.write(JSON.stringify(msg) + '\n') }
@@ -112,6 +118,69 @@ const ops: Record<string, (a: any) => Promise<unknown>> = {
     } catch (err: any) {
       return { sent, error: err.name }
     }
+  },
+  /**
+   * Send `bytes` to the peer's sink over its relayed or direct connection, timed until the sink
+   * reports what it received. A relay's data cap cuts a relayed transfer short: reported, not thrown.
+   */
+  transfer: async (a) => {
+    const conn = a.kind === 'direct' ? directConn(a.peer) : relayedConn(a.peer)
+    if (conn == null) throw new Error(`no ${a.kind} connection to ${a.peer}`)
+    const stream = await conn.newStream(SINK_PROTOCOL, { runOnLimitedConnection: true, signal: AbortSignal.timeout(10_000) })
+    const chunk = new Uint8Array(64 * 1024)
+    let reply = ''
+    const replied = new Promise<void>(resolve => {
+      stream.addEventListener('message', (evt: any) => { reply += new TextDecoder().decode(evt.data.subarray()) })
+      stream.addEventListener('close', () => { resolve() })
+    })
+    const start = performance.now()
+    let sent = 0
+    let error: string | null = null
+    try {
+      while (sent < a.bytes) {
+        if (!stream.send(chunk)) await stream.onDrain({ signal: AbortSignal.timeout(30_000) })
+        sent += chunk.byteLength
+      }
+      await stream.close({ signal: AbortSignal.timeout(60_000) })
+      await Promise.race([replied, sleep(60_000)])
+    } catch (err: any) {
+      error = `${err.name}: ${err.message}`
+    }
+    const ms = performance.now() - start
+    const received = reply !== '' ? Number(reply) : null
+    return { sent, received, ms: Math.round(ms), mibPerS: received != null ? Math.round(received / 1048576 / (ms / 1000) * 10) / 10 : null, error, transport: describe(conn).transport }
+  },
+  /**
+   * Calls by PeerId, the way a user makes them, started every `everyMs` for `durationMs` from a
+   * cold start (no connection): each round an A2A call, a ping and a card fetch, plus one trust
+   * handshake request in the first round. Counts what succeeded and what the caller saw fail, and
+   * which connections the peer had when each failed — to show what a relayed→direct swap does.
+   */
+  storm: async (a) => {
+    const tally: Record<string, { ok: number, failed: number, errors: string[] }> = {}
+    const count = async (kind: string, run: () => Promise<unknown>): Promise<void> => {
+      const t = (tally[kind] ??= { ok: 0, failed: 0, errors: [] })
+      try { await run(); t.ok++ } catch (err: any) {
+        t.failed++
+        const conns = node.libp2p.getConnections().filter(c => c.remotePeer.toString() === a.target).map(c => describe(c).transport + ':' + c.status)
+        if (t.errors.length < 5) t.errors.push(`${err.code ?? err.name}: ${String(err.message).slice(0, 160)} [conns ${conns.join(',')}]`)
+      }
+    }
+    const a2a = async (): Promise<void> => {
+      const body = JSON.stringify({ jsonrpc: '2.0', id: crypto.randomUUID(), method: 'SendMessage', params: { message: { messageId: crypto.randomUUID(), role: 'ROLE_USER', parts: [{ text: 'ping' }] } } })
+      const answer: any = await node.a2a.caller.call(a.target, body)
+      if (answer.kind !== 'single' || answer.response.error != null) throw new Error(`A2A answer ${JSON.stringify(answer.response?.error ?? answer.kind)}`)
+    }
+    const running: Array<Promise<void>> = []
+    const start = Date.now()
+    for (let round = 0; Date.now() - start < a.durationMs; round++) {
+      running.push(count('a2a', a2a), count('ping', async () => await node.ping(a.target)), count('card', async () => await node.a2a.caller.card(a.target, { fresh: true })))
+      if (round === 0) running.push(count('handshake', async () => await node.trust.request(a.target, 'natlab storm')))
+      await sleep(a.everyMs)
+    }
+    await Promise.all(running)
+    const conns = node.libp2p.getConnections().filter(c => c.remotePeer.toString() === a.target).map(describe)
+    return { tally, conns }
   },
   /** Close only the relayed connections to a peer, so what follows can only use the direct one. */
   closeRelayed: async (a) => {

@@ -1,9 +1,9 @@
 // `npm run natlab`: build the lab, run every scenario, print a summary (or JSON with --json), and
 // always take the lab down again. Run as root (scripts/natlab/run.sh checks).
 //
-//   node scripts/natlab/main.ts [--json] [--attempts N] [--no-quic] [--symmetric]
+//   node scripts/natlab/main.ts [--json] [--attempts N] [--no-quic] [--no-swap] [--symmetric]
 import { labUp, labDown, startNode, stopAllNodes, missingTools, type LabNode } from './lab.ts'
-import { reservation, reachAndUpgrade, renewal, relayRestart, relayLimits, relayConfig, natConfig, publicConfig, webrtcConfig, callsOverWebrtc, upnpRouter, UPNP_PORT, type ScenarioResult, type LabOptions } from './scenarios.ts'
+import { reservation, reachAndUpgrade, renewal, relayRestart, relayLimits, relayConfig, natConfig, publicConfig, webrtcConfig, callsOverWebrtc, upnpRouter, callsDuringSwap, transferRelayedVsDirect, UPNP_PORT, type ScenarioResult, type LabOptions } from './scenarios.ts'
 import { RELAY_PORT } from './lab.ts'
 
 // Tight limits for the limits scenario, so it is over in seconds.
@@ -13,6 +13,8 @@ const LIMIT_DATA_BYTES = 64 * 1024
 /** Run every scenario in an already built lab; `onResult` sees each row as soon as it is known. */
 export async function runScenarios (options: LabOptions & { onResult?: (r: ScenarioResult) => void } = {}): Promise<ScenarioResult[]> {
   const attempts = options.attempts ?? 20
+  const lean = options.lean === true
+  const symmetric = options.symmetric === true
   const results: ScenarioResult[] = []
   const add = (r: ScenarioResult): void => { results.push(r); options.onResult?.(r) }
   let relay: LabNode = await startNode('relay', relayConfig())
@@ -29,7 +31,19 @@ export async function runScenarios (options: LabOptions & { onResult?: (r: Scena
   add({ name: 'public-node-autonat-verdict', ok: verdict != null, direct: true, transport: 'tcp', ms: verdict?.ms ?? null, note: verdict != null ? 'AutoNAT confirmed the public address' : `AutoNAT gave no public verdict within 30 s; ${JSON.stringify(await pub.call('info'))} log: ${pub.output().split('\n').filter(l => /error|bootstrap|closing/.test(l)).slice(-12).join(' / ')}` })
 
   add(await reachAndUpgrade('public-to-nat-tcp-dcutr', pub, natA, attempts, 'tcp'))
-  add(await reachAndUpgrade('nat-to-nat-tcp-relayed', natB, natA, attempts, 'relay'))
+  add(await reachAndUpgrade('nat-to-nat-tcp-relayed', natB, natA, lean ? 1 : attempts, 'relay'))
+
+  if (options.swap !== false) {
+    // Calls in flight while DCUtR swaps the relayed connection for a direct TCP one.
+    const target = await startNode('a', { ...natConfig(relay), a2a: { exampleAgent: true }, trust: { policy: 'open' } })
+    const caller = await startNode('pub', publicConfig(relay))
+    if (await target.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null) {
+      add(await callsDuringSwap(caller, target, lean ? 2 : Math.min(attempts, 5)))
+    } else {
+      add({ name: 'calls-during-dcutr-swap', ok: false, direct: false, transport: 'tcp', ms: null, note: 'no reservation' })
+    }
+    await Promise.all([target.stop(), caller.stop()])
+  }
 
   // NAT-to-NAT over WebRTC: ICE punches through both routers with coturn's STUN answers.
   {
@@ -39,9 +53,14 @@ export async function runScenarios (options: LabOptions & { onResult?: (r: Scena
       await wb.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null
     if (!ready) {
       add({ name: 'nat-to-nat-webrtc', ok: false, direct: false, transport: 'webrtc', ms: null, note: 'WebRTC node got no reservation' })
+    } else if (symmetric) {
+      // Both routers pick a new port per destination: the address STUN saw is not the one the
+      // other side's checks reach, so ICE fails and the pair stays relayed (reported, ok = reached).
+      add(await reachAndUpgrade('nat-to-nat-webrtc-symmetric', wb, wa, lean ? 1 : attempts, 'relay'))
     } else {
       add(await reachAndUpgrade('nat-to-nat-webrtc', wb, wa, attempts, 'webrtc'))
       add(await callsOverWebrtc(wb, wa))
+      if (!lean) add(await transferRelayedVsDirect(wb, wa))
     }
     await Promise.all([wa.stop(), wb.stop()])
     // The control: the same nodes with no STUN server cannot punch, and must still reach each
@@ -49,7 +68,7 @@ export async function runScenarios (options: LabOptions & { onResult?: (r: Scena
     const na = await startNode('a', webrtcConfig(relay, { nat: { webrtc: true, stun: [] } }))
     const nb = await startNode('b', webrtcConfig(relay, { nat: { webrtc: true, stun: [] } }))
     if (await na.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null && await nb.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null) {
-      const r = await reachAndUpgrade('nat-to-nat-webrtc-no-stun', nb, na, Math.min(attempts, 3), 'relay')
+      const r = await reachAndUpgrade('nat-to-nat-webrtc-no-stun', nb, na, lean ? 1 : Math.min(attempts, 3), 'relay')
       add({ ...r, ok: r.ok && r.figures?.direct === 0 })
     } else {
       add({ name: 'nat-to-nat-webrtc-no-stun', ok: false, direct: false, transport: 'relay', ms: null, note: 'no reservation' })
@@ -108,6 +127,7 @@ function printRow (r: ScenarioResult): void {
 if (import.meta.main) {
   const args = process.argv.slice(2)
   const json = args.includes('--json')
+  const symmetric = args.includes('--symmetric')
   const at = args.indexOf('--attempts')
   const attempts = at >= 0 ? Number(args[at + 1]) : 20
   const missing = missingTools()
@@ -120,8 +140,8 @@ if (import.meta.main) {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { void cleanup().finally(() => process.exit(130)) })
   let code = 1
   try {
-    labUp({ symmetric: args.includes('--symmetric') })
-    const results = await runScenarios({ attempts, quic: !args.includes('--no-quic'), onResult: json ? undefined : printRow })
+    labUp({ symmetric })
+    const results = await runScenarios({ attempts, symmetric, quic: !args.includes('--no-quic'), swap: !args.includes('--no-swap'), onResult: json ? undefined : printRow })
     if (json) process.stdout.write(JSON.stringify({ scenarios: results }, null, 2) + '\n')
     code = results.every(r => r.ok) ? 0 : 1
   } catch (err: any) {

@@ -16,3 +16,5 @@ export const AGENT_VERSION_PREFIX = 'agentwire/'
  * lab) one attempt in a few did not finish within libp2p's 6 s per address, and the next one did.
  */
 export const WEBRTC_UPGRADE_DELAYS_MS = [0, 2_000, 10_000]
+/** Longest one WebRTC upgrade attempt (SDP over the relay, ICE, DTLS, SCTP) may take, in ms; nobody waits on it. */
+export const WEBRTC_UPGRADE_TIMEOUT_MS = 10_000

@@ -7,13 +7,10 @@ import type { Connection, IdentifyResult, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { AgentwireError } from '../errors.ts'
 import type { AgentwireConfig } from '../config/index.ts'
-import { WEBRTC_UPGRADE_DELAYS_MS } from './constants.ts'
+import { WEBRTC_UPGRADE_DELAYS_MS, WEBRTC_UPGRADE_TIMEOUT_MS } from './constants.ts'
 
 /** @libp2p/webrtc's signaling protocol: a peer that handles it accepts private-to-private WebRTC. */
 const WEBRTC_SIGNALING_PROTOCOL = '/webrtc-signaling/0.0.1'
-/** How often an upgrade dial may find itself joined to another dial to the peer, and the wait (ms) before it asks again. */
-const WEBRTC_UPGRADE_JOIN_LIMIT = 20
-const WEBRTC_UPGRADE_JOIN_WAIT_MS = 100
 
 /** What the NAT config adds to the libp2p stack. */
 export interface NatParts {
@@ -96,13 +93,19 @@ function upgradeOnly<T> (factory: (components: any) => T, upgrading: Set<string>
   }
 }
 
+/** Aborts when the connection closes. */
+function closed (conn: Connection): AbortSignal {
+  const controller = new AbortController()
+  if (conn.status !== 'open') controller.abort()
+  else conn.addEventListener('close', () => { controller.abort() }, { once: true })
+  return controller.signal
+}
+
 interface UpgradeComponents {
   peerId: PeerId
   events: EventTarget
-  connectionManager: {
-    getConnections: (peer?: PeerId) => Connection[]
-    openConnection: (ma: Multiaddr, options?: { force?: boolean, signal?: AbortSignal }) => Promise<Connection>
-  }
+  connectionManager: { getConnections: (peer?: PeerId) => Connection[] }
+  transportManager: { dial: (ma: Multiaddr, options: { signal: AbortSignal }) => Promise<Connection> }
   logger: { forComponent: (name: string) => any }
 }
 
@@ -171,26 +174,21 @@ class WebRTCUpgrade {
       if (signal.aborted || relayed.status !== 'open' || this.direct(peer)) return
       for (const ma of addrs) {
         const addr = ma.getComponents().some(c => c.name === 'p2p' && c.value === peer.toString()) ? ma : ma.encapsulate(`/p2p/${peer.toString()}`)
-        // libp2p joins a dial to a peer that is still in its dial queue (the relayed dial that
-        // identify ran on may not have returned yet) and hands back that dial's connection: wait
-        // for the queue, then dial our own.
-        for (let joined = 0; joined < WEBRTC_UPGRADE_JOIN_LIMIT; joined++) {
-          let conn: Connection | undefined
-          this.upgrading.add(peer.toString())
-          try {
-            conn = await this.components.connectionManager.openConnection(addr, { force: true, signal })
-          } catch (err) {
-            this.log('WebRTC to %p over %a failed - %e', peer, addr, err)
-          } finally {
-            this.upgrading.delete(peer.toString())
-          }
-          if (conn != null && WebRTC.matches(conn.remoteAddr)) {
-            this.log('upgraded %p to WebRTC', peer)
-            return
-          }
-          if (conn == null || signal.aborted) break
-          this.log('dial to %p joined another dial (got %a), trying again', peer, conn.remoteAddr)
-          await new Promise(resolve => setTimeout(resolve, WEBRTC_UPGRADE_JOIN_WAIT_MS).unref())
+        // Straight to the transport, not through libp2p's dial queue: the queue joins every dial to
+        // the same peer into one, so a user's dial made while ICE ran got ICE's result, and when ICE
+        // failed (no STUN) the user's call failed although the relay would have carried it (lab:
+        // answered 1/3). The relayed connection already passed the gater; the upgrader still runs
+        // the connection gater's checks on the new connection. Given up when the relayed one closes.
+        const attempt = AbortSignal.any([signal, closed(relayed), AbortSignal.timeout(WEBRTC_UPGRADE_TIMEOUT_MS)])
+        this.upgrading.add(peer.toString())
+        try {
+          await this.components.transportManager.dial(addr, { signal: attempt })
+          this.log('upgraded %p to WebRTC', peer)
+          return
+        } catch (err) {
+          this.log('WebRTC to %p over %a failed - %e', peer, addr, err)
+        } finally {
+          this.upgrading.delete(peer.toString())
         }
         if (signal.aborted || relayed.status !== 'open' || this.direct(peer)) return
       }
@@ -204,8 +202,8 @@ class WebRTCUpgrade {
  * side of every relayed connection started its own WebRTC dial back ("unilateral upgrade") while
  * the caller's WebRTC dial was running, the two ICE sessions crossed, and half-open WebRTC
  * connections that carried nothing were left behind (calls and pings on them failed; seen in the
- * NAT lab, 11/20 direct). The caller's own dial is the only WebRTC attempt now; DCUtR still
- * upgrades to TCP/QUIC where it can.
+ * NAT lab, 11/20 direct). WebRTCUpgrade's dial is the only WebRTC attempt now (and the WebRTC
+ * transport refuses any other dial, see upgradeOnly); DCUtR still upgrades to TCP/QUIC where it can.
  */
 export function withoutWebRTC<T> (factory: (components: any) => T): (components: any) => T {
   return (components) => factory(new Proxy(components, {
