@@ -87,6 +87,23 @@ const ops: Record<string, (a: any) => Promise<unknown>> = {
     const conns = node.libp2p.getConnections(peerIdFromString(r.peerId)).map(describe)
     return { ms: Math.round(performance.now() - start), rttMs: r.rttMs, conns }
   },
+  /**
+   * Until the DHT gives a relayed address for `target`: a node is findable by PeerId only once the
+   * DHT servers it is connected to have its /p2p-circuit address, which reaches them by identify
+   * push a moment after the reservation (a lookup made in that moment answers "not found").
+   */
+  waitFindable: async (a) => {
+    const start = Date.now()
+    while (Date.now() - start < a.timeoutMs) {
+      try {
+        for await (const evt of (node.libp2p.services as any).dht.findPeer(peerIdFromString(a.target), { useCache: false, signal: AbortSignal.timeout(5_000) })) {
+          if (evt.name === 'FINAL_PEER' && evt.peer.multiaddrs.some((m: any) => Circuit.matches(m))) return { ms: Date.now() - start }
+        }
+      } catch {}
+      await sleep(250)
+    }
+    return null
+  },
   waitDirect: async (a) => waitMs(a.timeoutMs, () => directConn(a.peer) != null && describe(directConn(a.peer) as Connection)),
   waitClosed: async (a) => waitMs(a.timeoutMs, () => node.libp2p.getConnections(peerIdFromString(a.peer)).length === 0),
   conns: async (a) => node.libp2p.getConnections(peerIdFromString(a.peer)).map(describe),

@@ -10,6 +10,11 @@ import { RELAY_PORT } from './lab.ts'
 const LIMIT_DURATION_MS = 3_000
 const LIMIT_DATA_BYTES = 64 * 1024
 
+/** Wait until `from` finds `to` by PeerId in the DHT (see the agent's waitFindable); false if it never does. */
+async function findable (from: LabNode, to: LabNode): Promise<boolean> {
+  return await from.call('waitFindable', { target: to.peerId, timeoutMs: 30_000 }, 60_000) != null
+}
+
 /** Run every scenario in an already built lab; `onResult` sees each row as soon as it is known. */
 export async function runScenarios (options: LabOptions & { onResult?: (r: ScenarioResult) => void } = {}): Promise<ScenarioResult[]> {
   const attempts = options.attempts ?? 20
@@ -18,9 +23,8 @@ export async function runScenarios (options: LabOptions & { onResult?: (r: Scena
   const results: ScenarioResult[] = []
   const add = (r: ScenarioResult): void => { results.push(r); options.onResult?.(r) }
   let relay: LabNode = await startNode('relay', relayConfig())
-  const natA = await startNode('a', natConfig(relay))
-  const natB = await startNode('b', natConfig(relay))
-  const pub = await startNode('pub', publicConfig(relay))
+  // Started side by side: a node takes 8 s to start at load average 15, and the lab starts a dozen.
+  const [natA, natB, pub] = await Promise.all([startNode('a', natConfig(relay)), startNode('b', natConfig(relay)), startNode('pub', publicConfig(relay))])
 
   const reserved = await reservation(natA)
   const reservedAt = Date.now()
@@ -30,29 +34,29 @@ export async function runScenarios (options: LabOptions & { onResult?: (r: Scena
   const verdict = await pub.call('waitReachability', { verdict: 'public', timeoutMs: 30_000 })
   add({ name: 'public-node-autonat-verdict', ok: verdict != null, direct: true, transport: 'tcp', ms: verdict?.ms ?? null, note: verdict != null ? 'AutoNAT confirmed the public address' : `AutoNAT gave no public verdict within 30 s; ${JSON.stringify(await pub.call('info'))} log: ${pub.output().split('\n').filter(l => /error|bootstrap|closing/.test(l)).slice(-12).join(' / ')}` })
 
+  await findable(pub, natA)
   add(await reachAndUpgrade('public-to-nat-tcp-dcutr', pub, natA, attempts, 'tcp'))
+  await findable(natB, natA)
   add(await reachAndUpgrade('nat-to-nat-tcp-relayed', natB, natA, lean ? 1 : attempts, 'relay'))
 
   if (options.swap !== false) {
     // Calls in flight while DCUtR swaps the relayed connection for a direct TCP one.
-    const target = await startNode('a', { ...natConfig(relay), a2a: { exampleAgent: true }, trust: { policy: 'open' } })
-    const caller = await startNode('pub', publicConfig(relay))
-    if (await target.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null) {
+    const [target, caller] = await Promise.all([startNode('a', { ...natConfig(relay), a2a: { exampleAgent: true }, trust: { policy: 'open' } }), startNode('pub', publicConfig(relay))])
+    if (await target.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null && await findable(caller, target)) {
       add(await callsDuringSwap(caller, target, lean ? 2 : Math.min(attempts, 5)))
     } else {
-      add({ name: 'calls-during-dcutr-swap', ok: false, direct: false, transport: 'tcp', ms: null, note: 'no reservation' })
+      add({ name: 'calls-during-dcutr-swap', ok: false, direct: false, transport: 'tcp', ms: null, note: 'no reservation, or not findable by PeerId within 30 s' })
     }
     await Promise.all([target.stop(), caller.stop()])
   }
 
   // NAT-to-NAT over WebRTC: ICE punches through both routers with coturn's STUN answers.
   {
-    const wa = await startNode('a', webrtcConfig(relay, { a2a: { exampleAgent: true } }))
-    const wb = await startNode('b', webrtcConfig(relay))
+    const [wa, wb] = await Promise.all([startNode('a', webrtcConfig(relay, { a2a: { exampleAgent: true } })), startNode('b', webrtcConfig(relay))])
     const ready = await wa.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null &&
-      await wb.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null
+      await wb.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null && await findable(wb, wa)
     if (!ready) {
-      add({ name: 'nat-to-nat-webrtc', ok: false, direct: false, transport: 'webrtc', ms: null, note: 'WebRTC node got no reservation' })
+      add({ name: 'nat-to-nat-webrtc', ok: false, direct: false, transport: 'webrtc', ms: null, note: 'WebRTC node got no reservation, or was not findable by PeerId within 30 s' })
     } else if (symmetric) {
       // Both routers pick a new port per destination: the address STUN saw is not the one the
       // other side's checks reach, so ICE fails and the pair stays relayed (reported, ok = reached).
@@ -65,13 +69,12 @@ export async function runScenarios (options: LabOptions & { onResult?: (r: Scena
     await Promise.all([wa.stop(), wb.stop()])
     // The control: the same nodes with no STUN server cannot punch, and must still reach each
     // other through the relay (the WebRTC attempt is bounded, then the relayed address is dialled).
-    const na = await startNode('a', webrtcConfig(relay, { nat: { webrtc: true, stun: [] } }))
-    const nb = await startNode('b', webrtcConfig(relay, { nat: { webrtc: true, stun: [] } }))
-    if (await na.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null && await nb.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null) {
+    const [na, nb] = await Promise.all([startNode('a', webrtcConfig(relay, { nat: { webrtc: true, stun: [] } })), startNode('b', webrtcConfig(relay, { nat: { webrtc: true, stun: [] } }))])
+    if (await na.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null && await nb.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null && await findable(nb, na)) {
       const r = await reachAndUpgrade('nat-to-nat-webrtc-no-stun', nb, na, lean ? 1 : Math.min(attempts, 3), 'relay')
       add({ ...r, ok: r.ok && r.figures?.direct === 0 })
     } else {
-      add({ name: 'nat-to-nat-webrtc-no-stun', ok: false, direct: false, transport: 'relay', ms: null, note: 'no reservation' })
+      add({ name: 'nat-to-nat-webrtc-no-stun', ok: false, direct: false, transport: 'relay', ms: null, note: 'no reservation, or not findable by PeerId within 30 s' })
     }
     await Promise.all([na.stop(), nb.stop()])
   }
@@ -84,10 +87,9 @@ export async function runScenarios (options: LabOptions & { onResult?: (r: Scena
   }
 
   if (options.quic !== false) {
-    const qa = await startNode('a', natConfig(relay, 'quic'))
-    const qb = await startNode('b', natConfig(relay, 'quic'))
+    const [qa, qb] = await Promise.all([startNode('a', natConfig(relay, 'quic')), startNode('b', natConfig(relay, 'quic'))])
     const ready = await qa.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null &&
-      await qb.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null
+      await qb.call('waitReachability', { relays: 1, timeoutMs: 20_000 }) != null && await findable(qb, qa)
     if (!ready) {
       add({ name: 'nat-to-nat-quic-dcutr', ok: false, direct: false, transport: 'quic', ms: null, note: 'QUIC node got no reservation' })
     } else {
