@@ -161,16 +161,16 @@ const ops: Record<string, (a: any) => Promise<unknown>> = {
       await stream.close({ signal: AbortSignal.timeout(60_000) })
       await Promise.race([replied, sleep(60_000)])
     } catch (err: any) {
-      error = `${err.name}: ${err.message}`
+      error = `${err?.name ?? 'Error'}: ${err?.message ?? String(err)}`
     }
     const ms = performance.now() - start
     const received = reply !== '' ? Number(reply) : null
     return { sent, received, ms: Math.round(ms), mibPerS: received != null ? Math.round(received / 1048576 / (ms / 1000) * 10) / 10 : null, error, transport: describe(conn).transport }
   },
   /**
-   * Calls by PeerId, the way a user makes them, started every `everyMs` for `durationMs` from a
-   * cold start (no connection): each round an A2A call, a ping and a card fetch, plus one trust
-   * handshake request in the first round. Counts what succeeded and what the caller saw fail, and
+   * Calls by PeerId, the way a user makes them, for `durationMs` from a cold start (no
+   * connection): A2A calls, pings and card fetches back to back (each kind at most every
+   * `everyMs`), plus one trust handshake request at the start. Counts what succeeded and what the caller saw fail, and
    * which connections the peer had when each failed — to show what a relayed→direct swap does.
    */
   storm: async (a) => {
@@ -188,13 +188,18 @@ const ops: Record<string, (a: any) => Promise<unknown>> = {
       const answer: any = await node.a2a.caller.call(a.target, body)
       if (answer.kind !== 'single' || answer.response.error != null) throw new Error(`A2A answer ${JSON.stringify(answer.response?.error ?? answer.kind)}`)
     }
-    const running: Array<Promise<void>> = []
+    // One worker per kind, each making its calls one after another (started `everyMs` apart), so
+    // what is measured is the swap, not libp2p's per-protocol stream limits.
     const start = Date.now()
-    for (let round = 0; Date.now() - start < a.durationMs; round++) {
-      running.push(count('a2a', a2a), count('ping', async () => await node.ping(a.target)), count('card', async () => await node.a2a.caller.card(a.target, { fresh: true })))
-      if (round === 0) running.push(count('handshake', async () => await node.trust.request(a.target, 'natlab storm')))
-      await sleep(a.everyMs)
+    const worker = async (kind: string, run: () => Promise<unknown>): Promise<void> => {
+      while (Date.now() - start < a.durationMs) {
+        const began = Date.now()
+        await count(kind, run)
+        await sleep(Math.max(0, a.everyMs - (Date.now() - began)))
+      }
     }
+    const running = [worker('a2a', a2a), worker('ping', async () => await node.ping(a.target)), worker('card', async () => await node.a2a.caller.card(a.target, { fresh: true })),
+      count('handshake', async () => await node.trust.request(a.target, 'natlab storm'))]
     await Promise.all(running)
     const conns = node.libp2p.getConnections().filter(c => c.remotePeer.toString() === a.target).map(describe)
     return { tally, conns }

@@ -18,3 +18,11 @@ export const AGENT_VERSION_PREFIX = 'agentwire/'
 export const WEBRTC_UPGRADE_DELAYS_MS = [0, 2_000, 10_000]
 /** Longest one WebRTC upgrade attempt (SDP over the relay, ICE, DTLS, SCTP) may take, in ms; nobody waits on it. */
 export const WEBRTC_UPGRADE_TIMEOUT_MS = 10_000
+/**
+ * When DCUtR has a direct connection, the relayed one stays open until the calls on it finish, at
+ * most this long, in ms (then it closes under them, as before). A2A calls may run minutes; the
+ * relay's circuit limit (2 min by default) ends a relayed one sooner anyway.
+ */
+export const SWAP_DRAIN_MAX_MS = 60_000
+/** How often a draining relayed connection is checked for streams still running, in ms. */
+export const SWAP_DRAIN_POLL_MS = 100

@@ -14,7 +14,7 @@ import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay
 import { bootstrap } from '@libp2p/bootstrap'
 import { relayKeeper } from './reachability.ts'
 import { InboundSlots } from '../guard/inbound-slots.ts'
-import { natParts, withoutWebRTC } from './nat-traversal.ts'
+import { gentleSwap, natParts, withoutWebRTC } from './nat-traversal.ts'
 import { isMultiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
 import type { PrivateKey, ComponentLogger, Metrics } from '@libp2p/interface'
@@ -123,7 +123,7 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
       }
     }),
     autonat: withFreshDialBack(autoNAT({ protocolPrefix: PROTOCOL_PREFIX })),
-    dcutr: config.nat.webrtc ? withoutWebRTC(dcutr()) : dcutr(),
+    dcutr: gentleSwap(config.nat.webrtc ? withoutWebRTC(dcutr()) : dcutr()),
     ...nat.services
   }
   if (config.relay.server) {

@@ -2,12 +2,13 @@
 // nodes punch a direct path (ICE, with STUN-discovered candidates, the SDP carried over the relayed
 // connection), and UPnP IGD port mapping on the home router. WebRTC is a native module
 // (node-datachannel) and UPnP talks to the router, so each loads only when the config asks.
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { Circuit, WebRTC } from '@multiformats/multiaddr-matcher'
 import type { Connection, IdentifyResult, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { AgentwireError } from '../errors.ts'
 import type { AgentwireConfig } from '../config/index.ts'
-import { WEBRTC_UPGRADE_DELAYS_MS, WEBRTC_UPGRADE_TIMEOUT_MS } from './constants.ts'
+import { SWAP_DRAIN_MAX_MS, SWAP_DRAIN_POLL_MS, WEBRTC_UPGRADE_DELAYS_MS, WEBRTC_UPGRADE_TIMEOUT_MS } from './constants.ts'
 
 /** @libp2p/webrtc's signaling protocol: a peer that handles it accepts private-to-private WebRTC. */
 const WEBRTC_SIGNALING_PROTOCOL = '/webrtc-signaling/0.0.1'
@@ -38,7 +39,7 @@ export async function natParts (config: AgentwireConfig): Promise<NatParts> {
   const parts: NatParts = { transports: [], listen: [], services: {} }
   if (config.nat.webrtc) {
     const { webRTC } = await importWebRTC()
-    const upgrading = new Set<string>()
+    const upgrading = new AsyncLocalStorage<true>()
     parts.transports.push(upgradeOnly(webRTC({
       // Always an explicit list: left unset, @libp2p/webrtc falls back to public STUN servers
       // (Google, Twilio, Cloudflare, Mozilla) — traffic to third parties nobody configured.
@@ -60,14 +61,11 @@ export async function natParts (config: AgentwireConfig): Promise<NatParts> {
   return parts
 }
 
-/** The destination PeerId of a `/p2p-circuit/webrtc/p2p/<peer>` address (its last /p2p). */
-function destination (ma: Multiaddr): string {
-  return ma.getComponents().filter(c => c.name === 'p2p').at(-1)?.value ?? ''
-}
-
 /**
- * The WebRTC transport dials only the upgrades WebRTCUpgrade asks for (destinations in
- * `upgrading`); every other dial goes to the relayed address first.
+ * The WebRTC transport dials only the upgrades WebRTCUpgrade makes (inside `upgrading`, an async
+ * context: a set of peers being upgraded let a user's dial to such a peer try WebRTC too, and a
+ * ping waited out a hopeless ICE attempt: 10 s first answers without STUN in the lab); every
+ * other dial goes to the relayed address first.
  *
  * Before, a dial tried /webrtc addresses first (libp2p sorts them ahead of /p2p-circuit), each
  * bounded to 4 s, and after a failed ICE attempt the peer's WebRTC addresses were skipped for 60 s.
@@ -78,7 +76,7 @@ function destination (ma: Multiaddr): string {
  * speed, and ICE runs beside it over the relayed connection (what @libp2p/webrtc does anyway: the
  * SDP goes over a relayed connection), retried while the connection is still only relayed.
  */
-function upgradeOnly<T> (factory: (components: any) => T, upgrading: Set<string>): (components: any) => T {
+function upgradeOnly<T> (factory: (components: any) => T, upgrading: AsyncLocalStorage<true>): (components: any) => T {
   return (components) => {
     const transport: any = factory(components)
     return new Proxy(transport, {
@@ -87,7 +85,7 @@ function upgradeOnly<T> (factory: (components: any) => T, upgrading: Set<string>
         if (prop !== 'dialFilter') return typeof member === 'function' ? member.bind(target) : member
         // libp2p leaves out of a dial the addresses no transport accepts (dial-queue), so a foreground
         // dial never sees a /webrtc address: no error, no "last dial failure" recorded for the peer.
-        return (addrs: Multiaddr[]) => member.call(target, addrs).filter((ma: Multiaddr) => upgrading.has(destination(ma)))
+        return (addrs: Multiaddr[]) => upgrading.getStore() === true ? member.call(target, addrs) : []
       }
     }) as T
   }
@@ -122,10 +120,10 @@ class WebRTCUpgrade {
   private readonly controller = new AbortController()
   private readonly log: any
   private readonly components: UpgradeComponents
-  private readonly upgrading: Set<string>
+  private readonly upgrading: AsyncLocalStorage<true>
   private readonly onIdentify = (evt: Event): void => { this.consider((evt as CustomEvent<IdentifyResult>).detail) }
 
-  constructor (components: UpgradeComponents, upgrading: Set<string>) {
+  constructor (components: UpgradeComponents, upgrading: AsyncLocalStorage<true>) {
     this.components = components
     this.upgrading = upgrading
     this.log = components.logger.forComponent('agentwire:webrtc-upgrade')
@@ -180,15 +178,12 @@ class WebRTCUpgrade {
         // answered 1/3). The relayed connection already passed the gater; the upgrader still runs
         // the connection gater's checks on the new connection. Given up when the relayed one closes.
         const attempt = AbortSignal.any([signal, closed(relayed), AbortSignal.timeout(WEBRTC_UPGRADE_TIMEOUT_MS)])
-        this.upgrading.add(peer.toString())
         try {
-          await this.components.transportManager.dial(addr, { signal: attempt })
+          await this.upgrading.run(true, async () => await this.components.transportManager.dial(addr, { signal: attempt }))
           this.log('upgraded %p to WebRTC', peer)
           return
         } catch (err) {
           this.log('WebRTC to %p over %a failed - %e', peer, addr, err)
-        } finally {
-          this.upgrading.delete(peer.toString())
         }
         if (signal.aborted || relayed.status !== 'open' || this.direct(peer)) return
       }
@@ -219,4 +214,65 @@ export function withoutWebRTC<T> (factory: (components: any) => T): (components:
       })
     }
   }))
+}
+
+/** DCUtR's own protocol: its stream on the relayed connection is not a call to wait for. */
+const DCUTR_PROTOCOL = '/libp2p/dcutr'
+
+/**
+ * DCUtR closes the relayed connection the moment the direct one exists, and everything on it went
+ * with it: in the NAT lab, a public node calling a NATed one from a cold start (A2A call, ping,
+ * card, trust handshake every 100 ms for 3 s) saw A2A calls end "closed the call without
+ * answering" — the request delivered, possibly run, the answer lost — and pings fail with "Cannot
+ * write to a stream that is closed" or "Remote closed connection during opening".
+ *
+ * Here DCUtR's close of the relayed connection becomes a drain: new calls already take the direct
+ * connection (agentwire's dial and libp2p's both prefer it), the streams still running on the
+ * relayed one finish there, and the connection closes once none is left (or after
+ * SWAP_DRAIN_MAX_MS; the relay's own circuit limits still apply). Nothing is retried, so no A2A
+ * call can run twice. Both ends run this, so neither closes under the other's calls.
+ */
+export function gentleSwap<T> (factory: (components: any) => T): (components: any) => T {
+  return (components) => factory(new Proxy(components, {
+    get (target, prop) {
+      const value = Reflect.get(target, prop)
+      if (prop !== 'registrar') return value
+      return new Proxy(value, {
+        get (registrar, key) {
+          const member = Reflect.get(registrar, key)
+          if (key === 'handle') {
+            return async (protocol: string, handler: (stream: any, connection: Connection) => unknown, options?: unknown) =>
+              await member.call(registrar, protocol, (stream: any, connection: Connection) => handler(stream, draining(connection)), options)
+          }
+          if (key === 'register') {
+            return async (protocol: string, topology: { onConnect?: (peer: PeerId, connection: Connection) => void } & Record<string, unknown>) =>
+              await member.call(registrar, protocol, { ...topology, onConnect: topology.onConnect != null ? (peer: PeerId, connection: Connection) => { topology.onConnect?.(peer, draining(connection)) } : undefined })
+          }
+          return typeof member === 'function' ? member.bind(registrar) : member
+        }
+      })
+    }
+  }))
+}
+
+/** The connection, except that close() waits for its other streams to finish first (in the background). */
+function draining (conn: Connection): Connection {
+  return new Proxy(conn, {
+    get (target, prop) {
+      const member = Reflect.get(target, prop)
+      if (prop === 'close') {
+        return async (): Promise<void> => { void closeWhenIdle(target) }
+      }
+      return typeof member === 'function' ? member.bind(target) : member
+    }
+  })
+}
+
+async function closeWhenIdle (conn: Connection): Promise<void> {
+  const start = Date.now()
+  const busy = (): boolean => conn.streams.some(s => s.protocol !== DCUTR_PROTOCOL && s.status === 'open')
+  while (conn.status === 'open' && busy() && Date.now() - start < SWAP_DRAIN_MAX_MS) {
+    await new Promise(resolve => setTimeout(resolve, SWAP_DRAIN_POLL_MS).unref())
+  }
+  if (conn.status === 'open') await conn.close().catch(() => { conn.abort(new Error('relayed connection replaced by a direct one')) })
 }
