@@ -14,7 +14,7 @@ import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay
 import { bootstrap } from '@libp2p/bootstrap'
 import { relayKeeper } from './reachability.ts'
 import { InboundSlots } from '../guard/inbound-slots.ts'
-import { gentleSwap, natParts, withoutWebRTC } from './nat-traversal.ts'
+import { gentleSwap, natParts, refreshByReplacing, withoutWebRTC } from './nat-traversal.ts'
 import { isMultiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
 import type { PrivateKey, ComponentLogger, Metrics } from '@libp2p/interface'
@@ -127,7 +127,7 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
     ...nat.services
   }
   if (config.relay.server) {
-    services.relay = circuitRelayServer({
+    services.relay = refreshByReplacing(circuitRelayServer({
       reservations: {
         maxReservations: config.relay.maxReservations,
         applyDefaultLimit: config.relay.applyLimits,
@@ -135,7 +135,7 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
         defaultDataLimit: BigInt(config.relay.circuitDataBytes),
         reservationTtl: config.relay.reservationTtlMs
       }
-    })
+    }))
   }
   // libp2p refreshes reservations by itself but never re-makes one on a configured relay that
   // restarted; the keeper does (see reachability.ts). `auto` is libp2p's own relay discovery,

@@ -276,3 +276,32 @@ async function closeWhenIdle (conn: Connection): Promise<void> {
   }
   if (conn.status === 'open') await conn.close().catch(() => { conn.abort(new Error('relayed connection replaced by a direct one')) })
 }
+
+/**
+ * A relay dropped a reservation its holder had just refreshed. @libp2p/circuit-relay-v2's server
+ * refreshes a reservation by resetting its expiry signal (retimeable-signal 1.0.1), and `reset()`
+ * arms the new timer with a listener that the next `reset()` does not remove: from the second
+ * refresh on, the timer of the first refresh still fires and deletes the reservation. Seen in the
+ * NAT lab (45 s TTL, refresh every 30 s): the relay answered NO_RESERVATION from 75 s after the
+ * reservation until the holder's next refresh, and calls through it failed (18/20 reached); with
+ * the default 2 h TTL the hole would be 1 h 50 min in every 3 h 50 min, while the holder believes
+ * it is reachable. Here a refresh replaces the reservation (its old signal cleared first, before
+ * `reset()` ever ran) instead of resetting it: same slot, new expiry.
+ */
+export function refreshByReplacing<T> (factory: (components: any) => T): (components: any) => T {
+  return (components) => {
+    const server: any = factory(components)
+    const store = server.reservationStore
+    if (typeof store?.reserve !== 'function' || typeof store.get !== 'function' || typeof store.removeReservation !== 'function') return server
+    const reserve = store.reserve.bind(store)
+    store.reserve = (peer: PeerId, addr: Multiaddr, limit?: unknown) => {
+      const existing = store.get(peer)
+      if (existing != null) {
+        existing.signal?.clear?.()
+        store.removeReservation(peer)
+      }
+      return reserve(peer, addr, limit)
+    }
+    return server
+  }
+}
