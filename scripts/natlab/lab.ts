@@ -10,9 +10,13 @@ import { createInterface } from 'node:readline'
 
 const LAB_SH = fileURLToPath(new URL('./lab.sh', import.meta.url))
 const AGENT = fileURLToPath(new URL('./agent.ts', import.meta.url))
-// A lab node that prints nothing for this long is considered dead. Generous: on a loaded 2-core CI
-// machine (load average 14 seen) type-stripping and starting a node took over 30 s.
-const READY_TIMEOUT_MS = 90_000
+// A lab node that prints nothing for this long is considered dead. Generous: on the loaded 2-core
+// machine two nodes starting side by side took 75 s and over 90 s at load average 24 (the lab test
+// failed there), most of it compiling the same modules in every process (see COMPILE_CACHE).
+const READY_TIMEOUT_MS = 150_000
+// Node's on-disk code cache, shared by every lab node: a node started in 11.7-12.9 s without it
+// and 6.8 s with it warm (load average 15; each lab run starts 13 nodes).
+const COMPILE_CACHE = join(tmpdir(), 'awl-node-compile-cache')
 
 export const RELAY_IP = '11.0.0.1'
 export const PUBLIC_IP = '11.0.0.2'
@@ -62,7 +66,7 @@ export async function startNode (ns: string, config: Record<string, unknown>, da
   const child = spawn('ip', ['netns', 'exec', `awl-${ns}`, process.execPath, AGENT, JSON.stringify(full)], {
     stdio: ['pipe', 'pipe', 'pipe'],
     // Keeper and relay logs land in output(), so a failed scenario can say what happened.
-    env: { ...process.env, DEBUG: process.env.DEBUG ?? 'agentwire:relay-keeper,libp2p:circuit-relay:transport:reservation-store' }
+    env: { NODE_COMPILE_CACHE: COMPILE_CACHE, ...process.env, DEBUG: process.env.DEBUG ?? 'agentwire:relay-keeper,libp2p:circuit-relay:transport:reservation-store' }
   })
   running.add(child)
   let stderr = ''
