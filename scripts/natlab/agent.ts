@@ -78,7 +78,7 @@ const ops: Record<string, (a: any) => Promise<unknown>> = {
   info: async () => ({ peerId: node.peerId.toString(), addresses: node.addresses(), ...reachability(node.libp2p) }),
   waitReachability: async (a) => waitMs(a.timeoutMs, () => {
     const r = reachability(node.libp2p)
-    return (a.verdict == null || r.verdict === a.verdict) && r.relays.length >= (a.relays ?? 0) ? r : undefined
+    return (a.verdict == null || r.verdict === a.verdict) && r.relays.length >= (a.relays ?? 0) && r.circuitAddresses.length >= (a.circuits ?? 0) ? r : undefined
   }),
   /** Ping by PeerId (DHT lookup, relay, whatever the node does for a user), timed from here. */
   ping: async (a) => {

@@ -77,10 +77,13 @@ const median = (xs: number[]): number | null => {
 
 /** A NATed node reserves a slot and advertises /p2p-circuit addresses; AutoNAT calls it private. */
 export async function reservation (nat: LabNode): Promise<ScenarioResult> {
-  const got = await nat.call('waitReachability', { relays: 1, timeoutMs: 20_000 })
-  const verdict = await nat.call('waitReachability', { verdict: 'private', relays: 1, timeoutMs: 20_000 })
+  // The reservation comes first, its /p2p-circuit address a moment later (the circuit listener
+  // adds it on the reservation event): wait for both (checking right after the reservation failed
+  // once nodes started side by side).
+  const got = await nat.call('waitReachability', { relays: 1, circuits: 1, timeoutMs: 20_000 })
+  const verdict = await nat.call('waitReachability', { verdict: 'private', relays: 1, circuits: 1, timeoutMs: 20_000 })
   const ok = got != null && verdict != null && got.value.circuitAddresses.length > 0
-  return { name: 'nat-reserves-on-relay', ok, direct: false, transport: 'relay', ms: got?.ms ?? null, note: ok ? `verdict ${verdict.value.verdict}, ${got.value.circuitAddresses[0]}` : `no reservation within 20 s; log: ${nat.output().split('\n').slice(-8).join(' / ')}` }
+  return { name: 'nat-reserves-on-relay', ok, direct: false, transport: 'relay', ms: got?.ms ?? null, note: ok ? `verdict ${verdict.value.verdict}, ${got.value.circuitAddresses[0]}` : `reservation+address: ${got != null}, verdict private: ${verdict != null} (within 20 s); ${JSON.stringify(await nat.call('info'))}; log: ${nat.output().split('\n').slice(-8).join(' / ')}` }
 }
 
 /**
