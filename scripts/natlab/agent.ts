@@ -21,8 +21,14 @@ const POLL_MS = 20
 const node = await createAgentNode(JSON.parse(process.argv[2]))
 await node.start()
 await node.libp2p.handle(SINK_PROTOCOL, async (stream) => {
-  // Read until the sender is done (or the relay cuts the circuit).
-  for await (const _ of stream) { /* discard */ }
+  // Read until the sender is done (or the relay cuts the circuit), then say how much arrived, so
+  // the sender's clock stops when the last byte is in, not when it left.
+  let received = 0
+  for await (const chunk of stream) received += chunk.byteLength
+  if (stream.writeStatus === 'writable') {
+    stream.send(new TextEncoder().encode(String(received)))
+    await stream.close().catch(() => {})
+  }
 }, { runOnLimitedConnection: true })
 
 const send = (msg: unknown): void => { process.stdout.write(JSON.stringify(msg) + '\n') }
@@ -72,7 +78,7 @@ const ops: Record<string, (a: any) => Promise<unknown>> = {
   info: async () => ({ peerId: node.peerId.toString(), addresses: node.addresses(), ...reachability(node.libp2p) }),
   waitReachability: async (a) => waitMs(a.timeoutMs, () => {
     const r = reachability(node.libp2p)
-    return (a.verdict == null || r.verdict === a.verdict) && r.relays.length >= (a.relays ?? 0) ? r : undefined
+    return (a.verdict == null || r.verdict === a.verdict) && r.relays.length >= (a.relays ?? 0) && r.circuitAddresses.length >= (a.circuits ?? 0) ? r : undefined
   }),
   /** Ping by PeerId (DHT lookup, relay, whatever the node does for a user), timed from here. */
   ping: async (a) => {
@@ -80,6 +86,23 @@ const ops: Record<string, (a: any) => Promise<unknown>> = {
     const r = await node.ping(a.target)
     const conns = node.libp2p.getConnections(peerIdFromString(r.peerId)).map(describe)
     return { ms: Math.round(performance.now() - start), rttMs: r.rttMs, conns }
+  },
+  /**
+   * Until the DHT gives a relayed address for `target`: a node is findable by PeerId only once the
+   * DHT servers it is connected to have its /p2p-circuit address, which reaches them by identify
+   * push a moment after the reservation (a lookup made in that moment answers "not found").
+   */
+  waitFindable: async (a) => {
+    const start = Date.now()
+    while (Date.now() - start < a.timeoutMs) {
+      try {
+        for await (const evt of (node.libp2p.services as any).dht.findPeer(peerIdFromString(a.target), { useCache: false, signal: AbortSignal.timeout(5_000) })) {
+          if (evt.name === 'FINAL_PEER' && evt.peer.multiaddrs.some((m: any) => Circuit.matches(m))) return { ms: Date.now() - start }
+        }
+      } catch {}
+      await sleep(250)
+    }
+    return null
   },
   waitDirect: async (a) => waitMs(a.timeoutMs, () => directConn(a.peer) != null && describe(directConn(a.peer) as Connection)),
   waitClosed: async (a) => waitMs(a.timeoutMs, () => node.libp2p.getConnections(peerIdFromString(a.peer)).length === 0),
@@ -112,6 +135,74 @@ const ops: Record<string, (a: any) => Promise<unknown>> = {
     } catch (err: any) {
       return { sent, error: err.name }
     }
+  },
+  /**
+   * Send `bytes` to the peer's sink over its relayed or direct connection, timed until the sink
+   * reports what it received. A relay's data cap cuts a relayed transfer short: reported, not thrown.
+   */
+  transfer: async (a) => {
+    const conn = a.kind === 'direct' ? directConn(a.peer) : relayedConn(a.peer)
+    if (conn == null) throw new Error(`no ${a.kind} connection to ${a.peer}`)
+    const stream = await conn.newStream(SINK_PROTOCOL, { runOnLimitedConnection: true, signal: AbortSignal.timeout(10_000) })
+    const chunk = new Uint8Array(64 * 1024)
+    let reply = ''
+    const replied = new Promise<void>(resolve => {
+      stream.addEventListener('message', (evt: any) => { reply += new TextDecoder().decode(evt.data.subarray()) })
+      stream.addEventListener('close', () => { resolve() })
+    })
+    const start = performance.now()
+    let sent = 0
+    let error: string | null = null
+    try {
+      while (sent < a.bytes) {
+        if (!stream.send(chunk)) await stream.onDrain({ signal: AbortSignal.timeout(30_000) })
+        sent += chunk.byteLength
+      }
+      await stream.close({ signal: AbortSignal.timeout(60_000) })
+      await Promise.race([replied, sleep(60_000)])
+    } catch (err: any) {
+      error = `${err?.name ?? 'Error'}: ${err?.message ?? String(err)}`
+    }
+    const ms = performance.now() - start
+    const received = reply !== '' ? Number(reply) : null
+    return { sent, received, ms: Math.round(ms), mibPerS: received != null ? Math.round(received / 1048576 / (ms / 1000) * 10) / 10 : null, error, transport: describe(conn).transport }
+  },
+  /**
+   * Calls by PeerId, the way a user makes them, for `durationMs` from a cold start (no
+   * connection): A2A calls, pings and card fetches back to back (each kind at most every
+   * `everyMs`), plus one trust handshake request at the start. Counts what succeeded and what the caller saw fail, and
+   * which connections the peer had when each failed — to show what a relayed→direct swap does.
+   */
+  storm: async (a) => {
+    const tally: Record<string, { ok: number, failed: number, errors: string[] }> = {}
+    const count = async (kind: string, run: () => Promise<unknown>): Promise<void> => {
+      const t = (tally[kind] ??= { ok: 0, failed: 0, errors: [] })
+      try { await run(); t.ok++ } catch (err: any) {
+        t.failed++
+        const conns = node.libp2p.getConnections().filter(c => c.remotePeer.toString() === a.target).map(c => describe(c).transport + ':' + c.status)
+        if (t.errors.length < 5) t.errors.push(`${err.code ?? err.name}: ${String(err.message).slice(0, 160)} [conns ${conns.join(',')}]`)
+      }
+    }
+    const a2a = async (): Promise<void> => {
+      const body = JSON.stringify({ jsonrpc: '2.0', id: crypto.randomUUID(), method: 'SendMessage', params: { message: { messageId: crypto.randomUUID(), role: 'ROLE_USER', parts: [{ text: 'ping' }] } } })
+      const answer: any = await node.a2a.caller.call(a.target, body)
+      if (answer.kind !== 'single' || answer.response.error != null) throw new Error(`A2A answer ${JSON.stringify(answer.response?.error ?? answer.kind)}`)
+    }
+    // One worker per kind, each making its calls one after another (started `everyMs` apart), so
+    // what is measured is the swap, not libp2p's per-protocol stream limits.
+    const start = Date.now()
+    const worker = async (kind: string, run: () => Promise<unknown>): Promise<void> => {
+      while (Date.now() - start < a.durationMs) {
+        const began = Date.now()
+        await count(kind, run)
+        await sleep(Math.max(0, a.everyMs - (Date.now() - began)))
+      }
+    }
+    const running = [worker('a2a', a2a), worker('ping', async () => await node.ping(a.target)), worker('card', async () => await node.a2a.caller.card(a.target, { fresh: true })),
+      count('handshake', async () => await node.trust.request(a.target, 'natlab storm'))]
+    await Promise.all(running)
+    const conns = node.libp2p.getConnections().filter(c => c.remotePeer.toString() === a.target).map(describe)
+    return { tally, conns }
   },
   /** Close only the relayed connections to a peer, so what follows can only use the direct one. */
   closeRelayed: async (a) => {

@@ -2,6 +2,7 @@
 // nodes inside them (agent.ts), each driven over its stdin/stdout.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createWriteStream } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -9,9 +10,13 @@ import { createInterface } from 'node:readline'
 
 const LAB_SH = fileURLToPath(new URL('./lab.sh', import.meta.url))
 const AGENT = fileURLToPath(new URL('./agent.ts', import.meta.url))
-// A lab node that prints nothing for this long is considered dead. Generous: on a loaded 2-core CI
-// machine (load average 14 seen) type-stripping and starting a node took over 30 s.
-const READY_TIMEOUT_MS = 90_000
+// A lab node that prints nothing for this long is considered dead. Generous: on the loaded 2-core
+// machine two nodes starting side by side took 75 s and over 90 s at load average 24 (the lab test
+// failed there), most of it compiling the same modules in every process (see COMPILE_CACHE).
+const READY_TIMEOUT_MS = 150_000
+// Node's on-disk code cache, shared by every lab node: a node started in 11.7-12.9 s without it
+// and 6.8 s with it warm (load average 15; each lab run starts 13 nodes).
+const COMPILE_CACHE = join(tmpdir(), 'awl-node-compile-cache')
 
 export const RELAY_IP = '11.0.0.1'
 export const PUBLIC_IP = '11.0.0.2'
@@ -30,8 +35,9 @@ export function missingTools (): string[] {
   return missing
 }
 
-export function labUp (options: { symmetric?: boolean } = {}): void {
-  execFileSync('bash', [LAB_SH, 'up', ...(options.symmetric === true ? ['--symmetric'] : [])], { stdio: ['ignore', 'ignore', 'inherit'] })
+export function labUp (options: { symmetric?: boolean, delayMs?: number } = {}): void {
+  const args = [...(options.symmetric === true ? ['--symmetric'] : []), ...(options.delayMs != null ? ['--delay', String(options.delayMs)] : [])]
+  execFileSync('bash', [LAB_SH, 'up', ...args], { stdio: ['ignore', 'ignore', 'inherit'] })
 }
 
 export function labDown (): void {
@@ -60,11 +66,13 @@ export async function startNode (ns: string, config: Record<string, unknown>, da
   const child = spawn('ip', ['netns', 'exec', `awl-${ns}`, process.execPath, AGENT, JSON.stringify(full)], {
     stdio: ['pipe', 'pipe', 'pipe'],
     // Keeper and relay logs land in output(), so a failed scenario can say what happened.
-    env: { ...process.env, DEBUG: process.env.DEBUG ?? 'agentwire:relay-keeper,libp2p:circuit-relay:transport:reservation-store' }
+    env: { NODE_COMPILE_CACHE: COMPILE_CACHE, ...process.env, DEBUG: process.env.DEBUG ?? 'agentwire:relay-keeper,libp2p:circuit-relay:transport:reservation-store' }
   })
   running.add(child)
   let stderr = ''
-  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-20000) })
+  // NATLAB_LOG_DIR=<dir>: every lab node's whole stderr (DEBUG traces) also goes to <dir>/<ns>-<pid>.log.
+  const logFile = process.env.NATLAB_LOG_DIR != null ? createWriteStream(join(process.env.NATLAB_LOG_DIR, `${ns}-${child.pid ?? 0}.log`)) : null
+  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-20000); logFile?.write(d) })
   const exited = new Promise<void>(resolve => child.once('exit', () => { running.delete(child); resolve() }))
   const waiting = new Map<number, { resolve: (v: any) => void, reject: (e: Error) => void }>()
   let ready: (msg: any) => void = () => {}

@@ -18,10 +18,19 @@ export interface LabOptions {
   attempts?: number
   /** Try QUIC for NAT-to-NAT. @default true */
   quic?: boolean
+  /** The lab was built with `--symmetric` (both routers symmetric NATs): NAT-to-NAT stays relayed. @default false */
+  symmetric?: boolean
+  /** The `npm test` set: fewer attempts, no 64 MiB transfer. @default false */
+  lean?: boolean
+  /** Run the calls-during-the-DCUtR-swap scenario. @default true */
+  swap?: boolean
 }
 
 // How long a relayed connection gets to become direct before an attempt counts as failed, in ms.
+// A deadline, not a measured duration: where no direct path is expected it is short (it is waited
+// out on every attempt); WebRTC gets room for a retried ICE attempt on a loaded machine.
 const DIRECT_WINDOW_MS = 4_000
+const DIRECT_WINDOW_MS_BY_TRANSPORT: Record<string, number> = { relay: DIRECT_WINDOW_MS, tcp: 10_000, webrtc: 25_000 }
 // Reservation lifetime on the lab relay, in ms: short, so a renewal happens while the lab runs.
 export const LAB_RESERVATION_TTL_MS = 45_000
 const RTT_SAMPLES = 10
@@ -68,10 +77,13 @@ const median = (xs: number[]): number | null => {
 
 /** A NATed node reserves a slot and advertises /p2p-circuit addresses; AutoNAT calls it private. */
 export async function reservation (nat: LabNode): Promise<ScenarioResult> {
-  const got = await nat.call('waitReachability', { relays: 1, timeoutMs: 20_000 })
-  const verdict = await nat.call('waitReachability', { verdict: 'private', relays: 1, timeoutMs: 20_000 })
+  // The reservation comes first, its /p2p-circuit address a moment later (the circuit listener
+  // adds it on the reservation event): wait for both (checking right after the reservation failed
+  // once nodes started side by side).
+  const got = await nat.call('waitReachability', { relays: 1, circuits: 1, timeoutMs: 20_000 })
+  const verdict = await nat.call('waitReachability', { verdict: 'private', relays: 1, circuits: 1, timeoutMs: 20_000 })
   const ok = got != null && verdict != null && got.value.circuitAddresses.length > 0
-  return { name: 'nat-reserves-on-relay', ok, direct: false, transport: 'relay', ms: got?.ms ?? null, note: ok ? `verdict ${verdict.value.verdict}, ${got.value.circuitAddresses[0]}` : `no reservation within 20 s; log: ${nat.output().split('\n').slice(-8).join(' / ')}` }
+  return { name: 'nat-reserves-on-relay', ok, direct: false, transport: 'relay', ms: got?.ms ?? null, note: ok ? `verdict ${verdict.value.verdict}, ${got.value.circuitAddresses[0]}` : `reservation+address: ${got != null}, verdict private: ${verdict != null} (within 20 s); ${JSON.stringify(await nat.call('info'))}; log: ${nat.output().split('\n').slice(-8).join(' / ')}` }
 }
 
 /**
@@ -98,7 +110,7 @@ export async function reachAndUpgrade (name: string, from: LabNode, to: LabNode,
       if (relayedRtt.length < RTT_SAMPLES) {
         try { relayedRtt.push((await from.call('rtt', { peer: to.peerId, kind: 'relay', n: 1 })).medianMs) } catch {}
       }
-      const up = await from.call('waitDirect', { peer: to.peerId, timeoutMs: DIRECT_WINDOW_MS })
+      const up = await from.call('waitDirect', { peer: to.peerId, timeoutMs: DIRECT_WINDOW_MS_BY_TRANSPORT[transportWanted] ?? DIRECT_WINDOW_MS })
       if (up != null) {
         direct++
         transport = up.value.transport
@@ -203,7 +215,7 @@ export async function callsOverWebrtc (from: LabNode, to: LabNode): Promise<Scen
   const fail = (why: string): ScenarioResult => ({ name: 'nat-to-nat-webrtc-calls', ok: false, direct: false, transport: 'webrtc', ms: null, note: `${steps.join('; ')}; FAILED: ${why}` })
   try {
     await from.call('ping', { target: to.peerId }, 30_000)
-    const up = await from.call('waitDirect', { peer: to.peerId, timeoutMs: DIRECT_WINDOW_MS })
+    const up = await from.call('waitDirect', { peer: to.peerId, timeoutMs: DIRECT_WINDOW_MS_BY_TRANSPORT.webrtc })
     if (up == null || up.value.transport !== 'webrtc') return fail(`no direct WebRTC connection: ${JSON.stringify(await from.call('conns', { peer: to.peerId }))}`)
     const closed = await from.call('closeRelayed', { peer: to.peerId }) + await to.call('closeRelayed', { peer: from.peerId })
     steps.push(`direct ${up.value.transport}, ${closed} relayed connection(s) closed`)
@@ -269,4 +281,59 @@ export async function upnpRouter (node: LabNode, pub: LabNode): Promise<Scenario
   const advertised = (await node.call('info')).addresses.some((a: string) => a.startsWith(external + '/'))
   const ok = conn.transport === 'tcp' && !conn.relayed && advertised
   return { name: 'upnp-router-maps-port', ok, direct: ok, transport: conn.transport, ms: mappedMs, note: `router mapped ${external} after ${mappedMs} ms; advertised: ${advertised}; public node dialled it: ${conn.transport}${conn.relayed ? ' (relayed!)' : ' direct'}, ping ${ping.rttMs} ms` }
+}
+
+/**
+ * Calls during the relayed → direct swap: `from` (public) starts calling `to` (NATed, open trust
+ * policy, example agent) by PeerId from a cold start: A2A calls, pings and card fetches back to
+ * back (each kind at most every 300 ms) for 3 s, plus one trust handshake, while DCUtR replaces the
+ * relayed connection with a direct TCP one. `ok` only if the caller saw no error at all. (At one
+ * ping every 100 ms on a loaded machine, ping streams piled up on the new direct connection past
+ * libp2p's per-protocol limit, and the connection monitor's own ping then failed and aborted the
+ * connection: a stress artefact, not the swap.)
+ */
+export async function callsDuringSwap (from: LabNode, to: LabNode, attempts: number): Promise<ScenarioResult> {
+  const totals: Record<string, { ok: number, failed: number }> = {}
+  const errors = new Set<string>()
+  let direct = 0
+  for (let i = 0; i < attempts; i++) {
+    await from.call('hangUp', { peer: to.peerId })
+    await from.call('waitClosed', { peer: to.peerId, timeoutMs: 5_000 })
+    const r = await from.call('storm', { target: to.peerId, durationMs: 3_000, everyMs: 300 }, 120_000)
+    for (const [kind, t] of Object.entries(r.tally as Record<string, { ok: number, failed: number, errors: string[] }>)) {
+      totals[kind] ??= { ok: 0, failed: 0 }
+      totals[kind].ok += t.ok
+      totals[kind].failed += t.failed
+      for (const e of t.errors) errors.add(`${kind}: ${e}`)
+    }
+    if ((r.conns as Array<{ relayed: boolean, transport: string }>).some(c => !c.relayed)) direct++
+  }
+  const failed = Object.values(totals).reduce((n, t) => n + t.failed, 0)
+  const note = `${attempts} cold starts, direct after ${direct}; ` + Object.entries(totals).map(([k, t]) => `${k} ${t.ok} ok / ${t.failed} failed`).join(', ') +
+    (errors.size > 0 ? `; errors: ${[...errors].slice(0, 8).join(' | ')}` : '')
+  return { name: 'calls-during-dcutr-swap', ok: failed === 0 && direct > 0, direct: direct > 0, transport: 'tcp', ms: null, note, figures: { attempts, direct, totals } }
+}
+
+/** MiB in the relayed vs direct transfer. */
+export const TRANSFER_BYTES = 64 * 1024 * 1024
+
+/**
+ * 64 MiB from one NATed node to the other, once over the relayed connection and once over the
+ * direct (WebRTC) one. The relay's per-circuit data cap (relay.circuitDataBytes, 16 MiB by
+ * default) cuts the relayed one short: reported as what arrived, with the rate until then.
+ */
+export async function transferRelayedVsDirect (from: LabNode, to: LabNode): Promise<ScenarioResult> {
+  await from.call('hangUp', { peer: to.peerId })
+  await from.call('waitClosed', { peer: to.peerId, timeoutMs: 5_000 })
+  await from.call('ping', { target: to.peerId }, 30_000)
+  const relayed = await from.call('transfer', { peer: to.peerId, kind: 'relay', bytes: TRANSFER_BYTES }, 180_000).catch((err: Error) => ({ error: err.message }))
+  const up = await from.call('waitDirect', { peer: to.peerId, timeoutMs: 15_000 })
+  const direct = up != null ? await from.call('transfer', { peer: to.peerId, kind: 'direct', bytes: TRANSFER_BYTES }, 180_000).catch((err: Error) => ({ error: err.message })) : { error: 'no direct connection' }
+  const mib = (n: number | null | undefined): string => n == null ? '-' : (n / 1048576).toFixed(1)
+  // Cut short, the sink never reports: what left the sender before the cut is the upper bound.
+  const line = (what: string, t: any): string => t.received != null
+    ? `${what}: ${mib(t.received)} of ${mib(TRANSFER_BYTES)} MiB arrived in ${t.ms} ms (${t.mibPerS} MiB/s)`
+    : `${what}: cut after ${mib(t.sent)} MiB sent in ${t.ms ?? '-'} ms (${t.sent != null && t.ms != null ? (t.sent / 1048576 / (t.ms / 1000)).toFixed(1) : '-'} MiB/s until then)${t.error != null ? `, ${t.error}` : ''}`
+  const ok = direct.received === TRANSFER_BYTES
+  return { name: 'transfer-64mib-relayed-vs-direct', ok, direct: ok, transport: direct.transport ?? 'webrtc', ms: direct.ms ?? null, note: `${line('relayed', relayed)}; ${line(`direct ${direct.transport ?? ''}`, direct)}`, figures: { relayed, direct } }
 }

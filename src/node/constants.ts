@@ -10,11 +10,19 @@ export const PROTOCOL_PREFIX = 'agentwire'
 export const AGENT_VERSION_PREFIX = 'agentwire/'
 
 /**
- * Longest one WebRTC (ICE) dial may take, in ms. It is tried before the relayed address, so it has
- * to leave room for that fallback inside `limits.dialTimeoutMs` (10 s by default): in the NAT lab
- * ICE with STUN connected in well under 1 s; when it cannot (symmetric NATs, no STUN) it would
- * otherwise eat libp2p's 6 s per address, twice for a relay with two addresses, and the dial failed.
+ * When the WebRTC upgrade of a relayed connection is tried, in ms after identify ran on it: the
+ * first at once, then again after each delay while the connection is still only relayed. ICE
+ * needs both nodes' CPU at the same moment; on a loaded machine (load average 14-20 in the NAT
+ * lab) one attempt in a few did not finish within libp2p's 6 s per address, and the next one did.
  */
-export const WEBRTC_DIAL_TIMEOUT_MS = 4_000
-/** After an ICE attempt to a peer failed, further WebRTC dials to it fail at once for this long, in ms, so the relay carries them without a wait. */
-export const WEBRTC_RETRY_AFTER_MS = 60_000
+export const WEBRTC_UPGRADE_DELAYS_MS = [0, 2_000, 10_000]
+/** Longest one WebRTC upgrade attempt (SDP over the relay, ICE, DTLS, SCTP) may take, in ms; nobody waits on it. */
+export const WEBRTC_UPGRADE_TIMEOUT_MS = 10_000
+/**
+ * When DCUtR has a direct connection, the relayed one stays open until the calls on it finish, at
+ * most this long, in ms (then it closes under them, as before). A2A calls may run minutes; the
+ * relay's circuit limit (2 min by default) ends a relayed one sooner anyway.
+ */
+export const SWAP_DRAIN_MAX_MS = 60_000
+/** How often a draining relayed connection is checked for streams still running, in ms. */
+export const SWAP_DRAIN_POLL_MS = 100

@@ -17,7 +17,7 @@ import { singleKadDHT, withComponentMethod } from './libp2p-internals.ts'
 import { DhtKeeper } from './dht-keeper.ts'
 import { withPeerCache } from './peer-cache.ts'
 import { InboundSlots } from '../guard/inbound-slots.ts'
-import { natParts, withoutWebRTC } from './nat-traversal.ts'
+import { gentleSwap, natParts, refreshByReplacing, withoutWebRTC } from './nat-traversal.ts'
 import { isMultiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
 import type { PrivateKey, ComponentLogger } from '@libp2p/interface'
@@ -128,12 +128,12 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
       }
     }),
     autonat: withFreshDialBack(autoNAT({ protocolPrefix: PROTOCOL_PREFIX })),
-    dcutr: config.nat.webrtc ? withoutWebRTC(dcutr()) : dcutr(),
+    dcutr: gentleSwap(config.nat.webrtc ? withoutWebRTC(dcutr()) : dcutr()),
     reachability: reachabilityProbe(),
     ...nat.services,
     ...(config.relay.server
       ? {
-          relay: circuitRelayServer({
+          relay: refreshByReplacing(circuitRelayServer({
             reservations: {
               maxReservations: config.relay.maxReservations,
               applyDefaultLimit: config.relay.applyLimits,
@@ -141,7 +141,7 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
               defaultDataLimit: BigInt(config.relay.circuitDataBytes),
               reservationTtl: config.relay.reservationTtlMs
             }
-          })
+          }))
         }
       : {}),
     // libp2p refreshes reservations by itself but never re-makes one on a configured relay that

@@ -2,22 +2,26 @@
 // nodes punch a direct path (ICE, with STUN-discovered candidates, the SDP carried over the relayed
 // connection), and UPnP IGD port mapping on the home router. WebRTC is a native module
 // (node-datachannel) and UPnP talks to the router, so each loads only when the config asks.
-import { WebRTC } from '@multiformats/multiaddr-matcher'
-import type { Transport } from '@libp2p/interface'
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { Circuit, WebRTC } from '@multiformats/multiaddr-matcher'
+import type { Connection, IdentifyResult, PeerId, Transport } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { uPnPNAT as UPnPNATFactory } from '@libp2p/upnp-nat'
 import { AgentwireError } from '../errors.ts'
 import { codeOf } from '../caught.ts'
 import { withComponentMethod } from './libp2p-internals.ts'
 import type { AgentwireConfig } from '../config/index.ts'
-import { WEBRTC_DIAL_TIMEOUT_MS, WEBRTC_RETRY_AFTER_MS } from './constants.ts'
+import { SWAP_DRAIN_MAX_MS, SWAP_DRAIN_POLL_MS, WEBRTC_UPGRADE_DELAYS_MS, WEBRTC_UPGRADE_TIMEOUT_MS } from './constants.ts'
+
+/** @libp2p/webrtc's signaling protocol: a peer that handles it accepts private-to-private WebRTC. */
+const WEBRTC_SIGNALING_PROTOCOL = '/webrtc-signaling/0.0.1'
 
 /** What the NAT config adds to the libp2p stack. */
 export interface NatParts {
   transports: Array<(components: WebRTCComponents) => Transport>
   /** Extra listen addresses: `/webrtc` makes the node accept WebRTC through each of its relays. */
   listen: string[]
-  services: { upnp?: ReturnType<typeof UPnPNATFactory> }
+  services: { upnp?: ReturnType<typeof UPnPNATFactory>, webrtcUpgrade?: (components: UpgradeComponents) => WebRTCUpgrade }
 }
 
 /** What the WebRTC transport factory is given (the package does not export the type by name). */
@@ -41,12 +45,14 @@ export async function natParts (config: AgentwireConfig): Promise<NatParts> {
   const parts: NatParts = { transports: [], listen: [], services: {} }
   if (config.nat.webrtc) {
     const { webRTC } = await importWebRTC()
-    parts.transports.push(boundedDials(webRTC({
+    const upgrading = new AsyncLocalStorage<true>()
+    parts.transports.push(upgradeOnly(webRTC({
       // Always an explicit list: left unset, @libp2p/webrtc falls back to public STUN servers
       // (Google, Twilio, Cloudflare, Mozilla) — traffic to third parties nobody configured.
       rtcConfiguration: { iceServers: config.nat.stun.map(urls => ({ urls })) }
-    })))
+    }), upgrading))
     parts.listen.push('/webrtc')
+    parts.services.webrtcUpgrade = (components: UpgradeComponents) => new WebRTCUpgrade(components, upgrading)
   }
   if (config.nat.upnp) {
     const { uPnPNAT } = await import('@libp2p/upnp-nat')
@@ -61,47 +67,133 @@ export async function natParts (config: AgentwireConfig): Promise<NatParts> {
   return parts
 }
 
-/** The destination PeerId of a `/p2p-circuit/webrtc/p2p/<peer>` address (its last /p2p). */
-function destination (ma: { getComponents: () => Array<{ name: string, value?: string }> }): string {
-  return ma.getComponents().filter(c => c.name === 'p2p').at(-1)?.value ?? ''
+/**
+ * The WebRTC transport dials only the upgrades WebRTCUpgrade makes (inside `upgrading`, an async
+ * context: a set of peers being upgraded let a user's dial to such a peer try WebRTC too, and a
+ * ping waited out a hopeless ICE attempt: 10 s first answers without STUN in the lab); every
+ * other dial goes to the relayed address first.
+ *
+ * Before, a dial tried /webrtc addresses first (libp2p sorts them ahead of /p2p-circuit), each
+ * bounded to 4 s, and after a failed ICE attempt the peer's WebRTC addresses were skipped for 60 s.
+ * Both halves failed in the NAT lab under load: without STUN (or with symmetric NATs) the 4 s of
+ * hopeless ICE plus the relayed dial did not fit in the 10 s dial timeout (1 attempt in 3 not
+ * answered), and one ICE attempt that ran out of time under load made the next dials skip WebRTC,
+ * so the pair stayed relayed for good (0/3 direct). Now the relay answers first, always at relay
+ * speed, and ICE runs beside it over the relayed connection (what @libp2p/webrtc does anyway: the
+ * SDP goes over a relayed connection), retried while the connection is still only relayed.
+ */
+function upgradeOnly<T> (factory: (components: any) => T, upgrading: AsyncLocalStorage<true>): (components: any) => T {
+  return (components) => {
+    const transport: any = factory(components)
+    return new Proxy(transport, {
+      get (target, prop) {
+        const member = Reflect.get(target, prop)
+        if (prop !== 'dialFilter') return typeof member === 'function' ? member.bind(target) : member
+        // libp2p leaves out of a dial the addresses no transport accepts (dial-queue), so a foreground
+        // dial never sees a /webrtc address: no error, no "last dial failure" recorded for the peer.
+        return (addrs: Multiaddr[]) => upgrading.getStore() === true ? member.call(target, addrs) : []
+      }
+    })
+  }
+}
+
+/** Aborts when the connection closes. */
+function closed (conn: Connection): AbortSignal {
+  const controller = new AbortController()
+  if (conn.status !== 'open') controller.abort()
+  else conn.addEventListener('close', () => { controller.abort() }, { once: true })
+  return controller.signal
+}
+
+interface UpgradeComponents {
+  peerId: PeerId
+  events: EventTarget
+  connectionManager: { getConnections: (peer?: PeerId) => Connection[] }
+  transportManager: { dial: (ma: Multiaddr, options: { signal: AbortSignal }) => Promise<Connection> }
+  logger: { forComponent: (name: string) => any }
 }
 
 /**
- * libp2p dials a peer's addresses one after another, WebRTC ones before relayed ones, each with up
- * to 6 s. A WebRTC dial that cannot succeed (symmetric NATs, no STUN) used up the whole dial
- * timeout and the relayed address was never tried: with WebRTC on, a peer reachable through the
- * relay became unreachable (seen in the NAT lab with `stun: []`). Each WebRTC dial gets its own
- * short deadline, and after a failed one the peer's other WebRTC addresses fail at once for a while.
+ * Upgrades relayed connections to direct WebRTC ones: after identify ran on a relayed connection to
+ * a peer that accepts WebRTC, one side (see `initiates`) dials the peer's /webrtc address; the SDP
+ * goes over the relayed connection, ICE punches both NATs. The relayed connection stays open: a
+ * call in flight on it finishes there, and new calls pick the direct connection (agentwire's dial
+ * and libp2p's both prefer a connection that is not relayed). Tried at the delays of
+ * WEBRTC_UPGRADE_DELAYS_MS while no direct connection exists and the relayed one is open.
  */
-function boundedDials<C> (factory: (components: C) => Transport): (components: C) => Transport {
-  return (components) => {
-    const transport = factory(components)
-    const failedAt = new Map<string, number>()
-    return new Proxy(transport, {
-      get (target, prop) {
-        const member: unknown = Reflect.get(target, prop)
-        if (prop !== 'dial') return typeof member === 'function' ? member.bind(target) : member
-        const dial: Transport['dial'] = async (ma, options) => {
-          const peer = destination(ma)
-          const last = failedAt.get(peer)
-          if (last != null && Date.now() - last < WEBRTC_RETRY_AFTER_MS) {
-            throw Object.assign(new Error(`WebRTC to ${peer} failed ${Date.now() - last} ms ago; using the relay`), { name: 'WebRTCUnavailableError' })
-          }
-          const deadline = AbortSignal.timeout(WEBRTC_DIAL_TIMEOUT_MS)
-          const signal = options.signal != null ? AbortSignal.any([options.signal, deadline]) : deadline
-          try {
-            const conn = await target.dial(ma, { ...options, signal })
-            failedAt.delete(peer)
-            return conn
-          } catch (err) {
-            // Only our deadline or ICE itself counts against the peer, not the caller giving up.
-            if (options.signal?.aborted !== true) failedAt.set(peer, Date.now())
-            throw err
-          }
+class WebRTCUpgrade {
+  private readonly running = new Map<string, Promise<void>>()
+  private readonly controller = new AbortController()
+  private readonly log: any
+  private readonly components: UpgradeComponents
+  private readonly upgrading: AsyncLocalStorage<true>
+  private readonly onIdentify = (evt: Event): void => { this.consider((evt as CustomEvent<IdentifyResult>).detail) }
+
+  constructor (components: UpgradeComponents, upgrading: AsyncLocalStorage<true>) {
+    this.components = components
+    this.upgrading = upgrading
+    this.log = components.logger.forComponent('agentwire:webrtc-upgrade')
+  }
+
+  readonly [Symbol.toStringTag] = 'agentwire:webrtc-upgrade'
+
+  start (): void { this.components.events.addEventListener('peer:identify', this.onIdentify) }
+
+  stop (): void {
+    this.components.events.removeEventListener('peer:identify', this.onIdentify)
+    this.controller.abort()
+  }
+
+  private consider (result: IdentifyResult): void {
+    if (!Circuit.matches(result.connection.remoteAddr) || !result.protocols.includes(WEBRTC_SIGNALING_PROTOCOL)) return
+    const theirs = result.listenAddrs.filter(ma => WebRTC.matches(ma))
+    if (!this.initiates(result.peerId, theirs.length > 0)) return
+    const peer = result.peerId.toString()
+    if (this.running.has(peer)) return
+    const run = this.upgrade(result.peerId, result.connection, theirs)
+      .catch(err => { this.log.error('upgrading %p failed - %e', result.peerId, err) })
+      .finally(() => { this.running.delete(peer) })
+    this.running.set(peer, run)
+  }
+
+  /**
+   * Exactly one side starts ICE: two crossed WebRTC dials (each side answering the other's while
+   * dialling its own) left half-open connections that carried nothing (seen in the NAT lab). The
+   * smaller PeerId starts, whichever side dialled the relayed connection, so a simultaneous dial
+   * both ways cannot cross either. (Deciding by whether a side has a /webrtc address of its own
+   * crossed in the lab: the address appears a moment after the reservation.)
+   */
+  private initiates (remote: PeerId, haveTheirs: boolean): boolean {
+    return haveTheirs && this.components.peerId.toString() < remote.toString()
+  }
+
+  private direct (peer: PeerId): boolean {
+    return this.components.connectionManager.getConnections(peer).some(c => c.status === 'open' && !Circuit.matches(c.remoteAddr))
+  }
+
+  private async upgrade (peer: PeerId, relayed: Connection, addrs: Multiaddr[]): Promise<void> {
+    const signal = this.controller.signal
+    for (const delay of WEBRTC_UPGRADE_DELAYS_MS) {
+      if (delay > 0) await new Promise(resolve => setTimeout(resolve, delay).unref())
+      if (signal.aborted || relayed.status !== 'open' || this.direct(peer)) return
+      for (const ma of addrs) {
+        const addr = ma.getComponents().some(c => c.name === 'p2p' && c.value === peer.toString()) ? ma : ma.encapsulate(`/p2p/${peer.toString()}`)
+        // Straight to the transport, not through libp2p's dial queue: the queue joins every dial to
+        // the same peer into one, so a user's dial made while ICE ran got ICE's result, and when ICE
+        // failed (no STUN) the user's call failed although the relay would have carried it (lab:
+        // answered 1/3). The relayed connection already passed the gater; the upgrader still runs
+        // the connection gater's checks on the new connection. Given up when the relayed one closes.
+        const attempt = AbortSignal.any([signal, closed(relayed), AbortSignal.timeout(WEBRTC_UPGRADE_TIMEOUT_MS)])
+        try {
+          await this.upgrading.run(true, async () => await this.components.transportManager.dial(addr, { signal: attempt }))
+          this.log('upgraded %p to WebRTC', peer)
+          return
+        } catch (err) {
+          this.log('WebRTC to %p over %a failed - %e', peer, addr, err)
         }
-        return dial
+        if (signal.aborted || relayed.status !== 'open' || this.direct(peer)) return
       }
-    })
+    }
   }
 }
 
@@ -111,10 +203,100 @@ function boundedDials<C> (factory: (components: C) => Transport): (components: C
  * side of every relayed connection started its own WebRTC dial back ("unilateral upgrade") while
  * the caller's WebRTC dial was running, the two ICE sessions crossed, and half-open WebRTC
  * connections that carried nothing were left behind (calls and pings on them failed; seen in the
- * NAT lab, 11/20 direct). The caller's own dial is the only WebRTC attempt now; DCUtR still
- * upgrades to TCP/QUIC where it can.
+ * NAT lab, 11/20 direct). WebRTCUpgrade's dial is the only WebRTC attempt now (and the WebRTC
+ * transport refuses any other dial, see upgradeOnly); DCUtR still upgrades to TCP/QUIC where it can.
  */
 export function withoutWebRTC<C extends { transportManager: unknown }, S> (factory: (components: C) => S): (components: C) => S {
   return withComponentMethod(factory, 'transportManager', 'dialTransportForMultiaddr', original =>
     (ma: Multiaddr) => WebRTC.matches(ma) ? undefined : original(ma))
+}
+
+/** DCUtR's own protocol: its stream on the relayed connection is not a call to wait for. */
+const DCUTR_PROTOCOL = '/libp2p/dcutr'
+
+/**
+ * DCUtR closes the relayed connection the moment the direct one exists, and everything on it went
+ * with it: in the NAT lab, a public node calling a NATed one from a cold start (A2A call, ping,
+ * card, trust handshake every 100 ms for 3 s) saw A2A calls end "closed the call without
+ * answering" — the request delivered, possibly run, the answer lost — and pings fail with "Cannot
+ * write to a stream that is closed" or "Remote closed connection during opening".
+ *
+ * Here DCUtR's close of the relayed connection becomes a drain: new calls already take the direct
+ * connection (agentwire's dial and libp2p's both prefer it), the streams still running on the
+ * relayed one finish there, and the connection closes once none is left (or after
+ * SWAP_DRAIN_MAX_MS; the relay's own circuit limits still apply). Nothing is retried, so no A2A
+ * call can run twice. Both ends run this, so neither closes under the other's calls.
+ */
+export function gentleSwap<T> (factory: (components: any) => T): (components: any) => T {
+  return (components) => factory(new Proxy(components, {
+    get (target, prop) {
+      const value = Reflect.get(target, prop)
+      if (prop !== 'registrar') return value
+      return new Proxy(value, {
+        get (registrar, key) {
+          const member = Reflect.get(registrar, key)
+          if (key === 'handle') {
+            return async (protocol: string, handler: (stream: any, connection: Connection) => unknown, options?: unknown) =>
+              await member.call(registrar, protocol, (stream: any, connection: Connection) => handler(stream, draining(connection)), options)
+          }
+          if (key === 'register') {
+            return async (protocol: string, topology: { onConnect?: (peer: PeerId, connection: Connection) => void } & Record<string, unknown>) =>
+              await member.call(registrar, protocol, { ...topology, onConnect: topology.onConnect != null ? (peer: PeerId, connection: Connection) => { topology.onConnect?.(peer, draining(connection)) } : undefined })
+          }
+          return typeof member === 'function' ? member.bind(registrar) : member
+        }
+      })
+    }
+  }))
+}
+
+/** The connection, except that close() waits for its other streams to finish first (in the background). */
+function draining (conn: Connection): Connection {
+  return new Proxy(conn, {
+    get (target, prop) {
+      const member = Reflect.get(target, prop)
+      if (prop === 'close') {
+        return async (): Promise<void> => { void closeWhenIdle(target) }
+      }
+      return typeof member === 'function' ? member.bind(target) : member
+    }
+  })
+}
+
+async function closeWhenIdle (conn: Connection): Promise<void> {
+  const start = Date.now()
+  const busy = (): boolean => conn.streams.some(s => s.protocol !== DCUTR_PROTOCOL && s.status === 'open')
+  while (conn.status === 'open' && busy() && Date.now() - start < SWAP_DRAIN_MAX_MS) {
+    await new Promise(resolve => setTimeout(resolve, SWAP_DRAIN_POLL_MS).unref())
+  }
+  if (conn.status === 'open') await conn.close().catch(() => { conn.abort(new Error('relayed connection replaced by a direct one')) })
+}
+
+/**
+ * A relay dropped a reservation its holder had just refreshed. @libp2p/circuit-relay-v2's server
+ * refreshes a reservation by resetting its expiry signal (retimeable-signal 1.0.1), and `reset()`
+ * arms the new timer with a listener that the next `reset()` does not remove: from the second
+ * refresh on, the timer of the first refresh still fires and deletes the reservation. Seen in the
+ * NAT lab (45 s TTL, refresh every 30 s): the relay answered NO_RESERVATION from 75 s after the
+ * reservation until the holder's next refresh, and calls through it failed (18/20 reached); with
+ * the default 2 h TTL the hole would be 1 h 50 min in every 3 h 50 min, while the holder believes
+ * it is reachable. Here a refresh replaces the reservation (its old signal cleared first, before
+ * `reset()` ever ran) instead of resetting it: same slot, new expiry.
+ */
+export function refreshByReplacing<T> (factory: (components: any) => T): (components: any) => T {
+  return (components) => {
+    const server: any = factory(components)
+    const store = server.reservationStore
+    if (typeof store?.reserve !== 'function' || typeof store.get !== 'function' || typeof store.removeReservation !== 'function') return server
+    const reserve = store.reserve.bind(store)
+    store.reserve = (peer: PeerId, addr: Multiaddr, limit?: unknown) => {
+      const existing = store.get(peer)
+      if (existing != null) {
+        existing.signal?.clear?.()
+        store.removeReservation(peer)
+      }
+      return reserve(peer, addr, limit)
+    }
+    return server
+  }
 }
