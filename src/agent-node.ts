@@ -275,6 +275,8 @@ async function assemble (config: AgentwireConfig, privateKey: PrivateKey, datast
     }
   })
   const bootstrap = new BootstrapKeeper(libp2p, config.bootstrap, log.child({ component: 'bootstrap' }), config.limits.dialTimeoutMs)
+  // status reads the endpoint's url lazily, and the endpoint's sources read status: one of the two is late.
+  // eslint-disable-next-line prefer-const -- assigned once, below, after the closure that reads it
   let metrics: MetricsEndpoint | undefined
   const status = new NodeStatus({ config, libp2p, bootstrap, naming: nameService, trust: trustService, reputation: reputationService, a2a: a2aService, stats, metricsUrl: () => metrics?.url })
   metrics = metricsEndpoint({ ...(config.metrics.listen != null ? { listen: config.metrics.listen } : {}) })({

@@ -29,7 +29,7 @@ test('a part that fails to start stops every part that had started, and the data
   assert.equal(again.libp2p.status, 'started')
 })
 
-test('start() twice at once is one start, and stop() twice is one stop', async (t) => {
+test('start() twice at once is one start, and stop() twice is one stop', async () => {
   const dataDir = await tempDir()
   const node = await createAgentNode({ dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], limits: LOCALHOST_LIMITS })
   await Promise.all([node.start(), node.start()])
