@@ -16,12 +16,16 @@ export async function findPeer (libp2p: Pick<AgentLibp2p, 'services' | 'getConne
   const timeout = AbortSignal.timeout(timeoutMs)
   const combined = signal != null ? AbortSignal.any([signal, timeout]) : timeout
   let asked = 0
+  // kad-dht ends a lookup in NotFound also when its requests failed (timed out, refused): counted
+  // apart, so "nobody answered" (a loaded or partitioned network) is not reported as "not there".
+  let unanswered = 0
   try {
     // useCache: false — callers come here because the local addresses are missing or stale. With the
     // cache on, kad-dht answers from the peer store first, and a peer record left with no addresses
     // (a late event after a hang-up re-creates it) ends the lookup at once having asked nobody.
     for await (const event of libp2p.services.dht.findPeer(peerId, { signal: combined, useCache: false })) {
       if (event.name === 'PEER_RESPONSE') asked++
+      if (event.name === 'QUERY_ERROR') unanswered++
       if (event.name === 'FINAL_PEER' && event.peer.multiaddrs.length > 0) {
         // Remember the fresh addresses so the dial (and later dials) use them.
         await libp2p.peerStore.merge(peerId, { multiaddrs: event.peer.multiaddrs })
@@ -35,7 +39,7 @@ export async function findPeer (libp2p: Pick<AgentLibp2p, 'services' | 'getConne
   }
   const routing = libp2p.services.dht.routingTable.size
   throw new PeerUnreachableError(peerId.toString(),
-    `not found in the DHT (asked ${asked} peer${asked === 1 ? '' : 's'}, ${routing} in the routing table${timeout.aborted ? `, gave up after ${timeoutMs} ms` : ''})`,
+    `not found in the DHT (asked ${asked} peer${asked === 1 ? '' : 's'}, ${unanswered} did not answer, ${routing} in the routing table${timeout.aborted ? `, gave up after ${timeoutMs} ms` : ''})`,
     routing === 0
       ? 'this node knows no DHT peers: add a `bootstrap` peer to its config, or `agentwire connect` to a node of the network'
       : 'the peer may be offline, or not yet announced to the DHT; try again in a few seconds, or dial a multiaddr directly')
