@@ -2,28 +2,17 @@
 // head deleted, and a rewrite by someone who holds the data dir (and so the key), re-chained and
 // re-signed. The signed head catches the first; only the checkpoints trusted peers keep (witnesses)
 // catch the second.
-import { test, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
-import { startDaemon, writeConfig, runCli, cliJson, type Daemon } from './helpers/daemon.ts'
+import { daemonsForThisFile, writeConfig, runCli, cliJson } from './helpers/daemon.ts'
 import { waitFor } from './helpers/testnet.ts'
-import { removeTempDirs } from './helpers/tmp.ts'
 import { genesisHash, signHead } from '../src/audit/index.ts'
 import { readKeyFile, KEY_FILE_NAME } from '../src/identity/index.ts'
 
-const running: Daemon[] = []
-after(async () => {
-  await Promise.all(running.map(d => d.stop()))
-  await removeTempDirs()
-})
-
-async function daemon (configPath: string): Promise<Daemon> {
-  const d = await startDaemon(configPath)
-  running.push(d)
-  return d
-}
+const daemon = daemonsForThisFile()
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
 

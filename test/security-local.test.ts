@@ -1,24 +1,13 @@
 // Attacks on what the operator sees and where the node keeps its state, against real daemons through
 // the real CLI: a trust request that writes escape sequences to the operator's terminal, a data
 // directory other local users can read, and a `trust request <multiaddr>` that forgot the address.
-import { test, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { chmod, mkdir, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { startDaemon, writeConfig, runCli, cliJson, type Daemon } from './helpers/daemon.ts'
-import { removeTempDirs } from './helpers/tmp.ts'
+import { daemonsForThisFile, writeConfig, runCli, cliJson } from './helpers/daemon.ts'
 
-const running: Daemon[] = []
-after(async () => {
-  await Promise.all(running.map(d => d.stop()))
-  await removeTempDirs()
-})
-
-async function daemon (configPath: string): Promise<Daemon> {
-  const d = await startDaemon(configPath)
-  running.push(d)
-  return d
-}
+const daemon = daemonsForThisFile()
 
 // ESC, CR, BEL, a C1 CSI and a bidi override: each can redraw or reorder what a terminal shows.
 const TERMINAL_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/

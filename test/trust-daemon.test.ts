@@ -1,23 +1,13 @@
 // Trust and audit through the CLI against real daemons: JSON shapes, persistence, forensics.
-import { test, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { cp, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { startDaemon, writeConfig, runCli, cliJson, type Daemon } from './helpers/daemon.ts'
+import { daemonsForThisFile, writeConfig, runCli, cliJson } from './helpers/daemon.ts'
 import { waitFor } from './helpers/testnet.ts'
-import { tempDir, removeTempDirs } from './helpers/tmp.ts'
+import { tempDir } from './helpers/tmp.ts'
 
-const running: Daemon[] = []
-after(async () => {
-  await Promise.all(running.map(d => d.stop()))
-  await removeTempDirs()
-})
-
-async function daemon (configPath: string): Promise<Daemon> {
-  const d = await startDaemon(configPath)
-  running.push(d)
-  return d
-}
+const daemon = daemonsForThisFile()
 
 test('the handshake through the CLI, kept across a restart and a move to another folder and port', async () => {
   const a = await daemon(await writeConfig({ name: 'asker' }))

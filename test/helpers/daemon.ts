@@ -4,7 +4,8 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { stringify } from 'yaml'
-import { tempDir } from './tmp.ts'
+import { after } from 'node:test'
+import { tempDir, removeTempDirs } from './tmp.ts'
 
 export const CLI = fileURLToPath(new URL('../../src/cli/agentwire.ts', import.meta.url))
 
@@ -83,5 +84,22 @@ export async function startDaemon (configPath: string): Promise<Daemon> {
       if (child.exitCode == null && child.signalCode == null) child.kill('SIGTERM')
       return await exited
     }
+  }
+}
+
+/**
+ * A `daemon(configPath)` for one test file: every daemon it starts is stopped when the file ends,
+ * then the file's temp dirs are removed.
+ */
+export function daemonsForThisFile (): (configPath: string) => Promise<Daemon> {
+  const running: Daemon[] = []
+  after(async () => {
+    await Promise.all(running.map(d => d.stop()))
+    await removeTempDirs()
+  })
+  return async (configPath) => {
+    const d = await startDaemon(configPath)
+    running.push(d)
+    return d
   }
 }
