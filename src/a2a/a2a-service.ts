@@ -16,6 +16,8 @@ import { jsonStream } from '../node/json-stream.ts'
 import { AgentwireError } from '../errors.ts'
 import { asError, messageOf } from '../caught.ts'
 import { a2aServer } from './server.ts'
+import { A2A_SESSION_PROTOCOL, sessionServer } from './session/index.ts'
+import { SESSION_MAX_PER_CONNECTION } from './session/constants.ts'
 import { A2ACaller, type CallOutcome, type CallAnswer } from './client.ts'
 import { localBackend } from './local-backend.ts'
 import { upstreamBackend } from './upstream-backend.ts'
@@ -101,7 +103,7 @@ export class A2AService {
             : noAgent()
     this.nonces = new NonceGuard(components.datastore, { prefix: A2A_NONCE_PREFIX, clockWindowMs: ENVELOPE_CLOCK_WINDOW_MS, log: components.log })
     this.caller = new A2ACaller({ peerId: components.peerId, privateKey: components.privateKey, connect: components.connect, ...(components.onOutcome != null ? { onOutcome: components.onOutcome } : {}) },
-      { maxFrameBytes: a2a.maxFrameBytes, callTimeoutMs: a2a.callTimeoutMs })
+      { maxFrameBytes: a2a.maxFrameBytes, callTimeoutMs: a2a.callTimeoutMs, sessions: a2a.sessions })
   }
 
   async start (): Promise<void> {
@@ -121,7 +123,13 @@ export class A2AService {
     })
     // A2A runs over limited (relayed) connections on purpose: a NATed agent must be reachable before
     // DCUtR upgrades the connection; relay limits (duration, bytes) then apply to those calls.
-    await this.c.gate.handle(A2A_PROTOCOL, server, { maxInboundStreams: a2a.maxCallsPerPeer * 2, maxOutboundStreams: 64, runOnLimitedConnection: true })
+    await this.c.gate.handle(A2A_PROTOCOL, server.stream, { maxInboundStreams: a2a.maxCallsPerPeer * 2, maxOutboundStreams: 64, runOnLimitedConnection: true })
+    if (a2a.sessions) {
+      // Every call on a session is admitted by the gate and checked by `server` as a call on its own stream.
+      const gate = this.c.gate
+      const session = sessionServer({ server, admit: async (connection, protocol) => await gate.admit(connection, protocol), strike: (peer, code) => { gate.strike(peer, code) }, maxFrameBytes: a2a.maxFrameBytes, log: this.c.log })
+      await gate.handle(A2A_SESSION_PROTOCOL, session, { maxInboundStreams: SESSION_MAX_PER_CONNECTION, maxOutboundStreams: SESSION_MAX_PER_CONNECTION, runOnLimitedConnection: true, perCall: true })
+    }
     const serveCard = async (stream: Stream): Promise<void> => {
       try {
         await jsonStream(stream, { maxBytes: MAX_CARD_BYTES }).write({ card: await this.card() })
@@ -142,7 +150,7 @@ export class A2AService {
 
   async stop (): Promise<void> {
     await this.gateway?.close()
-    for (const protocol of [A2A_PROTOCOL, CARD_PROTOCOL]) {
+    for (const protocol of [A2A_PROTOCOL, A2A_SESSION_PROTOCOL, CARD_PROTOCOL]) {
       await this.c.libp2p.unhandle(protocol).catch(err => { this.c.log.debug({ err, protocol }, 'could not unregister a protocol') })
     }
     await this.backend.stop?.()

@@ -4,9 +4,14 @@
 import type { Connection, PeerId, PrivateKey, Stream } from '@libp2p/interface'
 import { JsonRpcTransportFactory, type Transport, type TransportFactory } from '@a2a-js/sdk/client'
 import type { AgentCard } from '@a2a-js/sdk'
+import type { z } from 'zod'
 import { jsonStream, throwIfErrorFrame } from '../node/json-stream.ts'
 import { parseJsonWithin } from '../node/json-budget.ts'
 import { AgentwireError, type ErrorCode } from '../errors.ts'
+import { codeOf, messageOf } from '../caught.ts'
+import { SessionCallError } from './errors.ts'
+import { SessionPool, type SessionCallHandle } from './session/index.ts'
+import { firstIssue } from './session/frames.ts'
 import { cardFrameSchema, responseFrameSchema } from './frames.ts'
 import { signEnvelope } from './envelope.ts'
 import { verifyCard, type CardJson } from './card.ts'
@@ -39,78 +44,115 @@ export interface A2ACallerComponents {
 export interface A2ACallerInit {
   maxFrameBytes: number
   callTimeoutMs: number
+  /** Carry calls on one A2A session per connection when the peer speaks it. @default true */
+  sessions?: boolean
 }
 
 export type CallAnswer =
   | { kind: 'single', peerId: string, response: JsonRpcResponse }
   | { kind: 'stream', peerId: string, frames: AsyncGenerator<JsonRpcResponse, void, undefined> }
 
+/** Where one call's answer frames are read, on a session or on the call's own stream. */
+interface CallChannel {
+  /** The next answer frame, checked; undefined once the answer ended. */
+  read: () => Promise<z.output<typeof responseFrameSchema> | undefined>
+  /** Done with the call (cancels it at the callee if its answer has not ended). */
+  close: () => void
+}
+
+/** The request's JSON-RPC method, or '?' when the body is not a JSON-RPC request. */
+function methodOf (body: string): string {
+  try {
+    const method = parseJsonWithin<{ method?: unknown } | null>(body)?.method
+    return typeof method === 'string' ? method : '?'
+  } catch {
+    return '?'
+  }
+}
+
+function sessionChannel (call: SessionCallHandle, signal: AbortSignal, invalid: (reason: string) => Error): CallChannel {
+  return {
+    read: async () => {
+      const value = await call.read(signal)
+      if (value === undefined) return undefined
+      const checked = responseFrameSchema.safeParse(value)
+      if (!checked.success) throw invalid(firstIssue(checked.error))
+      return checked.data
+    },
+    close: call.close
+  }
+}
+
+async function streamChannel (stream: Stream, frame: RequestFrame, signal: AbortSignal, maxBytes: number, readTimeoutMs: number, invalid: (reason: string) => Error): Promise<CallChannel> {
+  const onAbort = (): void => { stream.abort(new Error('call aborted')) }
+  signal.addEventListener('abort', onAbort, { once: true })
+  const framed = jsonStream(stream, { maxBytes, readTimeoutMs })
+  const close = (): void => {
+    signal.removeEventListener('abort', onAbort)
+    void stream.close().catch(() => {})
+  }
+  try {
+    await framed.write(frame)
+  } catch (err) {
+    close()
+    throw err
+  }
+  return { read: async () => await framed.read(responseFrameSchema, { signal, invalid }), close }
+}
+
 export class A2ACaller {
   private readonly c: A2ACallerComponents
   private readonly init: A2ACallerInit
   private readonly cards = new Map<string, { card: CardJson, at: number }>()
 
+  /** Sessions by connection; undefined when this node speaks only the stream binding (`a2a.sessions: false`). */
+  private readonly sessions: SessionPool | undefined
+
   constructor (components: A2ACallerComponents, init: A2ACallerInit) {
     this.c = components
     this.init = init
+    this.sessions = init.sessions === false ? undefined : new SessionPool({ maxFrameBytes: init.maxFrameBytes })
   }
 
-  /** Send one JSON-RPC request (as text) to a target over `/agentwire/a2a/1.0.0`. */
+  /**
+   * Send one JSON-RPC request (as text) to a target: on the connection's A2A session when the peer
+   * speaks it (`/agentwire/a2a-session/1.0.0`), else on a stream of its own (`/agentwire/a2a/1.0.0`).
+   */
   async call (target: string, body: string, options: { signal?: AbortSignal, version?: string } = {}): Promise<CallAnswer> {
-    let method = '?'
-    try { method = parseJsonWithin<any>(body).method } catch {}
+    const method = methodOf(body)
     const timeout = AbortSignal.timeout(this.init.callTimeoutMs)
     const signal = options.signal != null ? AbortSignal.any([options.signal, timeout]) : timeout
-    let connection = await this.c.connect(target, signal)
+    const connection = await this.c.connect(target, signal)
     const peerId = connection.remotePeer.toString()
     // Only a request for work is evidence about the callee: a poll (GetTask, ListTasks, …) repeated
     // while waiting would otherwise count as many successes as the caller cares to send.
     const outcome = (o: CallOutcome): void => { if (WORK_METHODS.has(method)) this.c.onOutcome?.(peerId, o, method) }
-    let stream: Stream | undefined
-    for (let attempt = 0; stream == null; attempt++) {
-      try {
-        // Runs on limited (relayed) connections too, so a NATed agent answers before DCUtR goes direct.
-        // `negotiateFully: false` does nothing in libp2p 3.3 (multistream-select has no optimistic
-        // path any more): every call pays the protocol-selection round trip (bench: stream-open).
-        stream = await connection.newStream(A2A_PROTOCOL, { signal, runOnLimitedConnection: true, negotiateFully: false })
-      } catch (err: any) {
-        // DCUtR closes the relayed connection once the direct one is up: open the stream on the new one.
-        if (attempt === 0 && connection.status !== 'open' && !signal.aborted) {
-          connection = await this.c.connect(target, signal)
-          continue
-        }
-        outcome(timeout.aborted ? 'timeout' : 'failed')
-        throw new AgentwireError('A2A_UNAVAILABLE', `${peerId} does not accept A2A calls: ${err.message}`, 'the peer may run an old agentwire, or refuse this protocol')
-      }
+    const invalid = (reason: string): Error => {
+      outcome('invalid')
+      return new AgentwireError('INVALID_A2A_RESPONSE', `${peerId} answered with something that is not a JSON-RPC response (${reason})`)
     }
-    const onAbort = (): void => { stream.abort(new Error('call aborted')) }
-    signal.addEventListener('abort', onAbort, { once: true })
-    const framed = jsonStream(stream, { maxBytes: this.init.maxFrameBytes, readTimeoutMs: this.init.callTimeoutMs })
     const frame: RequestFrame = { envelope: await signEnvelope(this.c.privateKey, this.c.peerId.toString(), peerId, body), body, version: options.version ?? A2A_VERSION }
+    let channel: CallChannel
+    try {
+      channel = await this.send(target, connection, frame, signal, invalid)
+    } catch (err) {
+      if (!REFUSALS_ABOUT_CALLER.has(codeOf(err) ?? '')) outcome(timeout.aborted ? 'timeout' : 'failed')
+      if (timeout.aborted) throw new AgentwireError('A2A_TIMEOUT', `${peerId} did not answer within ${this.init.callTimeoutMs} ms`, 'raise a2a.callTimeoutMs for slow agents')
+      throw err
+    }
     const read = async (): Promise<JsonRpcResponse | undefined> => {
-      const next = await framed.read(responseFrameSchema, {
-        signal,
-        invalid: reason => {
-          outcome('invalid')
-          return new AgentwireError('INVALID_A2A_RESPONSE', `${peerId} answered with something that is not a JSON-RPC response (${reason})`)
-        }
-      })
+      const next = await channel.read()
       if (next == null) return undefined
       if ('jsonrpc' in next) return next
       throwIfErrorFrame(next) // refusals by the gate or the envelope check carry no `jsonrpc`
       return undefined
     }
-    const cleanup = (): void => {
-      signal.removeEventListener('abort', onAbort)
-      void stream.close().catch(() => {})
-    }
     try {
-      await framed.write(frame)
       if (!STREAMING_METHODS.has(method)) {
         const response = await read()
         if (response == null) throw new AgentwireError('A2A_NO_ANSWER', `${peerId} closed the call without answering`)
         outcome(response.error?.code === -32603 || response.result?.task?.status?.state === 'TASK_STATE_FAILED' ? 'failed' : 'ok')
-        cleanup()
+        channel.close()
         return { kind: 'single', peerId, response }
       }
       const first = await read()
@@ -128,15 +170,49 @@ export class A2ACaller {
           outcome(timeout.aborted ? 'timeout' : 'failed')
           throw err
         } finally {
-          cleanup()
+          channel.close()
         }
       })()
       return { kind: 'stream', peerId, frames }
-    } catch (err: any) {
-      cleanup()
-      if (err.code !== 'INVALID_A2A_RESPONSE' && !REFUSALS_ABOUT_CALLER.has(err.code)) outcome(timeout.aborted ? 'timeout' : 'failed')
+    } catch (err) {
+      channel.close()
+      const code = codeOf(err)
+      if (code !== 'INVALID_A2A_RESPONSE' && !REFUSALS_ABOUT_CALLER.has(code ?? '')) outcome(timeout.aborted ? 'timeout' : 'failed')
       if (timeout.aborted) throw new AgentwireError('A2A_TIMEOUT', `${peerId} did not answer within ${this.init.callTimeoutMs} ms`, 'raise a2a.callTimeoutMs for slow agents')
       throw err
+    }
+  }
+
+  /**
+   * Send the request frame on the connection's session, or on a stream of its own, and return where
+   * its answer is read. A request is sent again only when it provably never left (no stream could
+   * be opened, or the session ended before it was written), so a call never runs twice.
+   */
+  private async send (target: string, connection: Connection, frame: RequestFrame, signal: AbortSignal, invalid: (reason: string) => Error): Promise<CallChannel> {
+    const peerId = connection.remotePeer.toString()
+    for (let attempt = 0; ; attempt++) {
+      let stream: Stream
+      try {
+        const session = this.sessions != null ? await this.sessions.get(connection, signal) : undefined
+        if (session != null) return sessionChannel(await session.call(frame, signal), signal, invalid)
+        // Runs on limited (relayed) connections too, so a NATed agent answers before DCUtR goes direct.
+        // `negotiateFully: false` does nothing in libp2p 3.3 (multistream-select has no optimistic
+        // path any more): every such call pays the protocol-selection round trip (bench: stream-open).
+        stream = await connection.newStream(A2A_PROTOCOL, { signal, runOnLimitedConnection: true })
+      } catch (err) {
+        if (signal.aborted) throw err
+        // A session that ended before our request was written: nothing was sent, so try a fresh one.
+        if (err instanceof SessionCallError && !err.delivered && attempt < 2) continue
+        if (err instanceof AgentwireError) throw err
+        // DCUtR closes the relayed connection once the direct one is up: open the stream on the new one.
+        if (attempt === 0 && connection.status !== 'open') {
+          connection = await this.c.connect(target, signal)
+          continue
+        }
+        throw new AgentwireError('A2A_UNAVAILABLE', `${peerId} does not accept A2A calls: ${messageOf(err)}`, 'the peer may refuse this protocol, or the connection failed')
+      }
+      // Once the request is being written it is never sent again: an error from here on ends the call.
+      return await streamChannel(stream, frame, signal, this.init.maxFrameBytes, this.init.callTimeoutMs, invalid)
     }
   }
 

@@ -43,3 +43,19 @@ export class GatewayConfigError extends AgentwireError {
     this.name = 'GatewayConfigError'
   }
 }
+
+/**
+ * A session call that ended without its answer. `delivered: false` means the request provably never
+ * left this node (the session ended before it was written), so sending it again cannot run it twice.
+ */
+export class SessionCallError extends AgentwireError {
+  static override name = 'SessionCallError'
+  readonly delivered: boolean
+  constructor (peer: string, delivered: boolean, reason: string) {
+    super(delivered ? 'A2A_INTERRUPTED' : 'A2A_UNAVAILABLE',
+      delivered ? `the call to ${peer} was cut off (${reason}); it may or may not have run` : `the A2A session to ${peer} ended before the call was sent (${reason})`,
+      delivered ? 'it is not sent again by itself: check with GetTask or ListTasks before repeating it' : 'try again')
+    this.name = 'SessionCallError'
+    this.delivered = delivered
+  }
+}

@@ -131,6 +131,8 @@ export const a2aSchema = z.strictObject({
   maxCallsPerPeer: z.number().int().positive().default(8),
   /** Longest one A2A call may run, in ms (both as caller and as callee). @default 300000 */
   callTimeoutMs: z.number().int().positive().default(300_000),
+  /** Carry calls over one long-lived A2A session per connection (/agentwire/a2a-session/1.0.0) when the peer speaks it; false speaks only the one-stream-per-call binding. @default true */
+  sessions: z.boolean().default(true),
   /** Keep inbound tasks in a persistent inbox until a local consumer (`agentwire inbox`, `agentwire mcp`) answers: `true`, or the limits. @default false */
   // null is the validated form of false: a validated config passes validation again unchanged.
   inbox: z.union([z.boolean(), z.null(), z.strictObject({

@@ -39,6 +39,16 @@ export interface GateOptions extends Pick<StreamHandlerOptions, 'maxInboundStrea
    * bans still apply, the trust policy does not. @default false
    */
   public?: boolean
+  /**
+   * The stream carries many requests and the handler admits each through `admit` (the A2A session):
+   * the stream itself is admitted like any other, then its slot is freed at once. @default false
+   */
+  perCall?: boolean
+}
+
+/** One admitted request: call `done` once it is finished, with the code of the peer's offence if any. */
+export interface GatedCall {
+  done: (offence?: string) => void
 }
 
 export class Gate {
@@ -51,48 +61,80 @@ export class Gate {
   }
 
   async handle (protocol: string, handler: GatedHandler, options: GateOptions): Promise<void> {
-    const { libp2p, audit, guard, isAllowed } = this.components
-    await libp2p.handle(protocol, async (stream, connection) => {
-      const peer = connection.remotePeer.toString()
-      let admission
+    await this.components.libp2p.handle(protocol, async (stream, connection) => {
+      let admitted: GatedCall
       try {
-        admission = guard.admit(peer)
+        admitted = await this.admit(connection, protocol, options)
       } catch (err) {
-        // Counted (and struck) by the guard; not audited, so a flood cannot fill the log.
-        this.components.onRefused?.(peer, protocol)
         await refuse(stream, err)
         return
       }
+      // A long-lived stream that carries many calls (the A2A session) admits each call itself; its
+      // own slot would otherwise count against the peer's in-progress cap for the stream's life.
+      if (options.perCall === true) admitted.done()
       try {
-        if (options.public !== true && !isAllowed(peer)) {
-          this.components.onRefused?.(peer, protocol)
-          guard.strike(peer, 'NOT_TRUSTED')
-          await this.components.refusals.record('gate.refused', peer, protocol, { protocol })
-          await refuse(stream, new NotTrustedError(peer, protocol, libp2p.peerId.toString()))
-          return
-        }
-        let seen = this.audited.get(connection)
-        if (seen == null) this.audited.set(connection, seen = new Set())
-        if (!seen.has(protocol)) {
-          seen.add(protocol)
-          await audit.append('gate.accepted', { peer, protocol })
-        }
         const offence = await handler(stream, connection)
-        if (typeof offence === 'string') guard.strike(peer, offence)
+        if (options.perCall !== true) admitted.done(typeof offence === 'string' ? offence : undefined)
       } catch (err) {
         // A handler that throws is a bug of ours, but the input that triggered it is the peer's.
-        guard.strike(peer, 'HANDLER_ERROR')
+        admitted.done('HANDLER_ERROR')
         stream.abort(asError(err))
-      } finally {
-        admission.release()
       }
     }, {
       maxOutboundStreams: options.maxOutboundStreams,
       runOnLimitedConnection: options.runOnLimitedConnection,
       // libp2p resets streams past this limit silently, before any handler sees them, so a flooder
       // would never be struck. Let them through to the guard, whose per-peer cap refuses and counts them.
-      maxInboundStreams: Math.max(options.maxInboundStreams ?? 0, guard.limits.maxStreamsPerPeer * 2)
+      maxInboundStreams: Math.max(options.maxInboundStreams ?? 0, this.components.guard.limits.maxStreamsPerPeer * 2)
     })
+  }
+
+  /**
+   * Admit one request from the peer on `connection` exactly as a new stream of `protocol` is
+   * admitted: the guard's rate, in-progress cap and ban, then the trust policy (unless `public`),
+   * then the once-per-connection `gate.accepted` line. Throws the refusal (already counted, struck
+   * and audited as for a stream); the caller answers it. `done` ends the request (striking the peer
+   * when given the code of an offence) and frees its slot.
+   */
+  async admit (connection: Connection, protocol: string, options: Pick<GateOptions, 'public'> = {}): Promise<GatedCall> {
+    const { libp2p, audit, guard, isAllowed } = this.components
+    const peer = connection.remotePeer.toString()
+    let admission
+    try {
+      admission = guard.admit(peer)
+    } catch (err) {
+      // Counted (and struck) by the guard; not audited, so a flood cannot fill the log.
+      this.components.onRefused?.(peer, protocol)
+      throw err
+    }
+    try {
+      if (options.public !== true && !isAllowed(peer)) {
+        this.components.onRefused?.(peer, protocol)
+        guard.strike(peer, 'NOT_TRUSTED')
+        await this.components.refusals.record('gate.refused', peer, protocol, { protocol })
+        throw new NotTrustedError(peer, protocol, libp2p.peerId.toString())
+      }
+      let seen = this.audited.get(connection)
+      if (seen == null) this.audited.set(connection, seen = new Set())
+      if (!seen.has(protocol)) {
+        seen.add(protocol)
+        await audit.append('gate.accepted', { peer, protocol })
+      }
+    } catch (err) {
+      admission.release()
+      throw err
+    }
+    return {
+      done: (offence?: string) => {
+        if (offence != null) guard.strike(peer, offence)
+        admission.release()
+      }
+    }
+  }
+
+  /** Strike `peer` for an offence found outside one admitted request (a session frame that broke the protocol). */
+  strike (peer: string, code: string): void {
+    this.components.guard.strike(peer, code)
   }
 
   async unhandle (protocol: string): Promise<void> {

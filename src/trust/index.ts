@@ -10,7 +10,7 @@
  * ```
  */
 export { TrustService, type TrustEntry, type TrustInit } from './trust-service.ts'
-export { Gate, type GatedHandler, type GateOptions } from './gate.ts'
+export { Gate, type GatedHandler, type GateOptions, type GatedCall } from './gate.ts'
 export { AuditWitness, type WitnessAnswer } from './audit-witness.ts'
 export { stateOf, type TrustState, type TrustRecord } from './trust-store.ts'
 export { signHandshake, verifyHandshake, type SignedHandshake, type HandshakeBody } from './messages.ts'
