@@ -27,15 +27,23 @@ export const figure: Figure = {
       const upstream = await serve('serve-upstream')
       const callee = await serve('serve-callee', '--upstream', upstream.url)
       const caller = await serve('serve-caller', '--addr', callee.addr)
-      const client = start([PEER, 'latency', '--gateway', caller.url, '--direct', upstream.url, '--count', String(count), '--timeoutMs', '80000'])
+      // A second caller node speaking only the one-stream-per-call binding: the path before sessions, same run.
+      const streamCaller = await serve('serve-caller', '--addr', callee.addr, '--sessions', '0')
+      const client = start([PEER, 'latency', '--gateway', caller.url, '--gatewayStreams', streamCaller.url, '--direct', upstream.url, '--count', String(count), '--timeoutMs', '80000'])
       try {
         const { ms } = await client.nextJson(l => l?.event === 'result', 90_000)
-        const { gateway, direct } = ms as Record<string, number[]>
+        const { gateway, direct, gatewayStreams } = ms as Record<string, number[]>
         ctx.log(`gateway p50 ${round(median(gateway))} ms p99 ${round(quantile(gateway, 0.99))} ms; direct HTTP p50 ${round(median(direct))} ms p99 ${round(quantile(direct, 0.99))} ms`)
         return {
           value: median(gateway),
           baselineValue: median(direct),
-          details: { p99: round(quantile(gateway, 0.99)), baselineP99: round(quantile(direct, 0.99)), calls: gateway.length }
+          details: {
+            p99: round(quantile(gateway, 0.99)),
+            baselineP99: round(quantile(direct, 0.99)),
+            calls: gateway.length,
+            streamPerCallP50: round(median(gatewayStreams)),
+            streamPerCallRatio: round(median(gatewayStreams) / median(direct))
+          }
         }
       } finally {
         await client.stop()

@@ -3,6 +3,7 @@
 //   serve-p2p                                an agentwire node answering A2A with the example agent
 //   serve-http                               the same agent as an A2A HTTP JSON-RPC server (SDK Express adapter)
 //   latency --addr A --url U --count N       N sequential SendMessage calls per path, interleaved
+//                                            (paths: session, stream per call, SDK client over agentwire, HTTP)
 //   throughput --addr A --url U --concurrency C --windowMs W --rounds R   calls/s with C in flight
 //   serve-trust                              an agentwire node with the default mutual policy whose
 //                                            "operator" approves every request as soon as it is pending
@@ -39,7 +40,10 @@ process.once('SIGINT', () => { void shutdown() })
  * back-to-back calls would be refused, struck and banned. The bench lifts it through the guard's own
  * runtime `configure()`; `--stockGuard 1` keeps the default.
  */
-const LIFTED_GUARD = { streamsPerSecond: 100_000, streamBurst: 100_000 }
+const LIFTED_GUARD = { streamsPerSecond: 100_000, streamBurst: 100_000, maxStreamsPerPeer: 1024, maxPendingStreams: 4096 }
+
+/** Calls one caller may run at the callee: above the most the throughput figure keeps in flight (64). */
+const BENCH_CALLS_PER_PEER = 256
 
 async function agentwireNode (config: Record<string, unknown>): Promise<Awaited<ReturnType<typeof createAgentNode>>> {
   const dataDir = await mkdtemp('/tmp/awb-a2a-')
@@ -55,10 +59,16 @@ function sdkMessage (text: string): any {
   return { message: { messageId: randomUUID(), role: 1, parts: [{ content: { $case: 'text', value: text } }] } }
 }
 
-/** The three ways a caller reaches the agent; each returns once the answer ("pong") is in. */
-async function callers (addr: string, url: string): Promise<{ p2p: () => Promise<void>, sdkP2p: () => Promise<void>, http: () => Promise<void>, peerId: string }> {
+/**
+ * The ways a caller reaches the agent; each returns once the answer ("pong") is in. `p2p` is the
+ * default path (the A2A session); `p2pStream` is a second caller node with `a2a.sessions: false`,
+ * one stream per call, the path before sessions, measured in the same run.
+ */
+async function callers (addr: string, url: string): Promise<{ p2p: () => Promise<void>, p2pStream: () => Promise<void>, sdkP2p: () => Promise<void>, http: () => Promise<void>, peerId: string }> {
   const node = await agentwireNode({ listen: [] })
   const { peerId } = await node.connect(addr, { signal: deadline })
+  const streamNode = await agentwireNode({ listen: [], a2a: { sessions: false } })
+  await streamNode.connect(addr, { signal: deadline })
   const http: Client = await new ClientFactory().createFromUrl(url)
   const { card } = await node.a2a.caller.card(peerId)
   const sdkP2p: Client = await new ClientFactory({ transports: [node.a2a.caller.transportFactory()] }).createFromAgentCard(AgentCard.fromJSON(card))
@@ -69,6 +79,7 @@ async function callers (addr: string, url: string): Promise<{ p2p: () => Promise
   return {
     peerId,
     p2p: async () => { expectPong((await node.a2a.send(peerId, PING)).result) },
+    p2pStream: async () => { expectPong((await streamNode.a2a.send(peerId, PING)).result) },
     sdkP2p: async () => { expectPong(await sdkP2p.sendMessage(sdkMessage(PING))) },
     http: async () => { expectPong(await http.sendMessage(sdkMessage(PING))) }
   }
@@ -106,7 +117,7 @@ async function rate (fn: () => Promise<void>, concurrency: number, windowMs: num
 try {
   switch (mode) {
     case 'serve-p2p': {
-      const node = await agentwireNode({ listen: ['/ip4/127.0.0.1/tcp/0'], a2a: { exampleAgent: true }, trust: { policy: 'open' } })
+      const node = await agentwireNode({ listen: ['/ip4/127.0.0.1/tcp/0'], a2a: { exampleAgent: true, maxCallsPerPeer: BENCH_CALLS_PER_PEER }, trust: { policy: 'open' } })
       const guard = (node.trust as any).guard
       if (args.stockGuard !== '1') guard?.configure?.(LIFTED_GUARD)
       emit({ event: 'ready', pid: process.pid, addr: node.addresses()[0], guard: guard?.limits ?? null })
@@ -162,10 +173,11 @@ try {
       const count = Number(args.count)
       const c = await callers(args.addr, args.url)
       // Warm-up, untimed: JIT, the SDK's lazy paths, yamux windows.
-      for (let i = 0; i < 30 && !deadline.aborted; i++) { await c.p2p(); await c.sdkP2p(); await c.http() }
-      const ms: Record<'p2p' | 'sdkP2p' | 'http', number[]> = { p2p: [], sdkP2p: [], http: [] }
+      for (let i = 0; i < 30 && !deadline.aborted; i++) { await c.p2p(); await c.p2pStream(); await c.sdkP2p(); await c.http() }
+      const ms: Record<'p2p' | 'p2pStream' | 'sdkP2p' | 'http', number[]> = { p2p: [], p2pStream: [], sdkP2p: [], http: [] }
       for (let i = 0; i < count && !deadline.aborted; i++) {
         ms.p2p.push(await timed(c.p2p))
+        ms.p2pStream.push(await timed(c.p2pStream))
         ms.http.push(await timed(c.http))
         ms.sdkP2p.push(await timed(c.sdkP2p))
       }
@@ -178,10 +190,12 @@ try {
       const windowMs = Number(args.windowMs)
       const c = await callers(args.addr, args.url)
       await rate(c.p2p, concurrency, 500)
+      await rate(c.p2pStream, concurrency, 500)
       await rate(c.http, concurrency, 500)
-      const perSecond: Record<'p2p' | 'http', number[]> = { p2p: [], http: [] }
+      const perSecond: Record<'p2p' | 'p2pStream' | 'http', number[]> = { p2p: [], p2pStream: [], http: [] }
       for (let r = 0; r < Number(args.rounds) && !deadline.aborted; r++) {
         perSecond.p2p.push(await rate(c.p2p, concurrency, windowMs))
+        perSecond.p2pStream.push(await rate(c.p2pStream, concurrency, windowMs))
         perSecond.http.push(await rate(c.http, concurrency, windowMs))
       }
       emit({ event: 'result', perSecond })

@@ -64,7 +64,8 @@ try {
       break
     }
     case 'serve-caller': {
-      const node = await agentwireNode({ listen: [], a2a: { gateway: { listen: '127.0.0.1:0' } } })
+      // `--sessions 0`: the caller speaks only the one-stream-per-call binding (the path before sessions).
+      const node = await agentwireNode({ listen: [], a2a: { gateway: { listen: '127.0.0.1:0' }, sessions: args.sessions !== '0' } })
       const { peerId } = await node.connect(args.addr, { signal: deadline })
       emit({ event: 'ready', url: `${node.a2a.gatewayUrl}/peers/${peerId}/` })
       serveUntilStdinEnds()
@@ -73,15 +74,17 @@ try {
     case 'latency': {
       const gateway: Client = await new ClientFactory().createFromUrl(args.gateway)
       const direct: Client = await new ClientFactory().createFromUrl(args.direct)
+      const viaStreams: Client | undefined = args.gatewayStreams != null ? await new ClientFactory().createFromUrl(args.gatewayStreams) : undefined
       const call = (client: Client) => async (): Promise<void> => {
         const r: any = await client.sendMessage({ message: { messageId: randomUUID(), role: 1, parts: [{ content: { $case: 'text', value: 'ping' } }] } } as any)
         const text = r?.parts?.[0]?.content?.value ?? r?.message?.parts?.[0]?.text ?? r?.parts?.[0]?.text
         if (text !== 'pong') throw new Error(`unexpected answer: ${JSON.stringify(r).slice(0, 300)}`)
       }
-      for (let i = 0; i < 20 && !deadline.aborted; i++) { await call(gateway)(); await call(direct)() }
-      const ms: Record<'gateway' | 'direct', number[]> = { gateway: [], direct: [] }
+      for (let i = 0; i < 20 && !deadline.aborted; i++) { await call(gateway)(); await call(direct)(); if (viaStreams != null) await call(viaStreams)() }
+      const ms: Record<'gateway' | 'direct' | 'gatewayStreams', number[]> = { gateway: [], direct: [], gatewayStreams: [] }
       for (let i = 0; i < Number(args.count) && !deadline.aborted; i++) {
         ms.gateway.push(await timed(call(gateway)))
+        if (viaStreams != null) ms.gatewayStreams.push(await timed(call(viaStreams)))
         ms.direct.push(await timed(call(direct)))
       }
       emit({ event: 'result', ms })
