@@ -92,10 +92,10 @@ export class A2ASession {
       this.throwIfEnded()
       this.calls.set(rid, state)
       // Throws only before the frame reached the stream: then it was provably not sent.
-      await this.wire.write({ ...frame, rid, credit: this.init.credit })
+      await this.wire.write({ ...frame, rid, credit: this.init.credit }, signal)
     } catch (err) {
       release()
-      if (err instanceof AgentwireError) throw err
+      if (err instanceof AgentwireError || signal.aborted) throw err
       throw new SessionCallError(this.init.peer, false, (err as Error).message)
     }
     return {

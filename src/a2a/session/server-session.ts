@@ -47,6 +47,7 @@ export function sessionServer (init: SessionServerInit): (stream: Stream, connec
     let idle: NodeJS.Timeout | undefined
     const armIdle = (): void => {
       clearTimeout(idle)
+      if (stream.status !== 'open') return
       idle = setTimeout(() => { if (calls.size === 0) stream.abort(new Error('idle A2A session')) }, SESSION_IDLE_ABORT_MS)
       idle.unref()
     }
@@ -72,7 +73,7 @@ export function sessionServer (init: SessionServerInit): (stream: Stream, connec
           }
           const call: OpenCall = { gone: new AbortController(), credit: frame.credit }
           calls.set(frame.rid, call)
-          void serve(frame, call).finally(() => { calls.delete(frame.rid); call.wake?.(); closeIfDone() })
+          void serve(frame, call).finally(() => { calls.delete(frame.rid); call.wake?.(); armIdle(); closeIfDone() })
         } else if ('cancel' in frame) {
           open?.gone.abort(new Error('the caller canceled the call'))
           open?.wake?.()

@@ -18,8 +18,11 @@ export interface SessionWireInit {
 }
 
 export interface SessionWire {
-  /** Send one frame; resolves once it is in the stream, after waiting for room if the peer reads slowly. */
-  write: (value: unknown) => Promise<void>
+  /**
+   * Send one frame; resolves once it is in the stream, after waiting for room if the peer reads
+   * slowly. A throw means the frame was not handed to the stream.
+   */
+  write: (value: unknown, signal?: AbortSignal) => Promise<void>
   readonly stream: Stream
 }
 
@@ -99,9 +102,9 @@ export function sessionWire (stream: Stream, init: SessionWireInit): SessionWire
 
   return {
     stream,
-    write: async (value: unknown) => {
+    write: async (value: unknown, signal?: AbortSignal) => {
       // Wait for room first: every writer then adds at most one frame past the stream's window.
-      if (stream.writableNeedsDrain) await stream.onDrain()
+      if (stream.writableNeedsDrain) await stream.onDrain(signal != null ? { signal } : {})
       stream.send(encode(value))
     }
   }
