@@ -194,6 +194,8 @@ test('the guard\'s per-peer cap and a2a.maxCallsPerPeer apply per call on a sess
     B.trust.guard.configure({ maxStreamsPerPeer: 32 })
     B.trust.guard.pardon(A.peerId.toString())
     await s.close()
+    // The reset ends the held calls at B as it arrives: wait until A may run calls there again.
+    await waitFor('the held calls to end at B', async () => (await send(A, B, 'ping')).message.parts[0].text === 'pong')
   }
 })
 

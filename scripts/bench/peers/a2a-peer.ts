@@ -10,6 +10,7 @@
 //   handshake --addr A --rounds R            per round a fresh caller: request → approved → first call
 // Results are JSON lines on stdout.
 import { mkdtemp, rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { AgentCard } from '@a2a-js/sdk'
 import { ClientFactory, type Client } from '@a2a-js/sdk/client'
@@ -46,7 +47,9 @@ const LIFTED_GUARD = { streamsPerSecond: 100_000, streamBurst: 100_000, maxStrea
 const BENCH_CALLS_PER_PEER = 256
 
 async function agentwireNode (config: Record<string, unknown>): Promise<Awaited<ReturnType<typeof createAgentNode>>> {
-  const dataDir = await mkdtemp('/tmp/awb-a2a-')
+  // AWB_DATA_ROOT=/dev/shm (profiling only): data dirs on tmpfs, so fdatasync costs nothing and the
+  // transport's own share of a call shows.
+  const dataDir = await mkdtemp(join(process.env.AWB_DATA_ROOT ?? '/tmp', 'awb-a2a-'))
   const node = await createAgentNode({ dataDir, limits: { inboundConnectionsPerHostPerSecond: 1000 }, log: { level: 'silent' }, ...config } as any)
   await node.start()
   cleanups.push(async () => { await node.stop(); await rm(dataDir, { recursive: true, force: true }) })
