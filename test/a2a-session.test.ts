@@ -10,7 +10,7 @@ import { testnet, waitFor, type Testnet } from './helpers/testnet.ts'
 import { removeTempDirs } from './helpers/tmp.ts'
 import { jsonStream } from '../src/node/json-stream.ts'
 import { signEnvelope, A2A_PROTOCOL, type Envelope } from '../src/a2a/index.ts'
-import { A2A_SESSION_PROTOCOL } from '../src/a2a/session/index.ts'
+import { A2A_SESSION_PROTOCOL, A2ASession } from '../src/a2a/session/index.ts'
 import { sessionWire } from '../src/a2a/session/wire.ts'
 import { readAuditEntries } from '../src/audit/index.ts'
 import type { AgentNode } from '../src/agent-node.ts'
@@ -229,4 +229,20 @@ test('a call cut off with its session fails as interrupted and is not sent again
   await A.libp2p.hangUp(B.peerId)
   assert.equal((await send(A, B, 'ping')).message.parts[0].text, 'pong')
   assert.equal(streamsOf(A, B, A2A_SESSION_PROTOCOL).length, 1)
+})
+
+test('a call on a session that already ended fails as undelivered, so the caller may send it again', async () => {
+  const stream = await A.libp2p.dialProtocol(B.peerId, A2A_SESSION_PROTOCOL)
+  const session = new A2ASession(stream, { peer: B.peerId.toString(), maxFrameBytes: 1024 * 1024 })
+  const requestBody = body('SendMessage', message('ping'))
+  const frame = { envelope: await signEnvelope(A.key, A.peerId.toString(), B.peerId.toString(), requestBody), body: requestBody }
+  const call = await session.call(frame, AbortSignal.timeout(10_000))
+  assert.equal(((await call.read(AbortSignal.timeout(10_000))) as any).result.message.parts[0].text, 'pong')
+  call.close()
+  session.close()
+  assert.equal(session.usable, false)
+  const again = { envelope: await signEnvelope(A.key, A.peerId.toString(), B.peerId.toString(), requestBody), body: requestBody }
+  await assert.rejects(session.call(again, AbortSignal.timeout(10_000)), (err: any) => err.name === 'SessionCallError' && err.delivered === false && err.code === 'A2A_UNAVAILABLE')
+  const audited = (await readAuditEntries(B.config.dataDir)).filter(e => e.event === 'a2a.call' && (e.envelope as { nonce?: string } | undefined)?.nonce === again.envelope.nonce)
+  assert.equal(audited.length, 0, 'the undelivered request never reached the callee')
 })
