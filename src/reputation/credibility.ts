@@ -47,9 +47,10 @@ export function credibilityValue (prior: number, second: Term, first: Iterable<T
 /**
  * Compare report `r` with what we hold true of its subject (`d`, dated `ours`), at `factor`
  * weight: what it adds to agreement and disagreement, or undefined when either side has too little
- * evidence to compare.
+ * evidence to compare. `heldAt`, for our own evidence: what we held at a past moment, decayed to
+ * now (null: nothing yet; undefined: no longer known).
  */
-export function agreementTerm (store: ReportStore, r: ReportBody, d: Evidence, ours: number, factor: number, now: number, p: ModelParams): Term | undefined {
+export function agreementTerm (store: ReportStore, r: ReportBody, d: Evidence, ours: number, factor: number, now: number, p: ModelParams, heldAt?: (t: number) => Evidence | null | undefined): Term | undefined {
   if (d.positive + d.negative < 0.5) return undefined
   const e = reportEvidence(r, now, p)
   if (e.positive + e.negative < 0.5) return undefined
@@ -61,7 +62,15 @@ export function agreementTerm (store: ReportStore, r: ReportBody, d: Evidence, o
     // (nor in the future), and it does not repeat counts another issuer already published.
     // Otherwise twelve fresh keys echoing our own public reports become "credible" for free.
     const a = store.arrival(r)
-    return !a.echo && a.receivedAt < ours && r.issuedAt <= ours && r.issuedAt <= now ? [weight, 0] : [0, 0]
+    if (a.echo || a.receivedAt >= ours || r.issuedAt > ours || r.issuedAt > now) return [0, 0]
+    // "Before the evidence it agrees with" means before the part it agrees with: a copy of our report
+    // that reached us after one outcome must not become informative when our next outcome makes our
+    // evidence newer than it. So agreement with what we already held (and published) when the report
+    // arrived counts for nothing, as does agreement we can no longer date.
+    const then = heldAt?.(a.receivedAt)
+    if (then === undefined && heldAt != null) return [0, 0]
+    if (then != null && Math.abs(betaScore(e) - betaScore(then)) <= p.agreementTolerance) return [0, 0]
+    return [weight, 0]
   }
   // A kinder view based on evidence older than ours is no lie: the reporter saw the good side of
   // a peer that turned on us later (camouflage, oscillation, compromise).

@@ -17,6 +17,7 @@ import { OUTCOME_WEIGHTS, betaScore, condemns, decay, ownExperienceGood, reportE
 import { anchorOpinionFrom, type AnchorOpinion, type AnchorOpinionSource } from './anchor-opinion.ts'
 import { CHEATER_CHECK_WEIGHT, CREDIBILITY_SAMPLE, SECOND_HAND_CHECKS, SECOND_HAND_WEIGHT, agreementTerm, credibilityValue, type Credibility, type Term } from './credibility.ts'
 import { finishView, quarantineReason, type Judgement, type View } from './verdict.ts'
+import { EvidenceHistory } from './evidence-history.ts'
 
 // Reporters below credibility who may still count in one view: a flood of fresh identities cannot
 // make one view expensive or drown the credible ones.
@@ -30,6 +31,8 @@ export class ReputationModel {
   readonly store: ReportStore
   readonly book: QuarantineBook
   private readonly direct = new Map<string, DatedEvidence>()
+  /** Our past records per subject: what a report could have copied when it arrived. */
+  private readonly history = new EvidenceHistory()
   /** Credibilities computed at `at`, valid until the refresh interval passes, the reporter's reports
    * change (the store's `version` then passes `version`), or our evidence about it or its subjects does. */
   private readonly credCache = new Map<string, Credibility>()
@@ -83,8 +86,9 @@ export class ReputationModel {
     const next: DatedEvidence = { positive: kept + w.positive, negative: d.negative + w.negative, at: now }
     this.direct.delete(subject) // re-insert: Map order doubles as least-recently-updated order
     this.direct.set(subject, next)
+    this.history.note(subject, next)
     this.noteRecent(subject)
-    if (this.direct.size > MAX_DIRECT_SUBJECTS) this.direct.delete(this.direct.keys().next().value!)
+    if (this.direct.size > MAX_DIRECT_SUBJECTS) this.forgetDirect(this.direct.keys().next().value!)
     if (patch) this.patchCredibilityTouching(subject, now)
     return next
   }
@@ -94,7 +98,14 @@ export class ReputationModel {
     this.forgetCredibilityTouching(subject)
     this.direct.delete(subject)
     this.direct.set(subject, e)
+    this.history.note(subject, e)
     this.noteRecent(subject)
+    if (this.direct.size > MAX_DIRECT_SUBJECTS) this.forgetDirect(this.direct.keys().next().value!)
+  }
+
+  private forgetDirect (subject: string): void {
+    this.direct.delete(subject)
+    this.history.forget(subject)
   }
 
   /**
@@ -189,7 +200,7 @@ export class ReputationModel {
   /** A first-hand check: report `r` against our own evidence about its subject. */
   private firstHandTerm (r: ReportBody, now: number): Term | undefined {
     const d = this.directNow(r.subject, now)
-    return agreementTerm(this.store, r, d, this.direct.get(r.subject)?.at ?? 0, condemns(d) ? CHEATER_CHECK_WEIGHT : 1, now, this.params)
+    return agreementTerm(this.store, r, d, this.direct.get(r.subject)?.at ?? 0, condemns(d) ? CHEATER_CHECK_WEIGHT : 1, now, this.params, t => this.history.heldAt(r.subject, t, now, this.params))
   }
 
   private judgeReporter (reporter: string, now: number): Credibility {
