@@ -188,6 +188,7 @@ export class ReputationModel {
   private hasRelationship (reporter: string, own: Evidence, now: number): boolean {
     const p = this.params
     if (this.isAnchor(reporter) || ownExperienceGood(own, p)) return true
+    if (!this.store.hasVouches) return false
     // Vouched for by an anchor or a peer that served us well: one step only, so a vouched peer's
     // own vouches do not chain. The store holds at most MAX_REPORTERS_PER_SUBJECT reports about it.
     for (const r of this.store.about(reporter)) {
