@@ -4,7 +4,7 @@
 // Only with --write does it touch docs: it then replaces, in docs/reputation.md, the result section of
 // each agent count it ran (the others are kept), and the SVG chart when it ran the first default size.
 //
-//   node scripts/sim-reputation.ts [--json] [--quick] [--write] [--agents 100,1000] [--attacks a,b] [--malicious 0.3,0.5] [--rounds N] [--jobs N]
+//   node scripts/sim-reputation.ts [--json] [--quick] [--write] [--agents 100,1000] [--attacks a,b] [--malicious 0.3,0.5] [--rounds N] [--jobs N] [--models agentwire]
 import { readFile, writeFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -22,7 +22,8 @@ const json = flag('--json')
 const agentsList = (opt('--agents') ?? (quick ? '60' : '100,1000')).split(',').map(Number)
 const attacks = (opt('--attacks')?.split(',') ?? (quick ? ['liars', 'badmouthing', 'sybil-whitewash'] : [...ATTACKS])) as Attack[]
 const mals = (opt('--malicious') ?? (quick ? '0.3' : '0.1,0.3,0.5,0.7')).split(',').map(Number)
-const models: ModelName[] = ['agentwire', 'eigentrust', 'none']
+// --models agentwire: compare variants of the model without rerunning the baselines (not with --write).
+const models = (opt('--models')?.split(',') ?? ['agentwire', 'eigentrust', 'none']) as ModelName[]
 /** Rounds per run: each honest agent makes one request per round (one simulated hour). 1000 agents get 50: a 50-round agentwire run there takes about 3 minutes a thread, and the cost grows faster than the rounds. */
 const roundsFor = (agents: number): number => Number(opt('--rounds') ?? (quick ? 30 : agents >= 1000 ? 50 : 100))
 const SEED = 20260101
@@ -72,6 +73,7 @@ if (flag('--write')) {
   const chart = fileURLToPath(new URL('../docs/reputation-sim.svg', import.meta.url))
   let text = ''
   try { text = await readFile(docs, 'utf8') } catch {}
+  if (opt('--models') != null) { console.error('error: --models results are not written to docs\nhint: run without --models to write docs/reputation.md'); process.exit(2) }
   const partial = opt('--attacks') != null || opt('--malicious') != null || opt('--rounds') != null
   // One section per agent count, so a run at one size never erases another size's table.
   for (const agents of agentsList) {

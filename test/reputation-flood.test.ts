@@ -247,3 +247,28 @@ test('a peer that lost track of our subscription learns it again, and then gets 
   await waitFor('the victim to be known as a subscriber again', () => honestSub.getSubscribers(TRUST_TOPIC).some((p: { toString: () => string }) => p.toString() === id(VICTIM)), 30_000)
   await waitFor('the honest report to reach the victim', () => net.nodes[VICTIM].reputation.storeStats().holds(id(HONEST), subject), 30_000)
 })
+
+test('a peer that was not among our report\'s recipients gets it when it announces the topic again', async (t) => {
+  // The flood test's third miss, recreated: our report is published while a connected peer is
+  // missing from GossipSub's subscribers (its subscription lost, or its old connection's disconnect
+  // processed after the new one opened), so floodPublish skips it; the peer is grafted back a moment
+  // later, and nothing sends it what it missed. A line, listener - publisher - bystander, so no
+  // other node forwards the report to the listener.
+  const line = await testnet(3, { connectToFirst: false, config: () => ({ reputation: { publishIntervalMs: 100, republishIntervalMs: 600_000 } }) })
+  t.after(async () => { await line.stop() })
+  const [listener, publisher, bystander] = line.nodes
+  await publisher.connect(listener.addresses()[0])
+  await publisher.connect(bystander.addresses()[0])
+  const sub = publisher.libp2p.services.pubsub as any
+  const known = (p: string): boolean => sub.getSubscribers(TRUST_TOPIC).some((x: { toString: () => string }) => x.toString() === p)
+  const listenerId = listener.peerId.toString()
+  await waitFor('the publisher to see both peers on the topic', () => known(listenerId) && known(bystander.peerId.toString()), 20_000)
+  sub.topics.get(TRUST_TOPIC)?.delete(listenerId)
+  const published: ReputationEvent[] = []
+  void (async () => { for await (const e of publisher.reputation.watch({ signal: watchStop.signal })) published.push(e) })()
+  const subject = (await freshKeys(1))[0].id
+  await publisher.reputation.rate(subject, 'invalid')
+  await waitFor('the report to be published', () => published.some(e => e.type === 'published' && e.report.subject === subject))
+  assert.ok(!listener.reputation.storeStats().holds(publisher.peerId.toString(), subject), 'the listener was skipped')
+  await waitFor('the listener to get the report it missed', () => listener.reputation.storeStats().holds(publisher.peerId.toString(), subject), 30_000)
+})

@@ -149,6 +149,34 @@ test('credibility is checked against our latest 64 dealings, and follows new rep
   assert.ok(Math.abs(forgotten - m.credibility('stranger', t0 + 3 * HOUR)) < 1e-9, `judged on recent dealings only (${forgotten})`)
 })
 
+test('an echo of our report does not age into agreement as our dealings with the subject go on', () => {
+  // The attack: a fresh key republishes, nudged and backdated, what we reported about peers we deal
+  // with. On arrival it is a copy (it agrees with evidence we had already published). Our next
+  // outcome about the same subject makes our evidence newer than the copy's arrival — which must
+  // not turn the old copy into "a report that reached us before the evidence it agrees with".
+  const store = new ReportStore()
+  const m = new ReputationModel('me', modelParams(cfg), store, new QuarantineBook({ baseMs: HOUR, maxMs: HOUR }))
+  const t0 = 1_000_000
+  let seq = 0
+  const subjects = ['a', 'b', 'c', 'd']
+  for (const s of subjects) { m.record(s, 'ok', t0); m.record(s, 'ok', t0) }
+  // Our reports are public; the copycat echoes them (counts nudged past the exact-repeat check).
+  for (const s of subjects) store.put({ issuer: 'copycat', subject: s, positive: 2.001, negative: 0, vouch: 0, seq: ++seq, issuedAt: t0 - 1, expiresAt: t0 + 48 * HOUR }, t0 + 1)
+  const stranger = (t: number): number => m.credibility('stranger', t)
+  assert.ok(Math.abs(m.credibility('copycat', t0 + 1) - stranger(t0 + 1)) < 1e-9, 'a fresh copy counts for nothing')
+  // Our dealings go on: one more good outcome about each subject, an hour later.
+  for (const s of subjects) m.record(s, 'ok', t0 + HOUR)
+  const later = m.credibility('copycat', t0 + HOUR)
+  assert.ok(later < cfg.credibleThreshold, `the copies stay no evidence after our later outcomes (${later})`)
+  assert.ok(Math.abs(later - stranger(t0 + HOUR)) < 1e-9, `no better than a stranger (${later} vs ${stranger(t0 + HOUR)})`)
+  // Control: a witness whose reports reached us before we first dealt with the subjects still counts.
+  for (const s of ['e', 'f', 'g']) store.put({ issuer: 'witness', subject: s, positive: 2, negative: 0, vouch: 0, seq: ++seq, issuedAt: t0, expiresAt: t0 + 48 * HOUR }, t0)
+  for (const s of ['e', 'f', 'g']) { m.record(s, 'ok', t0 + HOUR); m.record(s, 'ok', t0 + HOUR) }
+  for (const s of ['e', 'f', 'g']) m.record(s, 'ok', t0 + 2 * HOUR)
+  const witness = m.credibility('witness', t0 + 2 * HOUR)
+  assert.ok(witness >= cfg.credibleThreshold, `a report that came first still counts after our later outcomes (${witness})`)
+})
+
 test('second-hand checks: a stranger whose reports match our anchors\' becomes credible; praising a peer they caught cheating costs three times', () => {
   const store = new ReportStore()
   const t0 = 1_000_000

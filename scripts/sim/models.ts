@@ -1,7 +1,10 @@
 // The three selection models the simulation compares: agentwire (the node's own aggregation code,
 // src/reputation/model.ts), EigenTrust (Kamvar, Schlosser, Garcia-Molina 2003, with pre-trusted
 // peers), and none (uniform random choice).
-import { ReputationModel, anchorOpinionFrom, reportableEvidence, type AnchorOpinion, type ModelParams, type Outcome } from '../../src/reputation/model.ts'
+import { ReputationModel } from '../../src/reputation/model.ts'
+import { reportableEvidence, type Outcome } from '../../src/reputation/evidence.ts'
+import { anchorOpinionFrom, type AnchorOpinion } from '../../src/reputation/anchor-opinion.ts'
+import type { ModelParams } from '../../src/reputation/model-params.ts'
 import { ReportStore } from '../../src/reputation/report-store.ts'
 import { QuarantineBook } from '../../src/reputation/quarantine.ts'
 import type { ReportBody } from '../../src/reputation/report.ts'

@@ -18,10 +18,11 @@ const refs = (opt('--ref') ?? '8eff01d,8b043d8').split(',')
 const OUTCOMES = Number(opt('--outcomes') ?? 2000)
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
-/** The model's files at `ref`, written to a temporary folder (they import only each other). */
+/** The model's files at `ref`, written to a temporary folder (the model imports only files of its own folder). */
 function oldModelDir (ref: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'outcome-cost-'))
-  for (const f of ['model.ts', 'report-store.ts', 'quarantine.ts', 'constants.ts']) {
+  const files = execFileSync('git', ['ls-tree', '--name-only', ref, 'src/reputation/'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(f => f.endsWith('.ts')).map(f => f.slice('src/reputation/'.length))
+  for (const f of files) {
     writeFileSync(join(dir, f), execFileSync('git', ['show', `${ref}:src/reputation/${f}`], { cwd: ROOT }))
   }
   return dir

@@ -1,6 +1,6 @@
 // One simulation run: a population of agents, some malicious under one attack, making requests to
 // randomly offered candidates and choosing among them with one model. Returns the row of figures.
-import type { Outcome } from '../../src/reputation/model.ts'
+import type { Outcome } from '../../src/reputation/evidence.ts'
 import type { ReputationConfig } from '../../src/config/reputation-schema.ts'
 import { Rng, seedOf } from '../lib/rng.ts'
 import { AgentwireChooser, EigenTrustChooser, RandomChooser, type Chooser, type ModelName } from './models.ts'

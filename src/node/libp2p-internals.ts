@@ -68,3 +68,32 @@ export function withComponentMethod<C extends object, S, K extends keyof C & str
     }
   }))
 }
+
+// --- GossipSub: announce a subscription again (issue 17). Written against @libp2p/gossipsub 17.1.1.
+
+/** The part of GossipSub a re-announcement uses: its peers, and the private method that sends our subscriptions. */
+interface SubscriptionAnnouncerShape {
+  getPeers?: () => PeerId[]
+  sendSubscriptions?: (toPeer: string, topics: string[], subscribe: boolean) => void
+}
+
+/** Sends one peer a SUBSCRIBE for `topics`; may throw when the peer's stream is gone. */
+export type SubscriptionAnnouncer = (peer: PeerId, topics: string[]) => void
+
+/**
+ * GossipSub tells a peer our topics once, when it opens its outbound stream to it
+ * (`createOutboundStream` → `sendSubscriptions`), and offers no public way to say it again; a peer
+ * that dropped that RPC (it had graylisted us) never learns we listen. `sendSubscriptions` is a
+ * private method of the 17.x implementation: returns undefined when this pubsub has no such method,
+ * so the caller can say so instead of failing. Replace with a public re-announce if GossipSub gets one.
+ */
+export function gossipsubSubscriptionAnnouncer (pubsub: unknown): { peers: () => PeerId[], announce: SubscriptionAnnouncer } | undefined {
+  if (pubsub == null || typeof pubsub !== 'object') return undefined
+  const shape = pubsub as SubscriptionAnnouncerShape
+  const { getPeers, sendSubscriptions } = shape
+  if (typeof getPeers !== 'function' || typeof sendSubscriptions !== 'function') return undefined
+  return {
+    peers: () => getPeers.call(pubsub),
+    announce: (peer, topics) => { sendSubscriptions.call(pubsub, peer.toString(), topics, true) }
+  }
+}

@@ -51,3 +51,12 @@ export const RESUBSCRIBE_INTERVAL_MS = 10_000
 /** How long after a report reached no peer on the topic it is published again, in ms, and how many times. */
 export const UNHEARD_RETRY_MS = 5_000
 export const UNHEARD_RETRIES = 6
+
+/**
+ * Our recent reports kept to send again to a peer that joins the topic without having been handed
+ * them (see resend.ts): how long after publication, in ms, how many reports at most, and how many
+ * re-publications each.
+ */
+export const RESEND_WINDOW_MS = 2 * 60 * 1000
+export const RESEND_KEEP = 64
+export const RESEND_ATTEMPTS = 3

@@ -15,7 +15,10 @@
  * ```
  */
 export { ReputationService, trustTopicScoreParams, type ReputationComponents, type ReputationInit, type ReputationView, type ReputationEvent, type ReportJson, type RateOutcome } from './service.ts'
-export { ReputationModel, reportableEvidence, OUTCOMES, OUTCOME_WEIGHTS, betaScore, decay, type Outcome, type ReputationState, type ModelParams, type View, type Evidence } from './model.ts'
+export { ReputationModel } from './model.ts'
+export { reportableEvidence, OUTCOMES, OUTCOME_WEIGHTS, betaScore, decay, type Outcome, type ReputationState, type Evidence } from './evidence.ts'
+export type { ModelParams } from './model-params.ts'
+export type { View } from './verdict.ts'
 export { ReportStore } from './report-store.ts'
 export { QuarantineBook, type QuarantineRecord, type QuarantineParams } from './quarantine.ts'
 export { ReportValidator, type Verdict } from './validator.ts'

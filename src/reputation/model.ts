@@ -4,203 +4,26 @@
 // reporter's credibility (how well its reports agree with this observer's own experience of the same
 // subjects), capped per reporter, and ignored until enough distinct reporters speak. Pure and
 // synchronous: the node and the simulation (scripts/sim-reputation.ts) run exactly this code.
+//
+// The parts live beside it: evidence.ts (outcomes, decay, the Beta score), credibility.ts (how far a
+// reporter is believed), anchor-opinion.ts (what our anchors say together), verdict.ts (state and
+// quarantine from a view), model-params.ts (the numbers).
 import type { ReportBody } from './report.ts'
 import type { ReportStore } from './report-store.ts'
-import type { QuarantineBook, QuarantineRecord } from './quarantine.ts'
-import { MAX_DIRECT_SUBJECTS, MAX_REPORT_TTL_MS } from './constants.ts'
-
-export type Outcome = 'ok' | 'failed' | 'timeout' | 'invalid' | 'malicious'
-export const OUTCOMES: readonly Outcome[] = ['ok', 'failed', 'timeout', 'invalid', 'malicious']
-
-export type ReputationState = 'accept' | 'throttle' | 'refuse' | 'quarantined' | 'unknown'
-
-/**
- * What one outcome adds to the evidence. A wrong answer costs more than a failure (which may be the
- * network's fault), and a proven malicious act costs enough to quarantine on its own.
- */
-export const OUTCOME_WEIGHTS: Record<Outcome, { positive: number, negative: number }> = {
-  ok: { positive: 1, negative: 0 },
-  failed: { positive: 0, negative: 0.5 },
-  timeout: { positive: 0, negative: 0.5 },
-  invalid: { positive: 0, negative: 2 },
-  malicious: { positive: 0, negative: 4 }
-}
-
-export interface ModelParams {
-  /** Half-life of positive evidence, in ms. */
-  positiveHalfLifeMs: number
-  /** Half-life of negative evidence, in ms (longer: bad behaviour is remembered longer). */
-  negativeHalfLifeMs: number
-  /** Score at or above which a peer is accepted (given work). */
-  acceptScore: number
-  /** Score below which a peer is refused. Between the two: throttled. */
-  refuseScore: number
-  /** Score below which a peer is quarantined, given enough evidence. */
-  quarantineScore: number
-  /** Evidence (decayed P + N) below which a peer is `unknown`. */
-  minEvidence: number
-  /** Evidence needed before a low score may quarantine. */
-  quarantineMinEvidence: number
-  /** Weight of hearsay relative to direct evidence. */
-  hearsayWeight: number
-  /** Most evidence a single reporter may contribute to one view. */
-  reporterCap: number
-  /** Peers a reporter may report on at full weight; beyond that its weight is shared out. */
-  reportBudget: number
-  /** Distinct reporters needed before hearsay counts at all. */
-  minReporters: number
-  /** Credibility of a reporter we cannot check yet (no subject in common). */
-  credibilityPrior: number
-  /** Starting credibility of a reporter that has served this observer well (own evidence says accept). */
-  servedWellPrior: number
-  /** Credibility from which a reporter may help quarantine a peer. */
-  credibleThreshold: number
-  /** Largest gap between two Beta means still counted as agreement. */
-  agreementTolerance: number
-  /** Half-life of a report's weight in a reporter's credibility, in ms: recent reports speak loudest. */
-  credibilityHalfLifeMs: number
-  /** Share of positive evidence kept when a peer returns an invalid or malicious result. */
-  betrayalKeep: number
-  /** Credible reporters needed to quarantine on their reports alone. */
-  condemnReporters: number
-  /** Credible reporters whose condemnation alone makes a peer `refuse` (unless our own experience is good); 0 turns this off. */
-  refuseReporters: number
-  /** How long a computed credibility is reused, in ms. */
-  credibilityRefreshMs: number
-  /** Most pseudo-positive evidence vouches may give a newcomer. */
-  vouchMaxStake: number
-  /** Negative evidence a voucher takes per unit of stake when its newcomer is refused. */
-  vouchPenalty: number
-}
-
-export interface Evidence { positive: number, negative: number }
-
-/** Evidence as of a moment; decays from `at`. */
-export interface DatedEvidence extends Evidence { at: number }
-
-export interface View {
-  subject: string
-  score: number
-  /** State from evidence alone; the quarantine book may override it with `quarantined`. */
-  state: ReputationState
-  /** `hearsay` includes `strangers`: the part of it from credible reporters with no relationship to us, bounded, that may inform but never decide. */
-  evidence: { direct: Evidence, hearsay: Evidence, vouch: Evidence, strangers: Evidence }
-  /** Reporters with a live report about the subject (credible or not). */
-  reporters: number
-  credibleReporters: number
-  /** Credible reporters with a relationship to us (see `related`) whose report says "mostly bad". */
-  condemnedBy: number
-  /** Credible reporters with a relationship to us whose report says "good" (a score at or above acceptScore). */
-  supportedBy: number
-  /** Newest evidence of any kind, ms since the epoch (0 if none). */
-  latestEvidenceAt: number
-}
-
-export interface Judgement { view: View, state: ReputationState, entered?: QuarantineRecord }
+import type { QuarantineBook } from './quarantine.ts'
+import type { ModelParams } from './model-params.ts'
+import { MAX_DIRECT_SUBJECTS } from './constants.ts'
+import { OUTCOME_WEIGHTS, betaScore, condemns, decay, ownExperienceGood, reportEvidence, type DatedEvidence, type Evidence, type Outcome } from './evidence.ts'
+import { anchorOpinionFrom, type AnchorOpinion, type AnchorOpinionSource } from './anchor-opinion.ts'
+import { CHEATER_CHECK_WEIGHT, CREDIBILITY_SAMPLE, SECOND_HAND_CHECKS, SECOND_HAND_WEIGHT, agreementTerm, credibilityValue, type Credibility, type Term } from './credibility.ts'
+import { finishView, quarantineReason, type Judgement, type View } from './verdict.ts'
+import { EvidenceHistory } from './evidence-history.ts'
 
 // Reporters below credibility who may still count in one view: a flood of fresh identities cannot
 // make one view expensive or drown the credible ones.
 const MAX_LOW_CREDIBILITY_REPORTERS = 64
-/** How many of our latest direct subjects a reporter's credibility is checked against. */
-const CREDIBILITY_SAMPLE = 64
-/** Reports of one reporter compared with our anchors' view, at most, and the weight of each such check. */
-const SECOND_HAND_CHECKS = 64
-const SECOND_HAND_WEIGHT = 0.5
-/**
- * Weight of a check about a peer caught cheating (by us, or by our anchors together): saying it
- * cheated is what liars and accomplices do not do, praising it after it was caught is what they do.
- */
-const CHEATER_CHECK_WEIGHT = 3
 /** Entries each per-peer cache (credibilities, anchor opinions) keeps at most: a flood of fresh identities must not grow memory for ever. */
 const MAX_CACHED_PER_PEER = 20_000
-
-const LN2 = Math.log(2)
-
-/** What one check adds to a reporter's credibility: [agreement, disagreement] weights. */
-type Term = [agree: number, disagree: number]
-
-/**
- * A reporter's credibility as computed at `at`, kept with its parts so that one new outcome of ours
- * can be folded in without recomputing the rest: the first-hand checks per subject (against our own
- * evidence, which is what an outcome changes), and the sum of the second-hand ones (against our
- * anchors). `first` is null for a reporter we do not believe at all (quarantined, or it cheated us).
- */
-interface Credibility {
-  value: number
-  related: boolean
-  at: number
-  version: number
-  prior: number
-  second: Term
-  first: Map<string, Term> | null
-}
-
-function credibilityValue (prior: number, second: Term, first: Iterable<Term>): number {
-  let agree = second[0]
-  let disagree = second[1]
-  for (const [a, d] of first) { agree += a; disagree += d }
-  const k = 2
-  return (agree + k * prior) / (agree + 3 * disagree + k)
-}
-
-export function decay (e: DatedEvidence, now: number, p: ModelParams): Evidence {
-  const dt = Math.max(0, now - e.at)
-  if (dt === 0) return { positive: e.positive, negative: e.negative }
-  return {
-    positive: e.positive * Math.exp(-LN2 * dt / p.positiveHalfLifeMs),
-    negative: e.negative * Math.exp(-LN2 * dt / p.negativeHalfLifeMs)
-  }
-}
-
-/**
- * What a report about our own evidence carries: the counts as of the last outcome, dated then, so a
- * republished report still says how old its evidence is (others use that to tell an outdated view
- * from a lie). Re-dated to `now`, decayed, once that date would make the report outlive the allowed
- * lifetime.
- */
-export function reportableEvidence (raw: DatedEvidence | undefined, now: number, ttlMs: number, p: ModelParams): DatedEvidence {
-  if (raw == null) return { positive: 0, negative: 0, at: now }
-  if (raw.at <= now && now + ttlMs - raw.at <= MAX_REPORT_TTL_MS) return raw
-  return { ...decay(raw, now, p), at: now }
-}
-
-export function betaScore (e: Evidence): number {
-  return (e.positive + 1) / (e.positive + e.negative + 2)
-}
-
-/** A report that says "mostly bad, with some weight behind it": one invalid result (a little decayed), or three failures. */
-function condemns (e: Evidence): boolean {
-  return e.negative >= 1.5 && e.negative >= 3 * e.positive
-}
-
-/** Enough of our own evidence, and good: what others say does not overrule it. */
-function ownExperienceGood (d: Evidence, p: ModelParams): boolean {
-  return d.positive + d.negative >= p.minEvidence && betaScore(d) >= p.acceptScore
-}
-
-function reportEvidence (r: ReportBody, now: number, p: ModelParams): Evidence {
-  return decay({ positive: r.positive, negative: r.negative, at: r.issuedAt }, now, p)
-}
-
-/** What an observer's anchors, together, report about a subject: their summed evidence, and the date of the newest. */
-export interface AnchorOpinion { evidence: Evidence, at: number }
-/** Where a model gets its anchors' opinion of a subject (the simulation shares one among observers with the same anchors). */
-export type AnchorOpinionSource = (subject: string, now: number) => AnchorOpinion | undefined
-
-/** The anchors' opinion of `subject`, from the reports in `store`; undefined when no anchor reports on it. */
-export function anchorOpinionFrom (store: ReportStore, isAnchor: (peer: string) => boolean, subject: string, now: number, p: ModelParams): AnchorOpinion | undefined {
-  let positive = 0
-  let negative = 0
-  let at = -1
-  for (const r of store.about(subject)) {
-    if (r.expiresAt <= now || !isAnchor(r.issuer)) continue
-    const e = reportEvidence(r, now, p)
-    positive += e.positive
-    negative += e.negative
-    if (r.issuedAt > at) at = r.issuedAt
-  }
-  return at < 0 ? undefined : { evidence: { positive, negative }, at }
-}
 
 export class ReputationModel {
   readonly self: string
@@ -208,6 +31,8 @@ export class ReputationModel {
   readonly store: ReportStore
   readonly book: QuarantineBook
   private readonly direct = new Map<string, DatedEvidence>()
+  /** Our past records per subject: what a report could have copied when it arrived. */
+  private readonly history = new EvidenceHistory()
   /** Credibilities computed at `at`, valid until the refresh interval passes, the reporter's reports
    * change (the store's `version` then passes `version`), or our evidence about it or its subjects does. */
   private readonly credCache = new Map<string, Credibility>()
@@ -261,8 +86,9 @@ export class ReputationModel {
     const next: DatedEvidence = { positive: kept + w.positive, negative: d.negative + w.negative, at: now }
     this.direct.delete(subject) // re-insert: Map order doubles as least-recently-updated order
     this.direct.set(subject, next)
+    this.history.note(subject, next)
     this.noteRecent(subject)
-    if (this.direct.size > MAX_DIRECT_SUBJECTS) this.direct.delete(this.direct.keys().next().value!)
+    if (this.direct.size > MAX_DIRECT_SUBJECTS) this.forgetDirect(this.direct.keys().next().value!)
     if (patch) this.patchCredibilityTouching(subject, now)
     return next
   }
@@ -272,7 +98,14 @@ export class ReputationModel {
     this.forgetCredibilityTouching(subject)
     this.direct.delete(subject)
     this.direct.set(subject, e)
+    this.history.note(subject, e)
     this.noteRecent(subject)
+    if (this.direct.size > MAX_DIRECT_SUBJECTS) this.forgetDirect(this.direct.keys().next().value!)
+  }
+
+  private forgetDirect (subject: string): void {
+    this.direct.delete(subject)
+    this.history.forget(subject)
   }
 
   /**
@@ -355,6 +188,7 @@ export class ReputationModel {
   private hasRelationship (reporter: string, own: Evidence, now: number): boolean {
     const p = this.params
     if (this.isAnchor(reporter) || ownExperienceGood(own, p)) return true
+    if (!this.store.hasVouches) return false
     // Vouched for by an anchor or a peer that served us well: one step only, so a vouched peer's
     // own vouches do not chain. The store holds at most MAX_REPORTERS_PER_SUBJECT reports about it.
     for (const r of this.store.about(reporter)) {
@@ -364,36 +198,10 @@ export class ReputationModel {
     return false
   }
 
-  /**
-   * Compare report `r` with what we hold true of its subject (`d`, dated `ours`), at `factor`
-   * weight: what it adds to agreement and disagreement, or undefined when either side has too little
-   * evidence to compare.
-   */
-  private check (r: ReportBody, d: Evidence, ours: number, factor: number, now: number): Term | undefined {
-    const p = this.params
-    if (d.positive + d.negative < 0.5) return undefined
-    const e = reportEvidence(r, now, p)
-    if (e.positive + e.negative < 0.5) return undefined
-    const weight = factor * Math.exp(-LN2 * Math.max(0, now - r.issuedAt) / p.credibilityHalfLifeMs)
-    const gap = betaScore(e) - betaScore(d)
-    if (Math.abs(gap) <= p.agreementTolerance) {
-      // Agreement is evidence of honesty only when the reporter could not have copied it: it
-      // reached us before the evidence it agrees with existed, it is not dated after that evidence
-      // (nor in the future), and it does not repeat counts another issuer already published.
-      // Otherwise twelve fresh keys echoing our own public reports become "credible" for free.
-      const a = this.store.arrival(r)
-      return !a.echo && a.receivedAt < ours && r.issuedAt <= ours && r.issuedAt <= now ? [weight, 0] : [0, 0]
-    }
-    // A kinder view based on evidence older than ours is no lie: the reporter saw the good side of
-    // a peer that turned on us later (camouflage, oscillation, compromise).
-    if (gap > 0 && r.issuedAt < ours) return [0, 0]
-    return [0, weight]
-  }
-
   /** A first-hand check: report `r` against our own evidence about its subject. */
   private firstHandTerm (r: ReportBody, now: number): Term | undefined {
     const d = this.directNow(r.subject, now)
-    return this.check(r, d, this.direct.get(r.subject)?.at ?? 0, condemns(d) ? CHEATER_CHECK_WEIGHT : 1, now)
+    return agreementTerm(this.store, r, d, this.direct.get(r.subject)?.at ?? 0, condemns(d) ? CHEATER_CHECK_WEIGHT : 1, now, this.params, t => this.history.heldAt(r.subject, t, now, this.params))
   }
 
   private judgeReporter (reporter: string, now: number): Credibility {
@@ -434,7 +242,7 @@ export class ReputationModel {
       for (const r of this.store.by(reporter)) {
         if (this.recent.has(r.subject) || r.subject === this.self) continue
         const a = this.anchorOpinion(r.subject, now)
-        const t = a == null ? undefined : this.check(r, a.evidence, a.at, condemns(a.evidence) ? CHEATER_CHECK_WEIGHT : SECOND_HAND_WEIGHT, now)
+        const t = a == null ? undefined : agreementTerm(this.store, r, a.evidence, a.at, condemns(a.evidence) ? CHEATER_CHECK_WEIGHT : SECOND_HAND_WEIGHT, now, this.params)
         if (t != null) { second[0] += t[0]; second[1] += t[1] }
         if (++checks >= SECOND_HAND_CHECKS) break
       }
@@ -502,34 +310,7 @@ export class ReputationModel {
     const w = credibleReporters >= p.minReporters ? p.hearsayWeight : 0
     const strangers = { positive: sp * bound * w, negative: sn * bound * w }
     const hearsay = { positive: hp * w + strangers.positive, negative: hn * w + strangers.negative }
-    return this.finish({ subject, direct, hearsay, strangers, vouch: { positive: 0, negative: 0 }, reporters, credibleReporters, condemnedBy, supportedBy, latestEvidenceAt })
-  }
-
-  private stateOf (e: Evidence): ReputationState {
-    const p = this.params
-    const score = betaScore(e)
-    return e.positive + e.negative < p.minEvidence
-      ? 'unknown'
-      : score >= p.acceptScore ? 'accept' : score >= p.refuseScore ? 'throttle' : 'refuse'
-  }
-
-  private finish (f: Omit<View, 'score' | 'state' | 'evidence'> & View['evidence']): View {
-    const p = this.params
-    const { direct, hearsay, vouch, strangers } = f
-    const all = { positive: direct.positive + hearsay.positive + vouch.positive, negative: direct.negative + hearsay.negative + vouch.negative }
-    const score = betaScore(all)
-    let state = this.stateOf(all)
-    // Strangers may not decide: the two deciding states (accept, refuse) hold only if the evidence
-    // without them says so too; otherwise the peer stays where that evidence leaves it, at most
-    // `throttle`. So strangers can nudge a score, never admit a peer or push one out.
-    if (state === 'accept' || state === 'refuse') {
-      const deciding = this.stateOf({ positive: all.positive - strangers.positive, negative: all.negative - strangers.negative })
-      if (deciding !== state) state = deciding === 'unknown' ? 'unknown' : 'throttle'
-    }
-    // Bad results reported by a credible peer are not outvoted by the good work the same peer did for
-    // others: that is how an oscillating or camouflaged peer looks. Our own good experience still wins.
-    if (p.refuseReporters > 0 && f.condemnedBy >= p.refuseReporters && !ownExperienceGood(direct, p)) state = 'refuse'
-    return { subject: f.subject, score, state, evidence: { direct, hearsay, vouch, strangers }, reporters: f.reporters, credibleReporters: f.credibleReporters, condemnedBy: f.condemnedBy, supportedBy: f.supportedBy, latestEvidenceAt: f.latestEvidenceAt }
+    return finishView({ subject, direct, hearsay, strangers, vouch: { positive: 0, negative: 0 }, reporters, credibleReporters, condemnedBy, supportedBy, latestEvidenceAt }, this.params)
   }
 
   /** Our whole view of a subject: direct, hearsay, and vouches for it or by it. */
@@ -554,28 +335,12 @@ export class ReputationModel {
       if (s === 'refuse') penalty += Math.min(r.vouch, p.vouchMaxStake) * p.vouchPenalty
     }
     if (bonus === 0 && penalty === 0) return base
-    return this.finish({ ...base, ...base.evidence, vouch: { positive: Math.min(bonus, p.vouchMaxStake), negative: penalty } })
+    return finishView({ ...base, ...base.evidence, vouch: { positive: Math.min(bonus, p.vouchMaxStake), negative: penalty } }, this.params)
   }
 
   /** Why this view warrants quarantine, or null. */
   quarantineReason (v: View): string | null {
-    const p = this.params
-    const d = v.evidence.direct
-    const directTotal = d.positive + d.negative
-    if (d.negative >= p.quarantineMinEvidence && betaScore(d) < p.quarantineScore) return 'own experience far below threshold'
-    // Our own good experience outweighs what others say.
-    if (ownExperienceGood(d, p)) return null
-    // Quarantine on reports alone is for a peer nobody credible speaks well of. A peer with credible
-    // supporters is refused (state) on enough condemnations, not quarantined: when credible peers
-    // turn liar together (compromise), that keeps the honest peers they badmouth out of quarantine.
-    if (v.supportedBy > 0) return null
-    if (v.condemnedBy >= p.condemnReporters) return `reported malicious by ${v.condemnedBy} credible reporters`
-    // Without strangers: they never quarantine.
-    const s = v.evidence.strangers
-    const deciding = { positive: d.positive + v.evidence.hearsay.positive - s.positive + v.evidence.vouch.positive, negative: d.negative + v.evidence.hearsay.negative - s.negative + v.evidence.vouch.negative }
-    const total = directTotal + v.evidence.hearsay.positive + v.evidence.hearsay.negative - s.positive - s.negative + v.evidence.vouch.negative
-    if (v.credibleReporters >= p.minReporters && total >= p.quarantineMinEvidence && betaScore(deciding) < p.quarantineScore) return 'score far below threshold'
-    return null
+    return quarantineReason(v, this.params)
   }
 
   /**

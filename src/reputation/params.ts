@@ -2,7 +2,7 @@
 // in one place, so the node and the simulation resolve them the same way.
 import type { ReputationConfig } from '../config/reputation-schema.ts'
 import { reputationSchema } from '../config/reputation-schema.ts'
-import type { ModelParams } from './model.ts'
+import type { ModelParams } from './model-params.ts'
 import type { QuarantineParams } from './quarantine.ts'
 
 /** How long a computed credibility is reused, in ms: cheap views, fresh enough for gossip rounds. */

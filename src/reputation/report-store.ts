@@ -182,6 +182,12 @@ export class ReportStore<R extends ReportBody = ReportBody> {
     return this.byIssuer.size
   }
 
+  /** Whether any issuer may vouch for anyone here: when none does, looking for vouches is skipped. */
+  get hasVouches (): boolean {
+    for (const v of this.vouches.values()) if (v.size > 0) return true
+    return false
+  }
+
   /** Subjects this issuer currently vouches for (a report with `vouch` > 0). */
   vouchedBy (issuer: string): Iterable<R> {
     const out: R[] = []

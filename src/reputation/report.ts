@@ -50,6 +50,10 @@ export function encodeReport (r: TrustReport): Uint8Array {
   return fromString(JSON.stringify({ v: 1, ...r }))
 }
 
+function isSafeInteger (n: unknown): n is number {
+  return Number.isSafeInteger(n)
+}
+
 function isCount (n: unknown): n is number {
   return typeof n === 'number' && Number.isFinite(n) && n >= 0 && n <= MAX_REPORT_COUNT
 }
@@ -60,15 +64,18 @@ function isCount (n: unknown): n is number {
  */
 export async function decodeReport (data: Uint8Array, now = Date.now()): Promise<TrustReport> {
   if (data.byteLength > MAX_REPORT_BYTES) throw new InvalidReportError('REPORT_TOO_LARGE', `${data.byteLength} bytes, at most ${MAX_REPORT_BYTES}`)
-  let raw: any
-  try { raw = JSON.parse(toString(data)) } catch { throw new InvalidReportError('BAD_REPORT', 'not JSON') }
-  if (raw == null || typeof raw !== 'object' || raw.v !== 1) throw new InvalidReportError('BAD_REPORT', 'not a v1 trust report')
+  let parsed: unknown
+  try { parsed = JSON.parse(toString(data)) } catch { throw new InvalidReportError('BAD_REPORT', 'not JSON') }
+  if (parsed == null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidReportError('BAD_REPORT', 'not a v1 trust report')
+  // Every field is checked below before it is used; until then each is `unknown`.
+  const raw = parsed as Record<keyof TrustReport | 'v', unknown>
+  if (raw.v !== 1) throw new InvalidReportError('BAD_REPORT', 'not a v1 trust report')
   const { issuer, subject, positive, negative, vouch, seq, issuedAt, expiresAt, sig } = raw
   if (typeof issuer !== 'string' || typeof subject !== 'string' || issuer.length > 100 || subject.length > 100) throw new InvalidReportError('BAD_REPORT', 'issuer/subject missing')
   if (issuer === subject) throw new InvalidReportError('BAD_REPORT', 'a report about its own issuer')
   if (!isCount(positive) || !isCount(negative) || !isCount(vouch)) throw new InvalidReportError('BAD_REPORT', 'counts must be finite, non-negative numbers')
-  if (!Number.isSafeInteger(seq) || seq < 0) throw new InvalidReportError('BAD_REPORT', 'bad seq')
-  if (!Number.isSafeInteger(issuedAt) || !Number.isSafeInteger(expiresAt)) throw new InvalidReportError('BAD_REPORT', 'bad timestamps')
+  if (!isSafeInteger(seq) || seq < 0) throw new InvalidReportError('BAD_REPORT', 'bad seq')
+  if (!isSafeInteger(issuedAt) || !isSafeInteger(expiresAt)) throw new InvalidReportError('BAD_REPORT', 'bad timestamps')
   if (typeof sig !== 'string' || sig.length > 200) throw new InvalidReportError('BAD_REPORT', 'signature missing')
   if (issuedAt > now + REPORT_CLOCK_SKEW_MS) throw new InvalidReportError('REPORT_FROM_FUTURE', 'issued in the future')
   if (expiresAt <= now) throw new InvalidReportError('REPORT_EXPIRED', 'expired')

@@ -7,24 +7,18 @@
 // rest. Announcing a subscription the peer already knows is a no-op at the peer, so repeating it is
 // safe and cheap (one small RPC per peer per interval).
 import type { Logger } from '../log/logger.ts'
-import type { PeerId } from '@libp2p/interface'
-
-/** The part of GossipSub used: its peers, and the (implementation) method that sends our subscriptions. */
-interface Announcer {
-  getPeers: () => PeerId[]
-  sendSubscriptions?: (peer: string, topics: string[], subscribe: boolean) => void
-}
+import { gossipsubSubscriptionAnnouncer } from '../node/libp2p-internals.ts'
 
 /** Start re-announcing `topic` every `intervalMs`; returns the function that stops it. */
 export function resubscribeEvery (pubsub: unknown, topic: string, intervalMs: number, log: Logger): () => void {
-  const p = pubsub as Announcer
-  if (typeof p.sendSubscriptions !== 'function') {
+  const announcer = gossipsubSubscriptionAnnouncer(pubsub)
+  if (announcer == null) {
     log.warn('this GossipSub cannot re-announce subscriptions; a peer that missed ours will not send us reports until it reconnects')
     return () => {}
   }
   const timer = setInterval(() => {
-    for (const peer of p.getPeers()) {
-      try { p.sendSubscriptions!(peer.toString(), [topic], true) } catch (err) { log.debug({ err, peer: peer.toString() }, 'could not re-announce the trust topic') }
+    for (const peer of announcer.peers()) {
+      try { announcer.announce(peer, [topic]) } catch (err) { log.debug({ err, peer: peer.toString() }, 'could not re-announce the trust topic') }
     }
   }, intervalMs)
   timer.unref?.()

@@ -6,11 +6,13 @@ import type { Datastore } from 'interface-datastore'
 import { Key } from 'interface-datastore'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { fromString, toString } from 'uint8arrays'
-import { TopicValidatorResult } from '@libp2p/gossipsub'
+import { TopicValidatorResult, type SubscriptionChangeData } from '@libp2p/gossipsub'
 import type { AgentLibp2p } from '../node/libp2p.ts'
 import type { Logger } from '../log/logger.ts'
 import { reputationSchema, type ReputationConfig, type ReputationConfigInput } from '../config/reputation-schema.ts'
-import { ReputationModel, reportableEvidence, OUTCOMES, type Outcome, type Evidence, type DatedEvidence, type View } from './model.ts'
+import { ReputationModel } from './model.ts'
+import { reportableEvidence, OUTCOMES, type Outcome, type Evidence, type DatedEvidence } from './evidence.ts'
+import type { View } from './verdict.ts'
 import { ReportStore } from './report-store.ts'
 import { QuarantineBook, type QuarantineRecord } from './quarantine.ts'
 import { ReportValidator, type Verdict } from './validator.ts'
@@ -19,6 +21,7 @@ import { modelParams, quarantineParams } from './params.ts'
 import { NotQuarantinedError, SelfRatingError, UnknownOutcomeError } from './errors.ts'
 import { DIRECT_PREFIX, QUARANTINE_PREFIX, QUARANTINE_TICK_MS, RESUBSCRIBE_INTERVAL_MS, TRUST_TOPIC, UNHEARD_RETRIES, UNHEARD_RETRY_MS, WATCH_BUFFER } from './constants.ts'
 import { resubscribeEvery } from './resubscribe.ts'
+import { RecentPublications } from './resend.ts'
 
 /** Half-life of a peer's gossip-abuse count (rejected or flooded reports), in ms. */
 const ABUSE_HALF_LIFE_MS = 10 * 60 * 1000
@@ -98,6 +101,13 @@ export class ReputationService {
   private pruner: ReturnType<typeof setInterval> | undefined
   private stopResubscribe: () => void = () => {}
   private running = false
+  private readonly recent = new RecentPublications()
+  private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => { this.recent.disconnected(evt.detail.toString()) }
+  private readonly onSubscriptionChange = (evt: CustomEvent<SubscriptionChangeData>): void => {
+    if (!evt.detail.subscriptions.some(s => s.topic === TRUST_TOPIC && s.subscribe)) return
+    void this.resendMissed(evt.detail.peerId.toString())
+  }
+
   private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
     const peer = evt.detail.toString()
     if (this.isQuarantined(peer)) void this.c.libp2p.hangUp(evt.detail).catch(err => { this.c.log.debug({ err, peer }, 'could not hang up on a quarantined peer') })
@@ -128,6 +138,8 @@ export class ReputationService {
       pubsub.subscribe(TRUST_TOPIC)
     }
     this.c.libp2p.addEventListener('peer:connect', this.onConnect)
+    this.c.libp2p.addEventListener('peer:disconnect', this.onDisconnect)
+    if (this.config.gossip) pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
     this.tick = setInterval(() => { this.expireQuarantines() }, Math.min(QUARANTINE_TICK_MS, this.config.quarantineMs))
     this.tick.unref?.()
     if (this.config.gossip) {
@@ -150,7 +162,10 @@ export class ReputationService {
     for (const t of this.publishTimers.values()) clearTimeout(t)
     this.publishTimers.clear()
     this.c.libp2p.removeEventListener('peer:connect', this.onConnect)
+    this.c.libp2p.removeEventListener('peer:disconnect', this.onDisconnect)
     const pubsub = this.c.libp2p.services.pubsub
+    pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
+    this.recent.clear()
     if (this.config.gossip) {
       try { pubsub.unsubscribe(TRUST_TOPIC) } catch (err) { this.c.log.debug({ err }, 'could not unsubscribe from the trust topic') }
       pubsub.topicValidators.delete(TRUST_TOPIC)
@@ -374,7 +389,9 @@ export class ReputationService {
     })
     this.store.put(report)
     this.lastPublished.set(peer, now)
-    const sent = await this.c.libp2p.services.pubsub.publish(TRUST_TOPIC, encodeReport(report))
+    const data = encodeReport(report)
+    const sent = await this.c.libp2p.services.pubsub.publish(TRUST_TOPIC, data)
+    this.recent.published(peer, data, sent.recipients.map(p => p.toString()), now)
     this.emit({ type: 'published', at: now, report: strip(report) })
     // Heard by no one (no peer known on the topic yet, or all below GossipSub's publish threshold):
     // say it again a little later rather than wait for the hourly republication.
@@ -390,6 +407,17 @@ export class ReputationService {
     }, UNHEARD_RETRY_MS)
     timer.unref?.()
     this.publishTimers.set(peer, timer)
+  }
+
+  /** `peer` listens on the topic: publish again the recent reports of ours it was not handed. */
+  private async resendMissed (peer: string): Promise<void> {
+    if (!this.running) return
+    for (const { subject, data } of this.recent.missedBy(peer, Date.now())) {
+      try {
+        const sent = await this.c.libp2p.services.pubsub.publish(TRUST_TOPIC, data)
+        this.recent.resent(subject, data, sent.recipients.map(p => p.toString()))
+      } catch (err) { this.c.log.debug({ err, peer, subject }, 'could not publish a trust report again') }
+    }
   }
 
   private async republishAll (): Promise<void> {
