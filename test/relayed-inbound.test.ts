@@ -1,0 +1,68 @@
+// A NATed node reached through its relay (127.0.0.1, no namespaces, so it runs in every `npm test`):
+// how many inbound relayed connections it accepts, and what one ping costs it. The NAT lab
+// (natlab.test.ts) found both: its relayed NATed-to-NATed pings failed ("connected, but ping failed:
+// All multiaddr dials failed") when the NATed node refused the relay's sixth connection in a second.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { Circuit } from '@multiformats/multiaddr-matcher'
+import { multiaddr } from '@multiformats/multiaddr'
+import type { Connection } from '@libp2p/interface'
+import { createAgentNode, type AgentNode } from '../src/agent-node.ts'
+import { waitFor, LOCALHOST_LIMITS } from './helpers/testnet.ts'
+import { tempDir, removeTempDirs } from './helpers/tmp.ts'
+
+// More callers than the default per-host rate (limits.inboundConnectionsPerHostPerSecond, 5).
+const CALLERS = 8
+
+let relay: AgentNode, natted: AgentNode
+const callers: AgentNode[] = []
+
+before(async () => {
+  relay = await createAgentNode({ dataDir: await tempDir(), listen: ['/ip4/127.0.0.1/tcp/0'], relay: { server: true }, dht: { mode: 'server' }, limits: LOCALHOST_LIMITS, log: { level: 'silent' } })
+  await relay.start()
+  const via = relay.addresses()[0]
+  // No listen address: the relay is the only way in, as behind a NAT. Its per-host inbound rate is
+  // the default (5 a second); only the cap on connections still upgrading per relay is raised, so
+  // that the callers below, all arriving at once, are limited by the rate alone.
+  natted = await createAgentNode({ dataDir: await tempDir(), listen: [], relay: { reservations: [via] }, limits: { maxIncomingPendingPerAddress: 1000 }, log: { level: 'silent' } })
+  await natted.start()
+  await waitFor('a /p2p-circuit address', () => natted.addresses().some(a => Circuit.matches(multiaddr(a))))
+  for (let i = 0; i < CALLERS; i++) {
+    const caller = await createAgentNode({ dataDir: await tempDir(), listen: [], limits: LOCALHOST_LIMITS, log: { level: 'silent' } })
+    await caller.start()
+    callers.push(caller)
+  }
+})
+after(async () => {
+  await Promise.all([...callers.map(async c => { await c.stop() }), natted?.stop(), relay?.stop()])
+  await removeTempDirs()
+})
+
+test('a NATed node answers more peers at once through its relay than the per-host rate: each relayed peer counts for itself, not the relay\'s IP', async () => {
+  const circuit = natted.addresses().find(a => Circuit.matches(multiaddr(a)))
+  assert.ok(circuit != null)
+  // All at once: libp2p counted every relayed connection as one from the relay's IP and refused the sixth.
+  const results = await Promise.allSettled(callers.map(async c => await c.ping(circuit)))
+  const failed = results.flatMap((r, i) => r.status === 'rejected' ? [`caller ${i}: ${String(r.reason)}`] : [])
+  assert.deepEqual(failed, [])
+})
+
+test('a ping over a relayed connection rides that connection: no second circuit is dialled beside it', async () => {
+  const caller = callers[0]
+  const target = natted.peerId.toString()
+  await caller.libp2p.hangUp(natted.peerId)
+  await waitFor('no connection left', () => caller.libp2p.getConnections(natted.peerId).length === 0)
+  const opened: Connection[] = []
+  const onOpen = (evt: CustomEvent<Connection>): void => { if (evt.detail.remotePeer.equals(natted.peerId)) opened.push(evt.detail) }
+  caller.libp2p.addEventListener('connection:open', onOpen)
+  try {
+    // By PeerId, the way a user pings: the relayed address is known from the test above.
+    await caller.ping(target)
+    await caller.ping(target)
+  } finally {
+    caller.libp2p.removeEventListener('connection:open', onOpen)
+  }
+  // @libp2p/ping's ping(peerId) never reuses a connection with relay limits, so it dialled a fresh
+  // circuit per ping (libp2p then closed it as a duplicate): the NATed node paid two connections.
+  assert.deepEqual(opened.map(c => Circuit.matches(c.remoteAddr)), [true])
+})
