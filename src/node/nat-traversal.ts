@@ -4,12 +4,13 @@
 // (node-datachannel) and UPnP talks to the router, so each loads only when the config asks.
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { Circuit, WebRTC } from '@multiformats/multiaddr-matcher'
-import type { Connection, IdentifyResult, PeerId, Transport } from '@libp2p/interface'
+import type { ComponentLogger, Connection, IdentifyResult, Logger, PeerId, Transport } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import type { Registrar } from '@libp2p/interface-internal'
 import type { uPnPNAT as UPnPNATFactory } from '@libp2p/upnp-nat'
 import { AgentwireError } from '../errors.ts'
 import { codeOf } from '../caught.ts'
-import { withComponentMethod } from './libp2p-internals.ts'
+import { relayServerReservations, withComponentMethod, withRegistrarConnections } from './libp2p-internals.ts'
 import type { AgentwireConfig } from '../config/index.ts'
 import { SWAP_DRAIN_MAX_MS, SWAP_DRAIN_POLL_MS, WEBRTC_UPGRADE_DELAYS_MS, WEBRTC_UPGRADE_TIMEOUT_MS } from './constants.ts'
 
@@ -82,16 +83,18 @@ export async function natParts (config: AgentwireConfig): Promise<NatParts> {
  * speed, and ICE runs beside it over the relayed connection (what @libp2p/webrtc does anyway: the
  * SDP goes over a relayed connection), retried while the connection is still only relayed.
  */
-function upgradeOnly<T> (factory: (components: any) => T, upgrading: AsyncLocalStorage<true>): (components: any) => T {
+function upgradeOnly<C, T extends Transport> (factory: (components: C) => T, upgrading: AsyncLocalStorage<true>): (components: C) => T {
   return (components) => {
-    const transport: any = factory(components)
+    const transport = factory(components)
+    const dialFilter = transport.dialFilter.bind(transport)
+    // libp2p leaves out of a dial the addresses no transport accepts (dial-queue), so a foreground
+    // dial never sees a /webrtc address: no error, no "last dial failure" recorded for the peer.
+    const onlyUpgrades = (addrs: Multiaddr[]): Multiaddr[] => upgrading.getStore() === true ? dialFilter(addrs) : []
     return new Proxy(transport, {
       get (target, prop) {
-        const member = Reflect.get(target, prop)
-        if (prop !== 'dialFilter') return typeof member === 'function' ? member.bind(target) : member
-        // libp2p leaves out of a dial the addresses no transport accepts (dial-queue), so a foreground
-        // dial never sees a /webrtc address: no error, no "last dial failure" recorded for the peer.
-        return (addrs: Multiaddr[]) => upgrading.getStore() === true ? member.call(target, addrs) : []
+        if (prop === 'dialFilter') return onlyUpgrades
+        const member: unknown = Reflect.get(target, prop)
+        return typeof member === 'function' ? member.bind(target) : member
       }
     })
   }
@@ -110,7 +113,7 @@ interface UpgradeComponents {
   events: EventTarget
   connectionManager: { getConnections: (peer?: PeerId) => Connection[] }
   transportManager: { dial: (ma: Multiaddr, options: { signal: AbortSignal }) => Promise<Connection> }
-  logger: { forComponent: (name: string) => any }
+  logger: ComponentLogger
 }
 
 /**
@@ -124,7 +127,7 @@ interface UpgradeComponents {
 class WebRTCUpgrade {
   private readonly running = new Map<string, Promise<void>>()
   private readonly controller = new AbortController()
-  private readonly log: any
+  private readonly log: Logger
   private readonly components: UpgradeComponents
   private readonly upgrading: AsyncLocalStorage<true>
   private readonly onIdentify = (evt: Event): void => { this.consider((evt as CustomEvent<IdentifyResult>).detail) }
@@ -227,37 +230,17 @@ const DCUTR_PROTOCOL = '/libp2p/dcutr'
  * SWAP_DRAIN_MAX_MS; the relay's own circuit limits still apply). Nothing is retried, so no A2A
  * call can run twice. Both ends run this, so neither closes under the other's calls.
  */
-export function gentleSwap<T> (factory: (components: any) => T): (components: any) => T {
-  return (components) => factory(new Proxy(components, {
-    get (target, prop) {
-      const value = Reflect.get(target, prop)
-      if (prop !== 'registrar') return value
-      return new Proxy(value, {
-        get (registrar, key) {
-          const member = Reflect.get(registrar, key)
-          if (key === 'handle') {
-            return async (protocol: string, handler: (stream: any, connection: Connection) => unknown, options?: unknown) =>
-              await member.call(registrar, protocol, (stream: any, connection: Connection) => handler(stream, draining(connection)), options)
-          }
-          if (key === 'register') {
-            return async (protocol: string, topology: { onConnect?: (peer: PeerId, connection: Connection) => void } & Record<string, unknown>) =>
-              await member.call(registrar, protocol, { ...topology, onConnect: topology.onConnect != null ? (peer: PeerId, connection: Connection) => { topology.onConnect?.(peer, draining(connection)) } : undefined })
-          }
-          return typeof member === 'function' ? member.bind(registrar) : member
-        }
-      })
-    }
-  }))
+export function gentleSwap<C extends { registrar: Registrar }, S> (factory: (components: C) => S): (components: C) => S {
+  return withRegistrarConnections(factory, draining)
 }
 
 /** The connection, except that close() waits for its other streams to finish first (in the background). */
 function draining (conn: Connection): Connection {
+  const close = async (): Promise<void> => { void closeWhenIdle(conn) }
   return new Proxy(conn, {
     get (target, prop) {
-      const member = Reflect.get(target, prop)
-      if (prop === 'close') {
-        return async (): Promise<void> => { void closeWhenIdle(target) }
-      }
+      if (prop === 'close') return close
+      const member: unknown = Reflect.get(target, prop)
       return typeof member === 'function' ? member.bind(target) : member
     }
   })
@@ -283,13 +266,14 @@ async function closeWhenIdle (conn: Connection): Promise<void> {
  * it is reachable. Here a refresh replaces the reservation (its old signal cleared first, before
  * `reset()` ever ran) instead of resetting it: same slot, new expiry.
  */
-export function refreshByReplacing<T> (factory: (components: any) => T): (components: any) => T {
+export function refreshByReplacing<C, S> (factory: (components: C) => S): (components: C) => S {
   return (components) => {
-    const server: any = factory(components)
-    const store = server.reservationStore
-    if (typeof store?.reserve !== 'function' || typeof store.get !== 'function' || typeof store.removeReservation !== 'function') return server
+    const server = factory(components)
+    // Not shaped as @libp2p/circuit-relay-v2 4.2 is: left as it is (see libp2p-internals.ts).
+    const store = relayServerReservations(server)
+    if (store == null) return server
     const reserve = store.reserve.bind(store)
-    store.reserve = (peer: PeerId, addr: Multiaddr, limit?: unknown) => {
+    store.reserve = (peer, addr, limit) => {
       const existing = store.get(peer)
       if (existing != null) {
         existing.signal?.clear?.()
