@@ -10,6 +10,7 @@ import type { Connection } from '@libp2p/interface'
 import { createAgentNode, type AgentNode } from '../src/agent-node.ts'
 import { waitFor, LOCALHOST_LIMITS } from './helpers/testnet.ts'
 import { tempDir, removeTempDirs } from './helpers/tmp.ts'
+import { InboundRate } from '../src/guard/inbound-rate.ts'
 
 // More callers than the default per-host rate (limits.inboundConnectionsPerHostPerSecond, 5).
 const CALLERS = 8
@@ -65,4 +66,18 @@ test('a ping over a relayed connection rides that connection: no second circuit 
   // @libp2p/ping's ping(peerId) never reuses a connection with relay limits, so it dialled a fresh
   // circuit per ping (libp2p then closed it as a duplicate): the NATed node paid two connections.
   assert.deepEqual(opened.map(c => Circuit.matches(c.remoteAddr)), [true])
+})
+
+test('the per-host rate still holds for direct connections and for one relayed peer', () => {
+  const rate = new InboundRate({ perSecond: 5 })
+  const now = Date.now()
+  const from = (addr: string): { remoteAddr: ReturnType<typeof multiaddr> } => ({ remoteAddr: multiaddr(addr) })
+  const relayed = (peer: string): { remoteAddr: ReturnType<typeof multiaddr> } => from(`/ip4/11.0.0.1/tcp/4001/p2p/${relay.peerId.toString()}/p2p-circuit/p2p/${peer}`)
+  const host = Array.from({ length: 6 }, () => rate.take(from('/ip4/11.0.0.9/tcp/40000'), now))
+  assert.deepEqual(host, [true, true, true, true, true, false], 'a sixth direct connection from one IP in a second is refused')
+  // Eight peers behind one relay: each its own budget, although all arrive from the relay's IP.
+  assert.ok(callers.every(c => rate.take(relayed(c.peerId.toString()), now)))
+  const one = Array.from({ length: 6 }, () => rate.take(relayed(natted.peerId.toString()), now))
+  assert.deepEqual(one, [true, true, true, true, true, false], 'one relayed peer is held to the rate like a host')
+  assert.equal(rate.take(from('/ip4/11.0.0.9/tcp/40001'), now + 1_000), true, 'a second later the host may connect again')
 })
