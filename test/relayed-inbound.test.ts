@@ -81,3 +81,26 @@ test('the per-host rate still holds for direct connections and for one relayed p
   assert.deepEqual(one, [true, true, true, true, true, false], 'one relayed peer is held to the rate like a host')
   assert.equal(rate.take(from('/ip4/11.0.0.9/tcp/40001'), now + 1_000), true, 'a second later the host may connect again')
 })
+
+test('the DHT does not keep a peer alive that it knows only through a relay: no redial racing that peer\'s own dial', async () => {
+  const via = relay.addresses()[0]
+  const start = async (reserve: boolean): Promise<AgentNode> => {
+    const node = await createAgentNode({ dataDir: await tempDir(), listen: [], bootstrap: [via], ...(reserve ? { relay: { reservations: [via] } } : {}), limits: LOCALHOST_LIMITS, log: { level: 'silent' } })
+    await node.start()
+    return node
+  }
+  const [target, caller] = await Promise.all([start(true), start(false)])
+  try {
+    await waitFor('a /p2p-circuit address', () => target.addresses().some(a => Circuit.matches(multiaddr(a))))
+    // By PeerId: the DHT lookup makes the caller's routing table ping the target (libp2p's ping,
+    // which a DHT client answers too), and kad-dht then tags it among its closest peers.
+    await waitFor('the target found by PeerId', async () => await caller.ping(target.peerId.toString()).then(() => true, () => false))
+    const tags = async (): Promise<string[]> => [...(await caller.libp2p.peerStore.get(target.peerId)).tags.keys()]
+    await waitFor('kad-dht\'s closest-peer tags (every 5 s)', async () => (await tags()).includes('kad-close'), 30_000)
+    // With the keep-alive tag libp2p redialled the target through the relay whenever it hung up,
+    // racing the target's own dial back: both relayed connections died (NAT lab, 1 run in 10).
+    assert.deepEqual((await tags()).filter(t => t.startsWith('keep-alive')), [])
+  } finally {
+    await Promise.all([target.stop(), caller.stop()])
+  }
+})

@@ -6,7 +6,7 @@
 // @libp2p/circuit-relay-v2 4.2.13, @libp2p/autonat 3.0.28 and @libp2p/dcutr 3.0.28. On an upgrade
 // of any of these, check each piece below still holds (the NAT lab and test/reachability tests fail
 // loudly when one does not).
-import type { AbortOptions, Connection, PeerId, Stream, StreamHandler, StreamHandlerOptions, Topology } from '@libp2p/interface'
+import { KEEP_ALIVE, type AbortOptions, type Connection, type PeerId, type Stream, type StreamHandler, type StreamHandlerOptions, type Topology } from '@libp2p/interface'
 import type { Registrar, TransportManager } from '@libp2p/interface-internal'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { KadDHT, KadDHTComponents, SingleKadDHT } from '@libp2p/kad-dht'
@@ -111,3 +111,6 @@ export function relayServerReservations (server: unknown): RelayServerReservatio
   // Checked member by member just above: the one cast of this shape.
   return has('reserve') && has('get') && has('removeReservation') ? store as RelayServerReservations : undefined
 }
+
+/** The tag @libp2p/kad-dht 16.4 puts on the peers it pinged last (its ClosestPeers, every 5 s); libp2p redials a peer so tagged the moment it disconnects (ReconnectQueue). Not exported by the package. */
+export const KAD_DHT_KEEP_ALIVE_TAG = `${KEEP_ALIVE}-kad-dht`

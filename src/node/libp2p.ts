@@ -18,7 +18,7 @@ import { DhtKeeper } from './dht-keeper.ts'
 import { withPeerCache } from './peer-cache.ts'
 import { InboundSlots } from '../guard/inbound-slots.ts'
 import { InboundRate } from '../guard/inbound-rate.ts'
-import { gentleSwap, natParts, refreshByReplacing, withoutWebRTC } from './nat-traversal.ts'
+import { gentleSwap, natParts, noRelayedKeepAlive, refreshByReplacing, withoutWebRTC } from './nat-traversal.ts'
 import { isMultiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
 import type { PrivateKey, ComponentLogger } from '@libp2p/interface'
@@ -101,7 +101,8 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
     identifyPush: identifyPush({ protocolPrefix: PROTOCOL_PREFIX }),
     // The connection monitor pings every connection too, so a user's ping needs room beside it.
     ping: ping({ protocolPrefix: PROTOCOL_PREFIX, maxInboundStreams: 4, maxOutboundStreams: 4 }),
-    dht: singleKadDHT(kadDHT({
+    // noRelayedKeepAlive: see nat-traversal.ts (relayed peers were redialled on every hang-up).
+    dht: singleKadDHT(noRelayedKeepAlive(kadDHT({
       protocol: DHT_PROTOCOL,
       logPrefix: 'agentwire:dht',
       datastorePrefix: '/agentwire-dht',
@@ -116,7 +117,7 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
       // flight on each, so a slow or gone peer holds up one request of many, never the lookup.
       alpha: DHT_ALPHA,
       disjointPaths: DHT_DISJOINT_PATHS
-    })),
+    }))),
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,
       // Many nodes share one host in tests and small fleets; co-location must not be penalised.

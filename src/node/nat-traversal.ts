@@ -4,13 +4,14 @@
 // (node-datachannel) and UPnP talks to the router, so each loads only when the config asks.
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { Circuit, WebRTC } from '@multiformats/multiaddr-matcher'
-import type { ComponentLogger, Connection, IdentifyResult, Logger, PeerId, Transport } from '@libp2p/interface'
+import type { ComponentLogger, Connection, IdentifyResult, Logger, PeerData, PeerId, PeerStore, Transport } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Registrar } from '@libp2p/interface-internal'
 import type { uPnPNAT as UPnPNATFactory } from '@libp2p/upnp-nat'
+import { isPrivateIp } from '@libp2p/utils'
 import { AgentwireError } from '../errors.ts'
 import { codeOf } from '../caught.ts'
-import { relayServerReservations, withComponentMethod, withRegistrarConnections } from './libp2p-internals.ts'
+import { KAD_DHT_KEEP_ALIVE_TAG, relayServerReservations, withComponentMethod, withRegistrarConnections } from './libp2p-internals.ts'
 import type { AgentwireConfig } from '../config/index.ts'
 import { SWAP_DRAIN_MAX_MS, SWAP_DRAIN_POLL_MS, WEBRTC_UPGRADE_DELAYS_MS, WEBRTC_UPGRADE_TIMEOUT_MS } from './constants.ts'
 
@@ -283,4 +284,42 @@ export function refreshByReplacing<C, S> (factory: (components: C) => S): (compo
     }
     return server
   }
+}
+
+/**
+ * kad-dht must not keep relayed peers alive. It tags every peer its routing table pinged
+ * successfully (any node answers libp2p's ping, DHT clients too) with a keep-alive tag, and libp2p
+ * redials a peer so tagged the moment it disconnects. Between two NATed nodes that redial goes
+ * through the relay and races the peer's own dial: both relayed connections then carry the same
+ * address on each side, libp2p's openConnection closes each side's new one as a "Duplicate
+ * multiaddr connection", and each side keeps the one the other just closed. Seen in the NAT lab
+ * (one run in 10 of the lean set): B hung up on A, A redialled B at once (and again on each
+ * retry), B's next ping by PeerId failed twice with "Unexpected EOF". A peer known only by relayed
+ * addresses is a DHT client here (see dhtServes in libp2p.ts) and costs a circuit to keep: no tag.
+ */
+export function noRelayedKeepAlive<C extends { peerStore: PeerStore }, S> (factory: (components: C) => S): (components: C) => S {
+  return withComponentMethod(factory, 'peerStore', 'merge', (original, peerStore) =>
+    async (peer: PeerId, data: PeerData, options?: unknown) => {
+      const tags = data.tags
+      if (tags != null && KAD_DHT_KEEP_ALIVE_TAG in tags && tags[KAD_DHT_KEEP_ALIVE_TAG] != null && await onlyRelayed(peerStore, peer)) {
+        const { [KAD_DHT_KEEP_ALIVE_TAG]: _dropped, ...rest } = tags
+        return await original(peer, { ...data, tags: rest }, options)
+      }
+      return await original(peer, data, options)
+    })
+}
+
+/** Known only by relayed (or private, unreachable from here) addresses: how a NATed peer looks. */
+async function onlyRelayed (peerStore: PeerStore, peer: PeerId): Promise<boolean> {
+  try {
+    const addresses = (await peerStore.get(peer)).addresses.map(a => a.multiaddr)
+    return addresses.some(a => Circuit.matches(a)) && addresses.every(a => Circuit.matches(a) || !publicIp(a))
+  } catch {
+    return false
+  }
+}
+
+function publicIp (addr: Multiaddr): boolean {
+  const host = addr.getComponents().find(c => c.name === 'ip4' || c.name === 'ip6')?.value
+  return host != null && isPrivateIp(host) === false
 }
