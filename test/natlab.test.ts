@@ -1,6 +1,7 @@
-// NAT traversal on real NATs: the scenarios of scripts/natlab in Linux network namespaces. Needs root
-// and iproute2 + nftables + coturn (STUN) + miniupnpd (UPnP); skipped with the reason otherwise.
-// Asserts behaviour, never a duration.
+// NAT traversal on real NATs: the scenarios of scripts/natlab in Linux network namespaces. Runs in
+// every `npm test` as root with iproute2 + nftables + coturn (STUN) + miniupnpd (UPnP) — .ci/run
+// installs them — and is skipped with the reason printed otherwise (or with AGENTWIRE_NATLAB=0).
+// Asserts behaviour, never a duration. NATLAB_LOG_DIR=<dir> keeps every lab node's log (see docs/nat.md).
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { labUp, labDown, stopAllNodes, missingTools } from '../scripts/natlab/lab.ts'
@@ -8,15 +9,11 @@ import { runScenarios } from '../scripts/natlab/main.ts'
 import type { ScenarioResult } from '../scripts/natlab/scenarios.ts'
 
 const missing = missingTools()
-// Opt-in (AGENTWIRE_NATLAB=1) until it is green 10 runs in a row on main: after the issue 19/21
-// merges, "a NATed node reaches another NATed node through the relay (TCP)" failed 3 of 10 runs
-// (ping over the relayed connection aborted; see docs/nat.md). Needs root (it creates network
-// namespaces) with iproute2, nftables, coturn and miniupnpd (.ci/run installs them).
-const skip = process.env.AGENTWIRE_NATLAB !== '1'
-  ? 'opt-in: set AGENTWIRE_NATLAB=1 (see docs/nat.md, "In `npm test`")'
+const skip = process.env.AGENTWIRE_NATLAB === '0'
+  ? 'AGENTWIRE_NATLAB=0'
   : process.getuid?.() !== 0
     ? 'NAT lab needs root (it creates network namespaces)'
-    : missing.length > 0 ? `NAT lab needs ${missing.join(', ')}` : false
+    : missing.length > 0 ? `NAT lab needs ${missing.join(', ')} (.ci/run installs them)` : false
 if (skip !== false) process.stdout.write(`# skipping the NAT lab: ${skip}\n`)
 
 describe('NAT lab', { skip, timeout: 15 * 60_000 }, () => {

@@ -178,7 +178,7 @@ export const limitsSchema = z.strictObject({
   maxParallelDials: z.number().int().positive().default(50),
   /** Longest a dial may take before it fails, in ms. @default 10000 */
   dialTimeoutMs: z.number().int().positive().default(10_000),
-  /** Inbound connections accepted per second from one IP before refusing more (raise it for many nodes on one host). @default 5 */
+  /** Inbound connections accepted per second from one IP (an IPv6 /64) before refusing more (raise it for many nodes on one host); a relayed one counts for its peer, not the relay. @default 5 */
   inboundConnectionsPerHostPerSecond: z.number().int().positive().default(5),
   /** Inbound connections one address (IP, IPv6 /64, or relay) may have upgrading at once (raise it for many nodes on one host). @default 8 */
   maxIncomingPendingPerAddress: z.number().int().positive().default(8),

@@ -14,6 +14,7 @@ import type { ResolveOptions, ResolvedName, ClaimantInfo } from '../naming/index
 import type { Logger } from '../log/logger.ts'
 import { AgentwireError } from '../errors.ts'
 import { asError, messageOf } from '../caught.ts'
+import { pingOver } from './ping-over.ts'
 
 export interface ResolveResult {
   name: string
@@ -171,7 +172,9 @@ export class Dialler {
       // time for the second try.
       const signal = anySignal(options.signal, Math.ceil(this.init.dialTimeoutMs / 2))
       try {
-        const rtt = await this.c.libp2p.services.ping.ping(conn.remotePeer, { signal })
+        // Over the connection just dialled: ping(peerId) would dial a second circuit beside a
+        // relayed one (see ping-over.ts).
+        const rtt = await pingOver(conn, signal)
         return { peerId: conn.remotePeer.toString(), rttMs: Math.round(rtt * 100) / 100 }
       } catch (err) {
         lastError = asError(err)

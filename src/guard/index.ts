@@ -14,4 +14,5 @@ export { PeerGuard, GuardRefusedError, type PeerGuardInit, type PeerGuardCompone
 export { RateLimiter, type RateLimiterInit } from './rate-limiter.ts'
 export { NonceGuard, ReplayError, type NonceGuardInit } from './nonce-guard.ts'
 export { InboundSlots, type InboundSlotsInit } from './inbound-slots.ts'
+export { InboundRate, inboundRateKey, type InboundRateInit } from './inbound-rate.ts'
 export { addressKey } from './address-key.ts'

@@ -6,6 +6,9 @@ export const DHT_PROTOCOL = '/agentwire/kad/1.0.0'
 /** Prefix for libp2p's own protocols (identify, ping, autonat…) so agentwire nodes only pair with each other. */
 export const PROTOCOL_PREFIX = 'agentwire'
 
+/** libp2p's ping protocol under our prefix (the ping service and the connection monitor speak it). */
+export const PING_PROTOCOL = `/${PROTOCOL_PREFIX}/ping/1.0.0`
+
 /** Version reported by `info` and in identify's agent version. */
 export const AGENT_VERSION_PREFIX = 'agentwire/'
 

@@ -6,8 +6,9 @@
 // @libp2p/circuit-relay-v2 4.2.13, @libp2p/autonat 3.0.28 and @libp2p/dcutr 3.0.28. On an upgrade
 // of any of these, check each piece below still holds (the NAT lab and test/reachability tests fail
 // loudly when one does not).
-import type { PeerId } from '@libp2p/interface'
-import type { TransportManager } from '@libp2p/interface-internal'
+import { KEEP_ALIVE, type AbortOptions, type Connection, type PeerId, type Stream, type StreamHandler, type StreamHandlerOptions, type Topology } from '@libp2p/interface'
+import type { Registrar, TransportManager } from '@libp2p/interface-internal'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import type { KadDHT, KadDHTComponents, SingleKadDHT } from '@libp2p/kad-dht'
 
 /**
@@ -97,3 +98,48 @@ export function gossipsubSubscriptionAnnouncer (pubsub: unknown): { peers: () =>
     announce: (peer, topics) => { sendSubscriptions.call(pubsub, peer.toString(), topics, true) }
   }
 }
+
+// --- NAT traversal (gentleSwap and refreshByReplacing in nat-traversal.ts) ---------------------------
+// Written against libp2p 3.3.11, @libp2p/interface-internal 3.1.13, @libp2p/dcutr 3.0.28 and
+// @libp2p/circuit-relay-v2 4.2.13 (whose server uses retimeable-signal 1.0.1). The NAT lab's
+// calls-during-dcutr-swap and reservation-renewed-before-expiry scenarios fail when these stop holding.
+
+/**
+ * A service factory whose connections, as the registrar hands them to it (its stream handlers and
+ * its topologies' onConnect: the only two ways @libp2p/dcutr gets the relayed connection it closes),
+ * are passed through `wrap` first. libp2p has no hook for "what this service may do to a connection".
+ */
+export function withRegistrarConnections<C extends { registrar: Registrar }, S> (factory: (components: C) => S, wrap: (conn: Connection) => Connection): (components: C) => S {
+  const handling = withComponentMethod(factory, 'registrar', 'handle', original =>
+    async (protocol: string, handler: StreamHandler, options?: StreamHandlerOptions) =>
+      await original(protocol, async (stream: Stream, connection: Connection) => { await handler(stream, wrap(connection)) }, options))
+  return withComponentMethod(handling, 'registrar', 'register', original =>
+    async (protocol: string, topology: Topology, options?: AbortOptions) => {
+      const onConnect = topology.onConnect?.bind(topology)
+      // Its result goes back to the registrar, which handles a rejection as it would the original's.
+      return await original(protocol, { ...topology, onConnect: onConnect != null ? (peer: PeerId, conn: Connection) => onConnect(peer, wrap(conn)) : undefined }, options)
+    })
+}
+
+/** What we use of @libp2p/circuit-relay-v2's server-side reservation store (a class of the package, not on the service's type). */
+export interface RelayServerReservations {
+  reserve: (peer: PeerId, addr: Multiaddr, limit?: unknown) => unknown
+  /** The reservation, with its expiry timer (`signal`, a retimeable-signal). */
+  get: (peer: PeerId) => { signal?: { clear?: () => void } } | undefined
+  removeReservation: (peer: PeerId) => void
+}
+
+/**
+ * The circuit relay server's reservation store (`server.reservationStore`), or undefined when the
+ * server is not shaped the way 4.2.x is (then a caller leaves it alone).
+ */
+export function relayServerReservations (server: unknown): RelayServerReservations | undefined {
+  const store: unknown = server != null && typeof server === 'object' ? Reflect.get(server, 'reservationStore') : undefined
+  if (store == null || typeof store !== 'object') return undefined
+  const has = (name: keyof RelayServerReservations): boolean => typeof Reflect.get(store, name) === 'function'
+  // Checked member by member just above: the one cast of this shape.
+  return has('reserve') && has('get') && has('removeReservation') ? store as RelayServerReservations : undefined
+}
+
+/** The tag @libp2p/kad-dht 16.4 puts on the peers it pinged last (its ClosestPeers, every 5 s); libp2p redials a peer so tagged the moment it disconnects (ReconnectQueue). Not exported by the package. */
+export const KAD_DHT_KEEP_ALIVE_TAG = `${KEEP_ALIVE}-kad-dht`

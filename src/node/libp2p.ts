@@ -17,7 +17,8 @@ import { singleKadDHT, withComponentMethod } from './libp2p-internals.ts'
 import { DhtKeeper } from './dht-keeper.ts'
 import { withPeerCache } from './peer-cache.ts'
 import { InboundSlots } from '../guard/inbound-slots.ts'
-import { gentleSwap, natParts, refreshByReplacing, withoutWebRTC } from './nat-traversal.ts'
+import { InboundRate } from '../guard/inbound-rate.ts'
+import { gentleSwap, natParts, noRelayedKeepAlive, refreshByReplacing, withoutWebRTC } from './nat-traversal.ts'
 import { isMultiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
 import type { PrivateKey, ComponentLogger } from '@libp2p/interface'
@@ -100,7 +101,8 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
     identifyPush: identifyPush({ protocolPrefix: PROTOCOL_PREFIX }),
     // The connection monitor pings every connection too, so a user's ping needs room beside it.
     ping: ping({ protocolPrefix: PROTOCOL_PREFIX, maxInboundStreams: 4, maxOutboundStreams: 4 }),
-    dht: singleKadDHT(kadDHT({
+    // noRelayedKeepAlive: see nat-traversal.ts (relayed peers were redialled on every hang-up).
+    dht: singleKadDHT(noRelayedKeepAlive(kadDHT({
       protocol: DHT_PROTOCOL,
       logPrefix: 'agentwire:dht',
       datastorePrefix: '/agentwire-dht',
@@ -115,7 +117,7 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
       // flight on each, so a slow or gone peer holds up one request of many, never the lookup.
       alpha: DHT_ALPHA,
       disjointPaths: DHT_DISJOINT_PATHS
-    })),
+    }))),
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,
       // Many nodes share one host in tests and small fleets; co-location must not be penalised.
@@ -159,6 +161,8 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
 
   // Silent sockets from a few hosts must not hold every upgrade slot: each address gets a share.
   const inboundSlots = new InboundSlots({ maxPerAddress: config.limits.maxIncomingPendingPerAddress })
+  // Per host and second, but a relayed connection counts for its peer, not the relay (see inbound-rate.ts).
+  const inboundRate = new InboundRate({ perSecond: config.limits.inboundConnectionsPerHostPerSecond })
   const node = await createLibp2p({
     privateKey: init.privateKey,
     nodeInfo: { name: 'agentwire', version: VERSION, userAgent: `${AGENT_VERSION_PREFIX}${VERSION}` },
@@ -197,14 +201,15 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
       maxIncomingPendingConnections: config.limits.maxIncomingPendingConnections,
       maxParallelDials: config.limits.maxParallelDials,
       dialTimeout: config.limits.dialTimeoutMs,
-      inboundConnectionThreshold: config.limits.inboundConnectionsPerHostPerSecond,
+      // Applied by the gater instead (inboundRate): libp2p counts every relayed peer as the relay's IP.
+      inboundConnectionThreshold: Number.MAX_SAFE_INTEGER,
       // libp2p's 10 s let a silent socket hold its slot ten times longer than any honest upgrade needs.
       inboundUpgradeTimeout: config.limits.inboundUpgradeTimeoutMs
     },
     services,
     connectionGater: {
       denyDialPeer: (peerId) => init.refusePeer?.(peerId.toString()) ?? false,
-      denyInboundConnection: (maConn) => !inboundSlots.take(maConn),
+      denyInboundConnection: (maConn) => !inboundRate.take(maConn) || !inboundSlots.take(maConn),
       denyInboundEncryptedConnection: (peerId) => init.refusePeer?.(peerId.toString()) ?? false,
       denyInboundUpgradedConnection: (_peerId, maConn) => { inboundSlots.release(maConn); return false }
     },
