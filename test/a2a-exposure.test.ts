@@ -66,5 +66,5 @@ test('the public card of a node fronting a local agent does not name the agent\'
   const port = new URL(upstream.url).port
   assert.equal(text.includes(upstream.url), false, `the card names ${upstream.url}: ${text.slice(0, 400)}`)
   assert.equal(text.includes(`:${port}`), false)
-  assert.deepEqual(card.supportedInterfaces.map((i: any) => i.protocolBinding), ['urn:agentwire:a2a-libp2p:1.0'])
+  assert.deepEqual((card.supportedInterfaces as Array<{ protocolBinding: string }>).map(i => i.protocolBinding), ['urn:agentwire:a2a-libp2p:1.0'])
 })

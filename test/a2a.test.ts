@@ -173,8 +173,9 @@ test('replayed, forged and altered envelopes are refused', async () => {
 test('cards are signed by the node; a forged card is rejected', async () => {
   const { peerId, card } = await A.a2a.caller.card(B.peerId.toString())
   assert.equal(peerId, B.peerId.toString())
-  assert.equal(card.supportedInterfaces[0].protocolBinding, 'urn:agentwire:a2a-libp2p:1.0')
-  assert.equal(card.supportedInterfaces[0].url, `/p2p/${B.peerId.toString()}`)
+  const [first] = card.supportedInterfaces as Array<{ protocolBinding: string, url: string }>
+  assert.equal(first.protocolBinding, 'urn:agentwire:a2a-libp2p:1.0')
+  assert.equal(first.url, `/p2p/${B.peerId.toString()}`)
   await verifyCard(card, B.peerId.toString())
   // Signed by another key but claiming B's PeerId as kid, or simply signed by someone else.
   const impostor = await generateKeyPair('Ed25519')

@@ -11,6 +11,7 @@ import {
   BAN_MS, HANDSHAKE_BURST, HANDSHAKES_PER_MINUTE, MAX_PENDING_STREAMS, MAX_STREAMS_PER_PEER, MAX_TRACKED_PEERS,
   STREAM_BURST, STREAMS_PER_SECOND, STRIKE_THRESHOLD, STRIKE_WEIGHTS, STRIKES_FORGIVEN_PER_MINUTE
 } from './constants.ts'
+import { evictOldest } from '../evict-oldest.ts'
 
 export interface PeerGuardInit {
   /** Streams per second one peer may open across guarded protocols. @default 100 (STREAMS_PER_SECOND) */
@@ -167,7 +168,7 @@ export class PeerGuard {
     if (weight === 0 || this.isBanned(peer, now)) return false
     let s = this.strikes.get(peer)
     if (s == null) {
-      if (this.strikes.size >= this.o.maxTrackedPeers) this.strikes.delete(this.strikes.keys().next().value!)
+      if (this.strikes.size >= this.o.maxTrackedPeers) evictOldest(this.strikes)
       s = { score: 0, updated: now }
     } else {
       this.strikes.delete(peer) // re-insert: Map order doubles as least-recently-struck order
@@ -208,7 +209,7 @@ export class PeerGuard {
   }
 
   private ban (peer: string, reason: string, now: number): void {
-    if (this.banned.size >= this.o.maxTrackedPeers) this.banned.delete(this.banned.keys().next().value!)
+    if (this.banned.size >= this.o.maxTrackedPeers) evictOldest(this.banned)
     this.banned.set(peer, now + this.o.banMs)
     this.disconnects++
     this.c.log?.warn({ peer, reason, banMs: this.o.banMs }, 'peer disconnected: too many bad or excessive requests')

@@ -12,7 +12,7 @@ import { Key, type Datastore } from 'interface-datastore'
 import { fromString, toString } from 'uint8arrays'
 import type { AgentLibp2p } from '../node/libp2p.ts'
 import type { AuditLog, SignedHead } from '../audit/index.ts'
-import { verifyHead } from '../audit/index.ts'
+import { isSignedHead, verifyHead } from '../audit/index.ts'
 import type { Logger } from '../log/logger.ts'
 import { jsonStream, throwIfErrorFrame } from '../node/json-stream.ts'
 import type { z } from 'zod'
@@ -162,8 +162,8 @@ export class AuditWitness {
 
   private async kept (key: Key): Promise<SignedHead[]> {
     try {
-      const value = JSON.parse(toString(await this.c.datastore.get(key)))
-      return Array.isArray(value) ? value : []
+      const value: unknown = JSON.parse(toString(await this.c.datastore.get(key)))
+      return Array.isArray(value) ? value.filter(isSignedHead) : []
     } catch {
       return []
     }

@@ -52,7 +52,7 @@ export class RefusalLog {
    */
   async record (event: string, peer: string, detail: string, fields: Record<string, unknown>): Promise<void> {
     let peers = this.tallies.get(event)
-    if (peers == null) this.tallies.set(event, peers = new Map())
+    if (peers == null) this.tallies.set(event, peers = new Map<string, Tally>())
     const now = Date.now()
     const seen = peers.get(peer)
     if (seen != null) {
