@@ -64,7 +64,7 @@ export async function startGateway (init: GatewayInit): Promise<Gateway> {
       void (async () => {
         admit(req, init)
         await route(req, res, base)
-      })().catch(err => { sendError(res, err) })
+      })().catch((err: unknown) => { sendError(res, err) })
     }, init.limits)
     servers.push(server)
     base = await listenHttp(server, listen)
@@ -99,7 +99,7 @@ export async function startGateway (init: GatewayInit): Promise<Gateway> {
         if (path === ROOT_CARD) {
           throw new GatewayRefusedError(404, 'NOT_FOUND', 'this gateway fronts many agents, so it has no card of its own at the root', `use ${base}/peers/<peer>/ as the agent's base URL, or give the agent its own port with a2a.gateway.peers: { <peer>: 127.0.0.1:PORT }`)
         }
-        throw new GatewayRefusedError(404, 'NOT_FOUND', `no route for ${req.method} ${path}`, 'use GET /peers/<peer>/.well-known/agent-card.json or POST /peers/<peer>/')
+        throw new GatewayRefusedError(404, 'NOT_FOUND', `no route for ${String(req.method)} ${path}`, 'use GET /peers/<peer>/.well-known/agent-card.json or POST /peers/<peer>/')
       })
       init.log.info({ url: gateway.url }, 'A2A gateway listening')
     }
@@ -114,7 +114,7 @@ export async function startGateway (init: GatewayInit): Promise<Gateway> {
           await forward(init, peer, req, res)
           return
         }
-        throw new GatewayRefusedError(404, 'NOT_FOUND', `no route for ${req.method} ${path} (this port is ${peer})`, `use GET ${ROOT_CARD} or POST /`)
+        throw new GatewayRefusedError(404, 'NOT_FOUND', `no route for ${String(req.method)} ${path} (this port is ${peer})`, `use GET ${ROOT_CARD} or POST /`)
       })
       init.log.info({ peer, url: gateway.peers[peer] }, 'A2A gateway port for a peer')
     }

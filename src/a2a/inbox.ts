@@ -169,7 +169,7 @@ export class Inbox {
       throw err
     }
     this.emit({ record, kind: 'new' })
-    void this.prune().catch(err => { this.c.log.warn({ err }, 'could not prune the inbox') })
+    void this.prune().catch((err: unknown) => { this.c.log.warn({ err }, 'could not prune the inbox') })
     return record
   }
 

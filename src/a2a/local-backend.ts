@@ -44,7 +44,7 @@ export function sdkDispatch (internalCard: AgentCard, requestHandler: A2ARequest
     onContext?.(context, info)
     try {
       // The SDK types the binding as one of its own transport names; ours is a URI (a custom binding).
-      validateVersion(context.requestedVersion, internalCard, A2A_LIBP2P_BINDING as unknown as Parameters<typeof validateVersion>[2])
+      validateVersion(context.requestedVersion, internalCard, A2A_LIBP2P_BINDING)
     } catch (err) {
       return { kind: 'single', response: { jsonrpc: '2.0', id: request.id ?? null, error: JsonRpcTransportHandler.mapToJSONRPCError(err) } }
     }

@@ -28,7 +28,7 @@ export async function runDaemon (options: DaemonOptions): Promise<void> {
       log.info({ why }, 'stopping')
       const deadline = setTimeout(() => { log.error('clean stop took too long; exiting'); process.exit(1) }, STOP_DEADLINE_MS)
       deadline.unref()
-      await control?.close().catch(err => log.warn({ err }, 'closing control socket failed'))
+      await control?.close().catch((err: unknown) => log.warn({ err }, 'closing control socket failed'))
       await node.stop()
       clearTimeout(deadline)
     })()
@@ -58,7 +58,7 @@ export async function runDaemon (options: DaemonOptions): Promise<void> {
 }
 
 function printReady (config: AgentwireConfig, info: ReturnType<Awaited<ReturnType<typeof createAgentNode>>['info']>, log: Logger): void {
-  const jsonLine = config.log.format === 'json' || (config.log.format === 'auto' && process.stdout.isTTY !== true)
+  const jsonLine = config.log.format === 'json' || (config.log.format === 'auto' && !process.stdout.isTTY)
   if (jsonLine) {
     process.stdout.write(JSON.stringify({ event: 'ready', peerId: info.peerId, name: info.name, addresses: info.addresses, dataDir: info.dataDir }) + '\n')
   } else {

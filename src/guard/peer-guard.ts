@@ -124,7 +124,7 @@ export class PeerGuard {
   admit (peer: string, kind: StreamClass = 'stream', now = Date.now()): Admission {
     if (this.isBanned(peer, now)) {
       this.count('PEER_BANNED')
-      void this.c.hangUp(peer).catch(err => { this.c.log?.debug({ err, peer }, 'could not hang up on a banned peer') })
+      void this.c.hangUp(peer).catch((err: unknown) => { this.c.log?.debug({ err, peer }, 'could not hang up on a banned peer') })
       throw new GuardRefusedError('PEER_BANNED', 'this node disconnected you for repeated bad or excessive requests', 'wait for the ban to end and send less')
     }
     if (this.pending >= this.o.maxPendingStreams) {
@@ -214,7 +214,7 @@ export class PeerGuard {
     this.disconnects++
     this.c.log?.warn({ peer, reason, banMs: this.o.banMs }, 'peer disconnected: too many bad or excessive requests')
     // Reported before the hang-up completes; neither may throw into the stream handler that struck.
-    void this.c.report('guard.disconnected', { peer, reason, threshold: this.o.strikeThreshold, banMs: this.o.banMs }).catch(err => { this.c.log?.warn({ err, peer }, 'could not audit a guard disconnect') })
-    void this.c.hangUp(peer).catch(err => { this.c.log?.debug({ err, peer }, 'could not hang up on a struck-out peer') })
+    void this.c.report('guard.disconnected', { peer, reason, threshold: this.o.strikeThreshold, banMs: this.o.banMs }).catch((err: unknown) => { this.c.log?.warn({ err, peer }, 'could not audit a guard disconnect') })
+    void this.c.hangUp(peer).catch((err: unknown) => { this.c.log?.debug({ err, peer }, 'could not hang up on a struck-out peer') })
   }
 }

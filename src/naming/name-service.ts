@@ -186,7 +186,7 @@ export class NameService {
           this.retryDelay = Math.min(this.retryDelay * 2, PUBLISH_RETRY_MAX_MS)
         }
         this.onTableGrew()
-      }, err => {
+      }, (err: unknown) => {
         this.publishing = undefined
         this.components.log.warn({ err }, 'name publish failed')
         this.schedule(this.retryDelay)

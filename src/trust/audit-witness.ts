@@ -68,14 +68,14 @@ export class AuditWitness {
       runOnLimitedConnection: true
     })
     if (this.intervalMs > 0) {
-      this.timer = setInterval(() => { void this.publish().catch(err => { this.c.log.debug({ err }, 'could not send our audit head to witnesses') }) }, this.intervalMs)
+      this.timer = setInterval(() => { void this.publish().catch((err: unknown) => { this.c.log.debug({ err }, 'could not send our audit head to witnesses') }) }, this.intervalMs)
       this.timer.unref?.()
     }
   }
 
   async stop (): Promise<void> {
     clearInterval(this.timer)
-    await this.c.gate.unhandle(AUDIT_WITNESS_PROTOCOL).catch(err => { this.c.log.debug({ err }, 'could not unregister the audit witness protocol') })
+    await this.c.gate.unhandle(AUDIT_WITNESS_PROTOCOL).catch((err: unknown) => { this.c.log.debug({ err }, 'could not unregister the audit witness protocol') })
   }
 
   /** Send our newest head to every connected trusted peer that has not seen it yet. */

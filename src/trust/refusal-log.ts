@@ -37,13 +37,13 @@ export class RefusalLog {
   }
 
   start (): void {
-    this.timer = setInterval(() => { void this.flush().catch(err => { this.log?.warn({ err }, 'could not audit refusal summaries') }) }, this.intervalMs)
+    this.timer = setInterval(() => { void this.flush().catch((err: unknown) => { this.log?.warn({ err }, 'could not audit refusal summaries') }) }, this.intervalMs)
     this.timer.unref?.()
   }
 
   async stop (): Promise<void> {
     clearInterval(this.timer)
-    await this.flush().catch(err => { this.log?.warn({ err }, 'could not audit refusal summaries at stop') })
+    await this.flush().catch((err: unknown) => { this.log?.warn({ err }, 'could not audit refusal summaries at stop') })
   }
 
   /**
