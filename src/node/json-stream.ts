@@ -112,7 +112,8 @@ function varintLength (n: number): number {
 
 /** Throw the error a remote sent as an `{error}` frame, so callers see its code and hint. */
 export function throwIfErrorFrame (frame: unknown): void {
-  const error = (frame as { error?: ErrorBody } | undefined)?.error
+  // A remote wrote it: each field may be anything until String() says it as text.
+  const error = (frame as { error?: Partial<Record<keyof ErrorBody, unknown>> } | undefined)?.error
   if (error != null && typeof error === 'object') {
     throw errorFromBody({ code: String(error.code ?? 'REMOTE_ERROR'), message: String(error.message ?? 'the peer refused the request'), ...(error.hint != null ? { hint: String(error.hint) } : {}) })
   }
