@@ -74,6 +74,7 @@ export default [
       '@typescript-eslint/no-unnecessary-type-parameters': 'off', // 4 / 0: a type parameter a caller names for inference
       '@typescript-eslint/no-base-to-string': 'off', // 4 / 0: a peer's card fields printed as whatever they are
       '@typescript-eslint/no-invalid-void-type': 'off', // 2 / 0: a gated handler returns void or a refusal code
+      '@typescript-eslint/no-unnecessary-boolean-literal-compare': 'off', // 8 / 0: `isTTY === true` (undefined, not false, off a terminal), daemon replies
       // Tables (lookalike characters, fixtures) are laid out several properties to a line on purpose.
       '@stylistic/object-property-newline': 'off'
     }

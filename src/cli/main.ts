@@ -219,7 +219,7 @@ export function buildProgram (): Command {
       const json = opts.json === true
       try {
         const dataDir = await dataDirOf(opts)
-        const live = !json && opts.once !== true && process.stdout.isTTY
+        const live = !json && opts.once !== true && process.stdout.isTTY === true
         // Live: until Ctrl-C; otherwise once.
         for (;;) {
           const summary = await callDaemon(dataDir, 'status')

@@ -129,7 +129,7 @@ export const printers: Printers = {
     ...(r.witnessReason != null ? [`  ${r.witnessReason}`] : [])
   ].join('\n'),
   // With --stream every event, the last included, was already printed as it arrived.
-  send: r => `${r.streamed ? '' : `${describeA2A(r.result)}\n`}(answered by ${r.peerId})`,
+  send: r => `${r.streamed === true ? '' : `${describeA2A(r.result)}\n`}(answered by ${r.peerId})`,
   'tasks.list': r => {
     const page = a2aView(r.result)
     const tasks = page.tasks ?? []

@@ -58,7 +58,7 @@ export async function runDaemon (options: DaemonOptions): Promise<void> {
 }
 
 function printReady (config: AgentwireConfig, info: ReturnType<Awaited<ReturnType<typeof createAgentNode>>['info']>, log: Logger): void {
-  const jsonLine = config.log.format === 'json' || (config.log.format === 'auto' && !process.stdout.isTTY)
+  const jsonLine = config.log.format === 'json' || (config.log.format === 'auto' && process.stdout.isTTY !== true)
   if (jsonLine) {
     process.stdout.write(JSON.stringify({ event: 'ready', peerId: info.peerId, name: info.name, addresses: info.addresses, dataDir: info.dataDir }) + '\n')
   } else {

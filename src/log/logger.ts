@@ -14,10 +14,10 @@ export interface LoggerInit {
 
 export function createLogger (init: LoggerInit = {}): Logger {
   const level = init.level ?? 'info'
-  const usePretty = init.format === 'pretty' || ((init.format ?? 'auto') === 'auto' && process.stderr.isTTY)
+  const usePretty = init.format === 'pretty' || ((init.format ?? 'auto') === 'auto' && process.stderr.isTTY === true)
   if (usePretty) {
     // A synchronous in-thread stream: no worker thread to start, and nothing lost on exit.
-    return pino({ level, base: undefined }, pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY, ignore: 'pid,hostname' }))
+    return pino({ level, base: undefined }, pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY === true, ignore: 'pid,hostname' }))
   }
   return pino({ level, base: undefined }, pino.destination({ dest: 2, sync: true }))
 }

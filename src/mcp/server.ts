@@ -18,7 +18,7 @@ export interface McpServerOptions {
 /** Whether to offer approve_trust: the running daemon's config decides; else the config file; else no. */
 async function allowApprove (call: DaemonCall, configPath?: string): Promise<boolean> {
   try {
-    return (await call('mcp.settings', {}, 5_000)).allowApprove
+    return (await call('mcp.settings', {}, 5_000)).allowApprove === true
   } catch {}
   if (configPath == null) return false
   try {

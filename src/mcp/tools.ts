@@ -89,7 +89,7 @@ export function registerTools (server: McpServer, ctx: ToolContext): string[] {
       const cardText = card == null
         ? `no card: ${r.cardError?.message ?? 'unavailable'}`
         : [`name: ${card.name}`, `description: ${card.description}`, ...card.skills.map(k => `skill ${k.id}: ${k.name} — ${k.description}`)].join('\n')
-      return ok(`${who(s)}${r.connected ? ', connected' : ''}${card != null ? ', card signature verified' : ''}\n${fence(s, cardText)}`,
+      return ok(`${who(s)}${r.connected === true ? ', connected' : ''}${card != null ? ', card signature verified' : ''}\n${fence(s, cardText)}`,
         { peerId: r.peerId, resolvedName: r.resolvedName ?? null, connected: r.connected, trust: s.trust, mutual: s.mutual, reputation: s.reputation, cardError: r.cardError, untrusted: { ...provenance(s), content: card } })
     }, { readOnlyHint: true, openWorldHint: true })
 

@@ -25,7 +25,7 @@ function isPublicAddress (ma: Multiaddr): boolean {
   if (Circuit.matches(ma)) return false
   const first = ma.getComponents()[0]
   if (first == null || !['ip4', 'ip6', 'dns', 'dns4', 'dns6', 'dnsaddr'].includes(first.name)) return false
-  return !isPrivate(ma)
+  return isPrivate(ma) !== true
 }
 
 export interface ReachabilityComponents {
