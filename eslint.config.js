@@ -67,12 +67,12 @@ export default [
       '@typescript-eslint/prefer-promise-reject-errors': 'off', // 2
       '@typescript-eslint/no-dynamic-delete': 'off', // 1
       // Off everywhere (counts over src / the rest): defensive code or house style, not a follow-up yet.
-      '@typescript-eslint/no-unnecessary-condition': 'off', // 48 / 27: checks of values typed but not checked at runtime (peer input, daemon replies)
+      '@typescript-eslint/no-unnecessary-condition': 'off', // 46 / 27: checks of values typed but not checked at runtime (peer input, daemon replies)
       '@typescript-eslint/no-confusing-void-expression': 'off', // 28 / 38: `=> void` one-liners are the house style
       '@typescript-eslint/require-await': 'off', // 24 / 17: async handlers that happen not to await
-      '@typescript-eslint/no-unnecessary-type-conversion': 'off', // 13 / 0: Number()/String() of remote values typed but not checked
+      '@typescript-eslint/no-unnecessary-type-conversion': 'off', // 10 / 0: Number()/String() of remote values typed but not checked
       '@typescript-eslint/no-unnecessary-type-parameters': 'off', // 4 / 0: a type parameter a caller names for inference
-      '@typescript-eslint/no-base-to-string': 'off', // 4 / 0: a peer's card fields printed as whatever they are
+      '@typescript-eslint/no-base-to-string': 'off', // 7 / 0: a peer's card fields and error frames printed as whatever they are
       '@typescript-eslint/no-invalid-void-type': 'off', // 2 / 0: a gated handler returns void or a refusal code
       '@typescript-eslint/no-unnecessary-boolean-literal-compare': 'off', // 8 / 0: `isTTY === true` (undefined, not false, off a terminal), daemon replies
       // Tables (lookalike characters, fixtures) are laid out several properties to a line on purpose.
