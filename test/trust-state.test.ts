@@ -181,8 +181,13 @@ test('an approval made while the requester is away longer than the clock window 
   await back.start()
   await back.connect(approver.addresses()[0])
   await waitFor('the approval to arrive', () => back.trust.list().find(e => e.peerId === approver.peerId.toString())?.mutual === true)
-  const delivered = (await readAuditEntries(approver.config.dataDir, { peer: back.peerId.toString() })).filter(e => e.event === 'handshake.answer.delivered')
-  assert.equal(delivered.length, 1)
+  // The approver records the delivery once the asker has taken the answer, so just after the asker
+  // sees it: wait for the line rather than read the log at once (a race seen once in five runs).
+  const delivered = await waitFor('the delivery in the approver\'s audit log', async () => {
+    const lines = (await readAuditEntries(approver.config.dataDir, { peer: back.peerId.toString() })).filter(e => e.event === 'handshake.answer.delivered')
+    return lines.length > 0 ? lines : undefined
+  })
+  assert.equal(delivered?.length, 1)
   const refused = (await readAuditEntries(back.config.dataDir)).filter(e => e.event === 'handshake.refused')
   assert.deepEqual(refused, [], 'nothing refused as stale')
 })

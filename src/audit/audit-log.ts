@@ -309,10 +309,10 @@ export async function readAuditEntries (dataDir: string, query: AuditQuery = {})
   return query.limit != null ? entries.slice(-query.limit) : entries
 }
 
-/** An entry's own fields, as this log writes them. */
+/** The fields `append` writes on every line (`peer` and the rest are the event's own, left as they are). */
 function isAuditEntry (entry: unknown): entry is AuditEntry {
   const e = entry as Partial<Record<keyof AuditEntry, unknown>> | null
-  return e != null && typeof e === 'object' && typeof e.seq === 'number' && typeof e.ts === 'string' && typeof e.event === 'string' && typeof e.prev === 'string' && (e.peer === undefined || typeof e.peer === 'string')
+  return e != null && typeof e === 'object' && typeof e.seq === 'number' && typeof e.ts === 'string' && typeof e.event === 'string' && typeof e.prev === 'string'
 }
 
 /** The head file's JSON as it is (checked by verifyHead), or undefined when it is missing or not JSON. */
