@@ -6,11 +6,38 @@
 import neostandard from 'neostandard'
 import tseslint from 'typescript-eslint'
 
-/** Files already free of `any` and unchecked casts (issue 14): kept that way. */
-const TYPED = [
-  'src/control/**', 'src/cli/**', 'src/mcp/**', 'src/config/load.ts', 'src/errors.ts', 'src/error-codes.ts',
-  'src/node/json-stream.ts', 'src/node/frames.ts', 'src/a2a/frames.ts', 'src/a2a/view.ts', 'src/trust/frames.ts'
+/**
+ * Files other engineers are clearing of `any` in this same session (issue 14, branches n20, d21, r17,
+ * f19): the strict src rules are off for exactly these, so the rules can be on for the rest of src
+ * now. When those branches are merged, delete this list (and fix what is left in them).
+ */
+const CLEANED_ON_OTHER_BRANCHES = [
+  'src/node/nat-traversal.ts', // n20
+  'src/node/peer-cache.ts', 'src/node/dht-keeper.ts', 'src/node/find-peer.ts', 'src/dial/find-peer.ts', // d21
+  'src/reputation/**', // r17 (also splits model.ts)
+  'src/a2a/client.ts', 'src/a2a/server.ts', 'src/a2a/a2a-service.ts', 'src/a2a/session/**' // f19
 ]
+
+/** On for src/ (clear there), still off for test/, scripts/ and examples/ (see the counts below). */
+const SRC_RULES = {
+  '@typescript-eslint/no-explicit-any': 'error',
+  '@typescript-eslint/no-unsafe-member-access': 'error',
+  '@typescript-eslint/no-unsafe-assignment': 'error',
+  '@typescript-eslint/no-unsafe-argument': 'error',
+  '@typescript-eslint/no-unsafe-call': 'error',
+  '@typescript-eslint/no-unsafe-return': 'error',
+  '@typescript-eslint/no-non-null-assertion': 'error',
+  // Numbers in template strings are fine here; anything else is said with String() or toString().
+  '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+  '@typescript-eslint/use-unknown-in-catch-callback-variable': 'error',
+  '@typescript-eslint/no-unnecessary-type-assertion': 'error',
+  '@typescript-eslint/restrict-plus-operands': 'error',
+  '@typescript-eslint/no-deprecated': 'error',
+  '@typescript-eslint/prefer-promise-reject-errors': 'error',
+  '@typescript-eslint/no-dynamic-delete': 'error',
+  '@typescript-eslint/no-redundant-type-constituents': 'error', // 0 outside src; 1 in reputation/service.ts
+  '@typescript-eslint/no-unsafe-class-instance-assignment': 'error' // 0 outside src; 1 in a2a/client.ts
+}
 
 export default [
   { ignores: ['dist/', 'node_modules/', 'coverage/'] },
@@ -23,34 +50,31 @@ export default [
       // `void promise` is how this code says "deliberately not awaited".
       'no-void': ['error', { allowAsStatement: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
-      // Not met yet (count on 2026-11-28 over src, test, scripts, examples). Turn each on when its
-      // count is zero; most go with issue 14's removal of `any` at the boundaries.
-      '@typescript-eslint/no-unsafe-member-access': 'off', // 1247
-      '@typescript-eslint/restrict-template-expressions': 'off', // 601: numbers in template strings are fine here
-      '@typescript-eslint/no-unsafe-assignment': 'off', // 440
-      '@typescript-eslint/no-explicit-any': 'off', // 347; on for TYPED below
-      '@typescript-eslint/no-unsafe-argument': 'off', // 247
-      '@typescript-eslint/no-unsafe-call': 'off', // 120
-      '@typescript-eslint/no-non-null-assertion': 'off', // 93
-      '@typescript-eslint/no-unnecessary-condition': 'off', // 72
-      '@typescript-eslint/no-unsafe-return': 'off', // 65
-      '@typescript-eslint/no-confusing-void-expression': 'off', // 58: `=> void` one-liners are the house style
-      '@typescript-eslint/require-await': 'off', // 36: async handlers that happen not to await
-      '@typescript-eslint/no-unnecessary-type-assertion': 'off', // 18
-      '@typescript-eslint/use-unknown-in-catch-callback-variable': 'off', // 17
-      '@typescript-eslint/restrict-plus-operands': 'off', // 15
-      '@typescript-eslint/no-unnecessary-type-conversion': 'off', // 8
-      '@typescript-eslint/no-unnecessary-boolean-literal-compare': 'off', // 8
-      '@typescript-eslint/no-deprecated': 'off', // 3 (+ every unchecked jsonStream read() until converted)
-      '@typescript-eslint/no-unnecessary-type-parameters': 'off', // 3
-      '@typescript-eslint/no-base-to-string': 'off', // 2
-      '@typescript-eslint/no-invalid-void-type': 'off', // 2
-      '@typescript-eslint/no-misused-spread': 'off', // 1
-      '@typescript-eslint/no-redundant-type-constituents': 'off', // 1
+      // Not met yet outside src/ (counts on 2026-11-28 over test, scripts, examples); on for src/ in
+      // SRC_RULES below. Turn each on here when its count is zero.
+      '@typescript-eslint/no-unsafe-member-access': 'off', // 989
+      '@typescript-eslint/no-unsafe-assignment': 'off', // 409
+      '@typescript-eslint/restrict-template-expressions': 'off', // 405 (with numbers allowed, as in src)
+      '@typescript-eslint/no-explicit-any': 'off', // 232
+      '@typescript-eslint/no-unsafe-argument': 'off', // 206
+      '@typescript-eslint/no-unsafe-call': 'off', // 131
+      '@typescript-eslint/no-non-null-assertion': 'off', // 81
+      '@typescript-eslint/no-unsafe-return': 'off', // 46
+      '@typescript-eslint/restrict-plus-operands': 'off', // 17
+      '@typescript-eslint/use-unknown-in-catch-callback-variable': 'off', // 12
+      '@typescript-eslint/no-unnecessary-type-assertion': 'off', // 9
+      '@typescript-eslint/no-deprecated': 'off', // 5: test/control-socket.test.ts records process.umask() on purpose
+      '@typescript-eslint/prefer-promise-reject-errors': 'off', // 2
       '@typescript-eslint/no-dynamic-delete': 'off', // 1
-      '@typescript-eslint/no-unnecessary-type-arguments': 'off', // 1
-      '@typescript-eslint/no-unsafe-class-instance-assignment': 'off', // 1
-      '@typescript-eslint/prefer-promise-reject-errors': 'off', // 1
+      // Off everywhere (counts over src / the rest): defensive code or house style, not a follow-up yet.
+      '@typescript-eslint/no-unnecessary-condition': 'off', // 46 / 27: checks of values typed but not checked at runtime (peer input, daemon replies)
+      '@typescript-eslint/no-confusing-void-expression': 'off', // 28 / 38: `=> void` one-liners are the house style
+      '@typescript-eslint/require-await': 'off', // 24 / 17: async handlers that happen not to await
+      '@typescript-eslint/no-unnecessary-type-conversion': 'off', // 10 / 0: Number()/String() of remote values typed but not checked
+      '@typescript-eslint/no-unnecessary-type-parameters': 'off', // 4 / 0: a type parameter a caller names for inference
+      '@typescript-eslint/no-base-to-string': 'off', // 7 / 0: a peer's card fields and error frames printed as whatever they are
+      '@typescript-eslint/no-invalid-void-type': 'off', // 2 / 0: a gated handler returns void or a refusal code
+      '@typescript-eslint/no-unnecessary-boolean-literal-compare': 'off', // 8 / 0: `isTTY === true` (undefined, not false, off a terminal), daemon replies
       // Tables (lookalike characters, fixtures) are laid out several properties to a line on purpose.
       '@stylistic/object-property-newline': 'off'
     }
@@ -64,8 +88,6 @@ export default [
       '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] }]
     }
   },
-  {
-    files: TYPED,
-    rules: { '@typescript-eslint/no-explicit-any': 'error', '@typescript-eslint/no-unsafe-member-access': 'error', '@typescript-eslint/no-unsafe-assignment': 'error', '@typescript-eslint/no-unsafe-argument': 'error', '@typescript-eslint/no-unsafe-call': 'error', '@typescript-eslint/no-unsafe-return': 'error' }
-  }
+  { files: ['src/**/*.ts'], rules: SRC_RULES },
+  { files: CLEANED_ON_OTHER_BRANCHES, rules: Object.fromEntries(Object.keys(SRC_RULES).map(rule => [rule, 'off'])) }
 ]

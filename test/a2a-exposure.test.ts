@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import { testnet, waitFor, type Testnet } from './helpers/testnet.ts'
 import { removeTempDirs } from './helpers/tmp.ts'
 import { jsonStream } from '../src/node/json-stream.ts'
+import { anyFrameSchema } from '../src/node/frames.ts'
 import { signEnvelope, A2A_PROTOCOL } from '../src/a2a/index.ts'
 import { startExampleHttpAgent, type HttpAgent } from '../src/a2a/example-http-agent.ts'
 import type { AgentNode } from '../src/agent-node.ts'
@@ -34,7 +35,7 @@ async function send (frame: unknown): Promise<any> {
   const stream = await A.libp2p.dialProtocol(B.peerId, A2A_PROTOCOL)
   const framed = jsonStream(stream, { maxBytes: 8 * 1024 * 1024 })
   await framed.write(frame)
-  const reply = await framed.read()
+  const reply = await framed.read(anyFrameSchema)
   await stream.close().catch(() => {})
   return reply
 }
@@ -66,5 +67,5 @@ test('the public card of a node fronting a local agent does not name the agent\'
   const port = new URL(upstream.url).port
   assert.equal(text.includes(upstream.url), false, `the card names ${upstream.url}: ${text.slice(0, 400)}`)
   assert.equal(text.includes(`:${port}`), false)
-  assert.deepEqual(card.supportedInterfaces.map((i: any) => i.protocolBinding), ['urn:agentwire:a2a-libp2p:1.0'])
+  assert.deepEqual((card.supportedInterfaces as Array<{ protocolBinding: string }>).map(i => i.protocolBinding), ['urn:agentwire:a2a-libp2p:1.0'])
 })

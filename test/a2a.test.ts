@@ -9,6 +9,7 @@ import { ClientFactory } from '@a2a-js/sdk/client'
 import { testnet, waitFor, type Testnet } from './helpers/testnet.ts'
 import { removeTempDirs } from './helpers/tmp.ts'
 import { jsonStream } from '../src/node/json-stream.ts'
+import { anyFrameSchema } from '../src/node/frames.ts'
 import { signEnvelope, signCard, verifyCard, A2A_PROTOCOL } from '../src/a2a/index.ts'
 import { startExampleHttpAgent, type HttpAgent } from '../src/a2a/example-http-agent.ts'
 import type { AgentNode } from '../src/agent-node.ts'
@@ -150,7 +151,7 @@ test('replayed, forged and altered envelopes are refused', async () => {
     const stream = await A.libp2p.dialProtocol(B.peerId, A2A_PROTOCOL)
     const framed = jsonStream(stream, { maxBytes: 1024 * 1024 })
     await framed.write(frame)
-    const reply = await framed.read()
+    const reply = await framed.read(anyFrameSchema)
     await stream.close().catch(() => {})
     return reply
   }
@@ -173,8 +174,9 @@ test('replayed, forged and altered envelopes are refused', async () => {
 test('cards are signed by the node; a forged card is rejected', async () => {
   const { peerId, card } = await A.a2a.caller.card(B.peerId.toString())
   assert.equal(peerId, B.peerId.toString())
-  assert.equal(card.supportedInterfaces[0].protocolBinding, 'urn:agentwire:a2a-libp2p:1.0')
-  assert.equal(card.supportedInterfaces[0].url, `/p2p/${B.peerId.toString()}`)
+  const [first] = card.supportedInterfaces as Array<{ protocolBinding: string, url: string }>
+  assert.equal(first.protocolBinding, 'urn:agentwire:a2a-libp2p:1.0')
+  assert.equal(first.url, `/p2p/${B.peerId.toString()}`)
   await verifyCard(card, B.peerId.toString())
   // Signed by another key but claiming B's PeerId as kid, or simply signed by someone else.
   const impostor = await generateKeyPair('Ed25519')

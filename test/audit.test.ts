@@ -48,6 +48,20 @@ test('deleting or editing a middle line is detected at the line after it', async
   assert.equal(r.brokenLine, 3)
 })
 
+test('a line replaced by JSON that is no entry (null, a number) is a broken line, not a crash, and listing skips it', async () => {
+  for (const planted of ['null', '42']) {
+    const dir = await logWith(3)
+    const path = join(dir, 'audit.log')
+    const lines = (await readFile(path, 'utf8')).split('\n')
+    lines[1] = planted
+    await writeFile(path, lines.join('\n'))
+    const r = await verifyAuditLog(dir, PEER)
+    assert.equal(r.ok, false, planted)
+    assert.equal(r.brokenLine, 2, planted)
+    assert.deepEqual((await readAuditEntries(dir)).map(e => e.seq), [1, 3], planted)
+  }
+})
+
 test('editing the last line is caught by the signed head', async () => {
   const dir = await logWith(3)
   const path = join(dir, 'audit.log')

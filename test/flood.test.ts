@@ -10,6 +10,7 @@ import { PeerGuard } from '../src/guard/index.ts'
 import { A2A_PROTOCOL } from '../src/a2a/index.ts'
 import { HANDSHAKE_PROTOCOL, signHandshake } from '../src/trust/index.ts'
 import { jsonStream } from '../src/node/json-stream.ts'
+import { anyFrameSchema } from '../src/node/frames.ts'
 import type { AgentNode } from '../src/agent-node.ts'
 
 /** Most requests a flooder sends before the test gives up on seeing it disconnected. */
@@ -112,7 +113,7 @@ test('a peer sending handshake requests as fast as it can is limited to a few a 
     const stream = await attacker.libp2p.dialProtocol(victim.peerId, HANDSHAKE_PROTOCOL)
     const framed = jsonStream(stream, { maxBytes: 4096 })
     await framed.write(await signHandshake(attacker.key, { kind: 'request', from: attacker.peerId.toString(), to: victim.peerId.toString(), reason: 'again' }))
-    const reply: any = await framed.read()
+    const reply: any = await framed.read(anyFrameSchema)
     await stream.close().catch(() => {})
     if (reply?.error != null) throw Object.assign(new Error(reply.error.message), { code: reply.error.code })
     answered++

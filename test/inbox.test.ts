@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { startDaemon, writeConfig, cliJson, runCli, CLI, type Daemon } from './helpers/daemon.ts'
+import { startDaemon, daemonFor, writeConfig, cliJson, runCli, CLI, type Daemon } from './helpers/daemon.ts'
 import { removeTempDirs } from './helpers/tmp.ts'
 import { waitFor } from './helpers/testnet.ts'
 import { callDaemon } from '../src/control/client.ts'
@@ -22,6 +22,18 @@ async function trustBothWays (from: Daemon, to: Daemon): Promise<void> {
 /** The inbox item for a caller's newest open task, once it has arrived. */
 async function arrived (text: string): Promise<any> {
   return await waitFor(`"${text}" in A's inbox`, async () => (await cliJson(['inbox', 'list', '--config', a.configPath])).find((i: any) => i.messages.at(-1).text === text))
+}
+
+/**
+ * Close whatever is still open in A's inbox (answer it, or cancel it as its caller when the turn is
+ * the caller's), so a test about the bounds starts from an empty inbox whatever ran before it.
+ */
+async function emptyInbox (): Promise<void> {
+  for (const item of await cliJson(['inbox', '--all', '--config', a.configPath])) {
+    if (item.state === 'submitted' || item.state === 'working') await cliJson(['inbox', 'fail', item.taskId, 'cleared before a bounds test', '--config', a.configPath])
+    const caller = [b, c].find(d => d.peerId === item.from)
+    if (item.state === 'input-required' && caller != null) await cliJson(['tasks', 'cancel', a.peerId, item.taskId, '--config', caller.configPath])
+  }
 }
 
 before(async () => {
@@ -141,6 +153,7 @@ test('inbox --watch prints each task as it arrives', async () => {
 })
 
 test('bounds: per peer, then for all peers together, with a clear A2A error; oversized messages are refused', async () => {
+  await emptyInbox()
   const send = async (from: Daemon, text: string): Promise<any> =>
     await callDaemon(from.dataDir, 'a2a.delegate', { target: a.peerId, text, waitMs: 0 }).catch(err => ({ error: err }))
   const open: string[] = []
@@ -159,19 +172,20 @@ test('bounds: per peer, then for all peers together, with a clear A2A error; ove
   assert.equal((await cliJson(['inbox', '--config', a.configPath])).length, 0)
 })
 
-test('a task the caller saw acknowledged survives a SIGKILL of the inbox daemon', async () => {
-  const sent = await callDaemon(b.dataDir, 'a2a.delegate', { target: a.peerId, text: 'keep me through a crash', waitMs: 0 }) as any
+test('a task the caller saw acknowledged survives a SIGKILL of the inbox daemon', async (t) => {
+  // An inbox daemon of this test's own: the kill and restart leave the one the other tests use alone.
+  const crashing = await daemonFor(t, await writeConfig({ name: 'inbox-crash', a2a: { inbox: true } }))
+  await trustBothWays(b, crashing)
+  const sent = await callDaemon(b.dataDir, 'a2a.delegate', { target: crashing.peerId, text: 'keep me through a crash', waitMs: 0 }) as any
   assert.equal(sent.result.task.status.state, 'TASK_STATE_SUBMITTED')
-  a.process.kill('SIGKILL')
-  await a.exited
-  daemons.splice(daemons.indexOf(a), 1)
-  a = await startDaemon(a.configPath)
-  daemons.push(a)
-  const item = (await cliJson(['inbox', '--config', a.configPath])).find((i: any) => i.taskId === sent.result.task.id)
+  crashing.process.kill('SIGKILL')
+  await crashing.exited
+  const restarted = await daemonFor(t, crashing.configPath)
+  const item = (await cliJson(['inbox', '--config', restarted.configPath])).find((i: any) => i.taskId === sent.result.task.id)
   assert.equal(item?.messages[0].text, 'keep me through a crash')
-  await cliJson(['connect', b.addresses[0], '--config', a.configPath])
-  await cliJson(['inbox', 'reply', item.taskId, 'kept', '--config', a.configPath])
-  const got = await cliJson(['tasks', 'get', a.peerId, item.taskId, '--config', b.configPath])
+  await cliJson(['connect', b.addresses[0], '--config', restarted.configPath])
+  await cliJson(['inbox', 'reply', item.taskId, 'kept', '--config', restarted.configPath])
+  const got = await cliJson(['tasks', 'get', restarted.peerId, item.taskId, '--config', b.configPath])
   assert.equal(got.result.artifacts[0].parts[0].text, 'kept')
 })
 
@@ -184,6 +198,7 @@ test('a peer the inbox node has not approved cannot put anything in its inbox', 
 })
 
 test('concurrent sends cannot overshoot the per-peer bound', async () => {
+  await emptyInbox()
   const results: any[] = await Promise.all(Array.from({ length: 8 }, async (_, i) =>
     await callDaemon(b.dataDir, 'a2a.delegate', { target: a.peerId, text: `race ${i}`, waitMs: 0 }).catch(err => ({ error: err }))))
   const accepted = results.filter(r => r.result?.task != null)

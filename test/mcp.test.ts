@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
-import { startDaemon, writeConfig, cliJson, CLI, type Daemon } from './helpers/daemon.ts'
+import { startDaemon, daemonFor, writeConfig, cliJson, CLI, type Daemon } from './helpers/daemon.ts'
 import { callDaemon } from '../src/control/client.ts'
 import { removeTempDirs } from './helpers/tmp.ts'
 import { waitFor } from './helpers/testnet.ts'
@@ -34,6 +34,11 @@ async function trustBothWays (from: Daemon, to: Daemon): Promise<void> {
 }
 
 const openInbox = async (d: Daemon): Promise<any[]> => await cliJson(['inbox', 'list', '--config', d.configPath])
+
+/** Fail whatever is still open in A's inbox, so a test about its bound starts empty whatever ran before. */
+async function emptyInbox (): Promise<void> {
+  for (const item of await openInbox(a)) await cliJson(['inbox', 'fail', item.taskId, 'cleared before a bounds test', '--config', a.configPath])
+}
 
 before(async () => {
   worker = await startDaemon(await writeConfig({ name: 'mcp-worker', a2a: { exampleAgent: true } }))
@@ -146,6 +151,7 @@ test('malformed tool arguments get a clear tool error and change nothing', async
 })
 
 test('a full inbox refuses with a clear A2A error and keeps what it holds', async () => {
+  await emptyInbox()
   const ids: string[] = []
   for (let i = 0; i < PER_PEER; i++) {
     const r = await tool(mcpB, 'send_task', { target: a.peerId, text: `fill ${i}`, waitSeconds: 0 })
@@ -166,23 +172,25 @@ test('a full inbox refuses with a clear A2A error and keeps what it holds', asyn
   for (const id of [...ids.slice(1), again.structuredContent.taskId]) await cliJson(['inbox', 'fail', id, 'cleanup', '--config', a.configPath])
 })
 
-test('the inbox survives a restart of its daemon; the MCP server says clearly when the daemon is down', async () => {
-  const sent = await tool(mcpB, 'send_task', { target: a.peerId, text: 'Survive this restart.', waitSeconds: 0 })
+test('the inbox survives a restart of its daemon; the MCP server says clearly when the daemon is down', async (t) => {
+  // A daemon and MCP client of this test's own: the restart leaves the ones the other tests use alone.
+  const first = await daemonFor(t, await writeConfig({ name: 'mcp-restart', a2a: { inbox: true } }))
+  await trustBothWays(b, first)
+  const mcpR = await mcpClient(first.configPath)
+  const sent = await tool(mcpB, 'send_task', { target: first.peerId, text: 'Survive this restart.', waitSeconds: 0 })
   const taskId = sent.structuredContent.taskId
-  await a.stop()
-  daemons.splice(daemons.indexOf(a), 1)
-  const down = await tool(mcpA, 'inbox_list')
+  await first.stop()
+  const down = await tool(mcpR, 'inbox_list')
   assert.equal(down.isError, true)
   assert.match(down.content[0].text, /no agentwire daemon is running for .*\nhint: start one with `agentwire start/)
-  a = await startDaemon(a.configPath)
-  daemons.push(a)
-  await cliJson(['connect', b.addresses[0], '--config', a.configPath])
-  const listed = await tool(mcpA, 'inbox_list')
-  const item = listed.structuredContent.tasks.find((t: any) => t.taskId === taskId)
+  const restarted = await daemonFor(t, first.configPath)
+  await cliJson(['connect', b.addresses[0], '--config', restarted.configPath])
+  const listed = await tool(mcpR, 'inbox_list')
+  const item = listed.structuredContent.tasks.find((i: any) => i.taskId === taskId)
   assert.ok(item != null, 'the task is still in the inbox after the restart')
-  await tool(mcpA, 'inbox_reply', { taskId, text: 'Survived.' })
+  await tool(mcpR, 'inbox_reply', { taskId, text: 'Survived.' })
   const done = await waitFor('B sees the answer', async () => {
-    const r = await cliJson(['tasks', 'get', a.peerId, taskId, '--config', b.configPath])
+    const r = await cliJson(['tasks', 'get', restarted.peerId, taskId, '--config', b.configPath])
     return r.result?.status?.state === 'TASK_STATE_COMPLETED' ? r : undefined
   })
   assert.equal(done.result.artifacts[0].parts[0].text, 'Survived.')

@@ -8,15 +8,28 @@ import { removeTempDirs } from './helpers/tmp.ts'
 
 let net: Testnet
 let dns: Dnsmasq
+/** A DNS server that never answers (its port is reserved, nothing is started on it). */
+let silent: Dnsmasq
 
 before(async () => {
   dns = await dnsmasq(['example.com'])
-  net = await testnet(6, {
+  silent = await dnsmasq(['example.com'])
+  net = await testnet(7, {
     config: i => ({
-      naming: { dnsServers: [dns.server], dnsTimeoutMs: 2000 },
+      // node 6 asks a DNS server that does not answer; every other node asks the real one
+      naming: { dnsServers: [i === 6 ? silent.server : dns.server], dnsTimeoutMs: 2000 },
       // node 3 squats the domain name in the DHT; node 1 uses a dotted name with no DNS proof
       ...(i === 3 ? { name: 'research.example.com' } : i === 1 ? { name: 'team.example.com' } : {})
     })
+  })
+  // Every test but the first reads these proofs, so they are set up here rather than by one test.
+  const [owner, squatter] = [net.nodes[2], net.nodes[3]]
+  await dns.start({
+    '_agentwire.research.example.com': [`dnslink=/p2p/${owner.peerId.toString()}`],
+    '_agentwire.dnsaddr.example.com': [`dnsaddr=${owner.addresses()[0]}`],
+    '_agentwire.forged.example.com': ['dnslink=/p2p/12D3KooWforgedNotAKey'],
+    '_agentwire.nokey.example.com': ['dnslink=/ip4/127.0.0.1/tcp/1'],
+    '_agentwire.split.example.com': [`dnslink=/p2p/${owner.peerId.toString()}`, `dnslink=/p2p/${squatter.peerId.toString()}`]
   })
 })
 after(async () => {
@@ -26,7 +39,7 @@ after(async () => {
 })
 
 test('while DNS does not answer, a domain name fails loudly instead of falling back to the DHT', async () => {
-  const [squatter, asker] = [net.nodes[3], net.nodes[4]]
+  const [squatter, asker] = [net.nodes[3], net.nodes[6]]
   await waitFor('the squatter to publish', () => (squatter.naming.lastPublished?.peersReached ?? 0) > 0)
   await assert.rejects(asker.resolve('research.example.com'), (err: any) => {
     assert.equal(err.code, 'NAME_DNS_UNAVAILABLE')
@@ -39,13 +52,6 @@ test('while DNS does not answer, a domain name fails loudly instead of falling b
 
 test('a domain-verified name resolves to the PeerId its DNS names, over a DHT squatter', async () => {
   const [owner, squatter, asker] = [net.nodes[2], net.nodes[3], net.nodes[4]]
-  await dns.start({
-    '_agentwire.research.example.com': [`dnslink=/p2p/${owner.peerId.toString()}`],
-    '_agentwire.dnsaddr.example.com': [`dnsaddr=${owner.addresses()[0]}`],
-    '_agentwire.forged.example.com': ['dnslink=/p2p/12D3KooWforgedNotAKey'],
-    '_agentwire.nokey.example.com': ['dnslink=/ip4/127.0.0.1/tcp/1'],
-    '_agentwire.split.example.com': [`dnslink=/p2p/${owner.peerId.toString()}`, `dnslink=/p2p/${squatter.peerId.toString()}`]
-  })
   const resolved = await asker.resolve('research.example.com')
   assert.equal(resolved.peerId, owner.peerId.toString())
   assert.equal(resolved.verified, 'dns')

@@ -14,6 +14,7 @@ import type { PrivateKey } from '@libp2p/interface'
 import { testnet, waitFor, LOCALHOST_LIMITS } from './helpers/testnet.ts'
 import { removeTempDirs, tempDir } from './helpers/tmp.ts'
 import { jsonStream } from '../src/node/json-stream.ts'
+import { anyFrameSchema } from '../src/node/frames.ts'
 import { readAuditEntries } from '../src/audit/index.ts'
 import { signHandshake, HANDSHAKE_PROTOCOL, type HandshakeBody } from '../src/trust/index.ts'
 import { TRUST_PREFIX } from '../src/trust/constants.ts'
@@ -51,7 +52,7 @@ async function send (from: Stranger, to: AgentNode, kind: HandshakeBody['kind'],
   const stream = await from.node.dialProtocol(multiaddr(to.addresses()[0]), HANDSHAKE_PROTOCOL)
   const framed = jsonStream(stream, { maxBytes: 64 * 1024 })
   await framed.write(await signHandshake(from.key, { kind, from: from.id, to: to.peerId.toString(), ...(reason != null ? { reason } : {}) }))
-  const reply = await framed.read()
+  const reply = await framed.read(anyFrameSchema)
   await stream.close().catch(() => {})
   return reply
 }
@@ -121,7 +122,7 @@ test('refused gated streams from throwaway identities are audited one line per p
       strangers.push(s)
       for (let j = 0; j < STREAMS; j++) {
         const stream = await s.node.dialProtocol(multiaddr(target.addresses()[0]), ECHO)
-        const reply = await jsonStream(stream, { maxBytes: 4096 }).read()
+        const reply = await jsonStream(stream, { maxBytes: 4096 }).read(anyFrameSchema)
         assert.equal((reply as any).error.code, 'NOT_TRUSTED')
         await stream.close().catch(() => {})
       }
@@ -180,8 +181,13 @@ test('an approval made while the requester is away longer than the clock window 
   await back.start()
   await back.connect(approver.addresses()[0])
   await waitFor('the approval to arrive', () => back.trust.list().find(e => e.peerId === approver.peerId.toString())?.mutual === true)
-  const delivered = (await readAuditEntries(approver.config.dataDir, { peer: back.peerId.toString() })).filter(e => e.event === 'handshake.answer.delivered')
-  assert.equal(delivered.length, 1)
+  // The approver records the delivery once the asker has taken the answer, so just after the asker
+  // sees it: wait for the line rather than read the log at once (a race seen once in five runs).
+  const delivered = await waitFor('the delivery in the approver\'s audit log', async () => {
+    const lines = (await readAuditEntries(approver.config.dataDir, { peer: back.peerId.toString() })).filter(e => e.event === 'handshake.answer.delivered')
+    return lines.length > 0 ? lines : undefined
+  })
+  assert.equal(delivered?.length, 1)
   const refused = (await readAuditEntries(back.config.dataDir)).filter(e => e.event === 'handshake.refused')
   assert.deepEqual(refused, [], 'nothing refused as stale')
 })

@@ -7,6 +7,7 @@ import type { PrivateKey } from '@libp2p/interface'
 import { testnet, waitFor, type TestnetOptions } from './helpers/testnet.ts'
 import { removeTempDirs } from './helpers/tmp.ts'
 import { jsonStream } from '../src/node/json-stream.ts'
+import { anyFrameSchema } from '../src/node/frames.ts'
 import { signHandshake, HANDSHAKE_PROTOCOL, type SignedHandshake } from '../src/trust/index.ts'
 import type { AgentNode } from '../src/agent-node.ts'
 
@@ -18,7 +19,7 @@ async function echoNet (n: number, t: TestContext, options: TestnetOptions = {})
   for (const node of net.nodes) {
     await node.trust.gate.handle(ECHO, async stream => {
       const framed = jsonStream(stream, { maxBytes: 1024 })
-      await framed.write({ echo: await framed.read() })
+      await framed.write({ echo: await framed.read(anyFrameSchema) })
       await stream.close()
     }, { maxInboundStreams: 8 })
   }
@@ -40,7 +41,7 @@ async function echo (from: AgentNode, to: AgentNode): Promise<any> {
   const stream = await from.libp2p.dialProtocol(to.peerId, ECHO)
   const framed = jsonStream(stream, { maxBytes: 1024 })
   await framed.write({ hello: 'world' })
-  const reply = await framed.read()
+  const reply = await framed.read(anyFrameSchema)
   await stream.close().catch(() => {})
   return reply
 }
@@ -50,7 +51,7 @@ async function sendRaw (from: AgentNode, to: AgentNode, frame: unknown): Promise
   const stream = await from.libp2p.dialProtocol(to.peerId, HANDSHAKE_PROTOCOL)
   const framed = jsonStream(stream, { maxBytes: 64 * 1024 })
   await framed.write(frame)
-  const reply = await framed.read()
+  const reply = await framed.read(anyFrameSchema)
   await stream.close().catch(() => {})
   return reply
 }
@@ -165,7 +166,7 @@ test('an oversized frame is refused without a crash, and the node keeps serving'
   const stream = await a.libp2p.dialProtocol(b.peerId, HANDSHAKE_PROTOCOL)
   const framed = jsonStream(stream, { maxBytes: 1024 * 1024 })
   await framed.write({ padding: 'x'.repeat(100_000) })
-  const reply = await framed.read().catch(() => undefined) as any
+  const reply = await framed.read(anyFrameSchema).catch(() => undefined) as any
   assert.ok(reply == null || reply.error?.code === 'BAD_FRAME', JSON.stringify(reply))
   // Still answering honest traffic.
   const ok = await signHandshake(a.key, { kind: 'request', from: a.peerId.toString(), to: b.peerId.toString() })

@@ -5,6 +5,7 @@ import { startDaemon, writeConfig, cliJson } from '../../test/helpers/daemon.ts'
 import { removeTempDirs, tempDir } from '../../test/helpers/tmp.ts'
 import { createAgentNode } from '../../src/agent-node.ts'
 import { jsonStream } from '../../src/node/json-stream.ts'
+import { anyFrameSchema } from '../../src/node/frames.ts'
 import { signEnvelope, A2A_PROTOCOL } from '../../src/a2a/index.ts'
 import { LOCALHOST_LIMITS } from '../../test/helpers/testnet.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -26,7 +27,7 @@ try {
     const stream = await caller.libp2p.dialProtocol(peerIdFromString(victim.peerId), A2A_PROTOCOL)
     const framed = jsonStream(stream, { maxBytes: 8 * 1024 * 1024, readTimeoutMs: 60_000 })
     await framed.write({ envelope: await signEnvelope(caller.key, caller.peerId.toString(), victim.peerId, body), body })
-    const reply: any = await framed.read()
+    const reply: any = await framed.read(anyFrameSchema)
     await stream.close().catch(() => {})
     process.stdout.write(`answer ${i + 1}: ${JSON.stringify(reply).slice(0, 120)}\n`)
   }

@@ -7,9 +7,16 @@ import { importJWK } from 'jose'
 import { toString } from 'uint8arrays'
 import { A2A_LIBP2P_BINDING, A2A_VERSION } from './constants.ts'
 import { CardVerificationError } from './errors.ts'
+import { messageOf } from '../caught.ts'
 
 /** A card as it travels: protojson (camelCase keys), as in `/.well-known/agent-card.json`. */
-export type CardJson = Record<string, any>
+export type CardJson = Record<string, unknown>
+
+/** The card's `supportedInterfaces` entries that are objects (a card from elsewhere may hold anything there). */
+function interfacesOf (card: CardJson): Array<Record<string, unknown>> {
+  const list = card.supportedInterfaces
+  return Array.isArray(list) ? list.filter((i): i is Record<string, unknown> => typeof i === 'object' && i != null) : []
+}
 
 function jwkOf (key: PrivateKey): { kty: 'OKP', crv: 'Ed25519', x: string, d: string } {
   // libp2p keeps Ed25519 private keys as seed || public key.
@@ -18,7 +25,7 @@ function jwkOf (key: PrivateKey): { kty: 'OKP', crv: 'Ed25519', x: string, d: st
 
 /** Put this binding first among the card's interfaces, with `/p2p/<PeerId>` as its url. */
 export function withLibp2pInterface (card: CardJson, peerId: string): CardJson {
-  const others = (card.supportedInterfaces ?? []).filter((i: any) => i.protocolBinding !== A2A_LIBP2P_BINDING)
+  const others = interfacesOf(card).filter(i => i.protocolBinding !== A2A_LIBP2P_BINDING)
   return { ...card, supportedInterfaces: [{ url: `/p2p/${peerId}`, protocolBinding: A2A_LIBP2P_BINDING, protocolVersion: A2A_VERSION }, ...others] }
 }
 
@@ -28,7 +35,7 @@ export function withLibp2pInterface (card: CardJson, peerId: string): CardJson {
  */
 export function withoutLocalEndpoints (card: CardJson): CardJson {
   const { url: _url, additionalInterfaces: _more, preferredTransport: _preferred, ...rest } = card
-  return { ...rest, supportedInterfaces: (card.supportedInterfaces ?? []).filter((i: any) => i.protocolBinding === A2A_LIBP2P_BINDING) }
+  return { ...rest, supportedInterfaces: interfacesOf(card).filter(i => i.protocolBinding === A2A_LIBP2P_BINDING) }
 }
 
 export async function signCard (card: CardJson, key: PrivateKey, peerId: string): Promise<CardJson> {
@@ -52,8 +59,8 @@ export async function verifyCard (card: CardJson, peerId: string): Promise<void>
   console.debug = () => {}
   try {
     await verify(AgentCard.fromJSON(card))
-  } catch (err: any) {
-    throw new CardVerificationError(peerId, err.message)
+  } catch (err) {
+    throw new CardVerificationError(peerId, messageOf(err))
   } finally {
     console.debug = debug
   }

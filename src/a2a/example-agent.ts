@@ -4,7 +4,7 @@
 // task; "ping" is answered with a direct message and no task.
 import { randomUUID } from 'node:crypto'
 import { AgentEvent, type AgentExecutor, type ExecutionEventBus, type RequestContext } from '@a2a-js/sdk/server'
-import { Role, TaskState, type Message } from '@a2a-js/sdk'
+import { Role, TaskState, type Message, type Part } from '@a2a-js/sdk'
 import type { CardJson } from './card.ts'
 
 /** How long a "slow" request works before answering, in ms. */
@@ -34,7 +34,7 @@ export function summarise (text: string): string {
   return `Summary (${words} word${words === 1 ? '' : 's'}): ${first.length > 200 ? `${first.slice(0, 200)}…` : first}`
 }
 
-function textPart (value: string): any {
+function textPart (value: string): Part {
   return { content: { $case: 'text', value }, metadata: undefined, filename: '', mediaType: 'text/plain' }
 }
 

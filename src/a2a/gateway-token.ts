@@ -5,6 +5,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { GATEWAY_TOKEN_FILE } from './constants.ts'
 import { GatewayConfigError } from './errors.ts'
+import { codeOf } from '../caught.ts'
 
 /** Shortest token accepted from a hand-made file, in characters. */
 const MIN_TOKEN_CHARS = 32
@@ -14,8 +15,8 @@ export async function loadGatewayToken (dataDir: string): Promise<{ token: strin
   let mode: number
   try {
     mode = (await stat(path)).mode
-  } catch (err: any) {
-    if (err.code !== 'ENOENT') throw err
+  } catch (err) {
+    if (codeOf(err) !== 'ENOENT') throw err
     const token = randomBytes(32).toString('base64url')
     await writeFile(path, token + '\n', { mode: 0o600, flag: 'wx' })
     return { token, path }

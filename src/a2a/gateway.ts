@@ -11,6 +11,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { timingSafeEqual } from 'node:crypto'
 import type { A2ACaller } from './client.ts'
 import type { Logger } from '../log/logger.ts'
+import { messageOf } from '../caught.ts'
 import { toErrorBody } from '../errors.ts'
 import { parseTarget } from '../node/targets.ts'
 import { checkJsonBudget, JsonBudgetError } from '../node/json-budget.ts'
@@ -63,7 +64,7 @@ export async function startGateway (init: GatewayInit): Promise<Gateway> {
       void (async () => {
         admit(req, init)
         await route(req, res, base)
-      })().catch(err => { sendError(res, err) })
+      })().catch((err: unknown) => { sendError(res, err) })
     }, init.limits)
     servers.push(server)
     base = await listenHttp(server, listen)
@@ -98,7 +99,7 @@ export async function startGateway (init: GatewayInit): Promise<Gateway> {
         if (path === ROOT_CARD) {
           throw new GatewayRefusedError(404, 'NOT_FOUND', 'this gateway fronts many agents, so it has no card of its own at the root', `use ${base}/peers/<peer>/ as the agent's base URL, or give the agent its own port with a2a.gateway.peers: { <peer>: 127.0.0.1:PORT }`)
         }
-        throw new GatewayRefusedError(404, 'NOT_FOUND', `no route for ${req.method} ${path}`, 'use GET /peers/<peer>/.well-known/agent-card.json or POST /peers/<peer>/')
+        throw new GatewayRefusedError(404, 'NOT_FOUND', `no route for ${String(req.method)} ${path}`, 'use GET /peers/<peer>/.well-known/agent-card.json or POST /peers/<peer>/')
       })
       init.log.info({ url: gateway.url }, 'A2A gateway listening')
     }
@@ -113,7 +114,7 @@ export async function startGateway (init: GatewayInit): Promise<Gateway> {
           await forward(init, peer, req, res)
           return
         }
-        throw new GatewayRefusedError(404, 'NOT_FOUND', `no route for ${req.method} ${path} (this port is ${peer})`, `use GET ${ROOT_CARD} or POST /`)
+        throw new GatewayRefusedError(404, 'NOT_FOUND', `no route for ${String(req.method)} ${path} (this port is ${peer})`, `use GET ${ROOT_CARD} or POST /`)
       })
       init.log.info({ peer, url: gateway.peers[peer] }, 'A2A gateway port for a peer')
     }
@@ -174,8 +175,8 @@ function checkTarget (peer: string): string {
   let kind: string
   try {
     kind = parseTarget(peer).kind
-  } catch (err: any) {
-    throw new GatewayRefusedError(400, 'INVALID_TARGET', err.message, 'use /peers/<PeerId or name>/')
+  } catch (err) {
+    throw new GatewayRefusedError(400, 'INVALID_TARGET', messageOf(err), 'use /peers/<PeerId or name>/')
   }
   if (kind === 'multiaddr') {
     throw new GatewayRefusedError(400, 'GATEWAY_MULTIADDR_TARGET', 'the gateway does not dial addresses, only peers by PeerId or name', 'connect first (`agentwire connect <multiaddr>`), then use /peers/<PeerId>/')
@@ -202,8 +203,8 @@ async function forward (init: GatewayInit, peer: string, req: IncomingMessage, r
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
   try {
     for await (const frame of answer.frames) res.write(`data: ${JSON.stringify(frame)}\n\n`)
-  } catch (err: any) {
-    if (!abort.signal.aborted) res.write(`event: error\ndata: ${JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32603, message: err.message } })}\n\n`)
+  } catch (err) {
+    if (!abort.signal.aborted) res.write(`event: error\ndata: ${JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32603, message: messageOf(err) } })}\n\n`)
   }
   res.end()
 }
@@ -225,12 +226,13 @@ function send (res: ServerResponse, status: number, value: unknown): void {
   res.end(JSON.stringify(value))
 }
 
-function sendError (res: ServerResponse, err: any): void {
+function sendError (res: ServerResponse, err: unknown): void {
   if (err instanceof GatewayRefusedError) {
     // Refused before anything was carried: say so plainly, and do not keep the connection.
     res.setHeader('connection', 'close')
     send(res, err.status, { error: toErrorBody(err) })
     return
   }
-  send(res, err.status ?? 502, { jsonrpc: '2.0', id: null, error: { code: -32603, message: toErrorBody(err).message, data: toErrorBody(err) } })
+  const status = (err as { status?: unknown } | null)?.status
+  send(res, typeof status === 'number' ? status : 502, { jsonrpc: '2.0', id: null, error: { code: -32603, message: toErrorBody(err).message, data: toErrorBody(err) } })
 }

@@ -6,9 +6,10 @@
 import { randomUUID } from 'node:crypto'
 import { Key, type Datastore } from 'interface-datastore'
 import { fromString, toString } from 'uint8arrays'
-import { Message, Role, Task, TaskState } from '@a2a-js/sdk'
+import { Message, Role, Task, TaskState, type Artifact, type Part } from '@a2a-js/sdk'
 import type { AuditLog } from '../audit/index.ts'
 import type { Logger } from '../log/logger.ts'
+import { messageOf } from '../caught.ts'
 import { EmptyReplyError, InboxTaskNotFoundError, InboxTaskClosedError } from './inbox-errors.ts'
 
 /** Datastore prefix of inbox tasks: one record per task. */
@@ -41,6 +42,8 @@ const TASK_STATE: Record<ReplyState, TaskState> = {
   rejected: TaskState.TASK_STATE_REJECTED
 }
 
+/** The task's state in the inbox's words (every task this inbox made has a status). */
+const stateOf = (t: Task): InboxState | undefined => t.status != null ? STATE_OF[t.status.state] : undefined
 /** Waiting for the local consumer: counts against the inbox bounds. */
 export const isQueued = (t: Task): boolean => t.status?.state === TaskState.TASK_STATE_SUBMITTED || t.status?.state === TaskState.TASK_STATE_WORKING
 /** Waiting for the caller (input-required) also holds a slot: the conversation is not over. */
@@ -63,7 +66,7 @@ export interface InboxItem {
 }
 
 /** A change to a task, for its caller's stream and for `inbox --watch`. */
-export interface InboxChange { record: InboxRecord, kind: 'new' | 'message' | 'status' | 'artifact', artifact?: any }
+export interface InboxChange { record: InboxRecord, kind: 'new' | 'message' | 'status' | 'artifact', artifact?: Artifact }
 
 export interface InboxInit {
   /** @default 16 */
@@ -88,17 +91,26 @@ export class InboxFullError extends Error {
   }
 }
 
-export function textPart (value: string): any {
+export function textPart (value: string): Part {
   return { content: { $case: 'text', value }, metadata: undefined, filename: '', mediaType: 'text/plain' }
 }
-function dataPart (value: unknown): any {
+function dataPart (value: unknown): Part {
   return { content: { $case: 'data', value }, metadata: undefined, filename: '', mediaType: 'application/json' }
 }
 
-function plain (parts: any[]): { text: string, data?: unknown[] } {
-  const text = parts.map(p => p.content?.$case === 'text' ? p.content.value : p.content?.$case === 'url' ? p.content.value : '').filter(t => t !== '').join('\n')
-  const data = parts.filter(p => p.content?.$case === 'data').map(p => p.content.value)
+function plain (parts: Part[]): { text: string, data?: unknown[] } {
+  const text = parts.map(p => p.content?.$case === 'text' || p.content?.$case === 'url' ? p.content.value : '').filter(t => t !== '').join('\n')
+  // The SDK types a data part's value as `any`: it is whatever JSON the caller sent.
+  const data = parts.flatMap((p): unknown[] => p.content?.$case === 'data' ? [p.content.value as unknown] : [])
   return { text, ...(data.length > 0 ? { data } : {}) }
+}
+
+/** An inbox record as persisted: checked field by field when read back, the task by the SDK's own parser. */
+function storedRecord (raw: unknown): InboxRecord {
+  if (typeof raw !== 'object' || raw == null) throw new TypeError('not a JSON object')
+  const { task, caller, receivedAt, updatedAt } = raw as Record<string, unknown>
+  if (typeof caller !== 'string' || typeof receivedAt !== 'number' || typeof updatedAt !== 'number') throw new TypeError('caller, receivedAt or updatedAt missing')
+  return { task: Task.fromJSON(task), caller, receivedAt, updatedAt }
 }
 
 export class Inbox {
@@ -117,10 +129,10 @@ export class Inbox {
   async load (): Promise<void> {
     for await (const { key, value } of this.c.datastore.query({ prefix: INBOX_PREFIX })) {
       try {
-        const raw = JSON.parse(toString(value))
-        this.records.set(raw.task.id, { task: Task.fromJSON(raw.task), caller: raw.caller, receivedAt: raw.receivedAt, updatedAt: raw.updatedAt })
-      } catch (err: any) {
-        this.c.log.warn({ key: key.toString(), err: err.message }, 'unreadable inbox record skipped')
+        const record = storedRecord(JSON.parse(toString(value)))
+        this.records.set(record.task.id, record)
+      } catch (err) {
+        this.c.log.warn({ key: key.toString(), err: messageOf(err) }, 'unreadable inbox record skipped')
       }
     }
     await this.prune()
@@ -157,7 +169,7 @@ export class Inbox {
       throw err
     }
     this.emit({ record, kind: 'new' })
-    void this.prune().catch(err => { this.c.log.warn({ err }, 'could not prune the inbox') })
+    void this.prune().catch((err: unknown) => { this.c.log.warn({ err }, 'could not prune the inbox') })
     return record
   }
 
@@ -165,7 +177,7 @@ export class Inbox {
   async continueTask (caller: string, taskId: string, message: Message): Promise<InboxRecord> {
     checkSize(message)
     const record = this.ownRecord(caller, taskId)
-    if (!isOpen(record.task)) throw new InboxTaskClosedError(taskId, STATE_OF[record.task.status!.state] ?? 'closed')
+    if (!isOpen(record.task)) throw new InboxTaskClosedError(taskId, stateOf(record.task) ?? 'closed')
     if (record.task.history.length >= INBOX_MAX_HISTORY) throw new InboxTaskClosedError(taskId, `at its limit of ${INBOX_MAX_HISTORY} messages`)
     const reopened = record.task.status?.state === TaskState.TASK_STATE_INPUT_REQUIRED
     record.task.history.push({ ...message, taskId, contextId: record.task.contextId })
@@ -188,7 +200,7 @@ export class Inbox {
 
   async cancel (caller: string, taskId: string): Promise<InboxRecord> {
     const record = this.ownRecord(caller, taskId)
-    if (!isOpen(record.task)) throw new InboxTaskClosedError(taskId, STATE_OF[record.task.status!.state] ?? 'closed')
+    if (!isOpen(record.task)) throw new InboxTaskClosedError(taskId, stateOf(record.task) ?? 'closed')
     record.task.status = { state: TaskState.TASK_STATE_CANCELED, message: undefined, timestamp: new Date().toISOString() }
     await this.touch(record)
     this.emit({ record, kind: 'status' })
@@ -234,11 +246,11 @@ export class Inbox {
     const parts = [...(input.text != null && input.text !== '' ? [textPart(input.text)] : []), ...(input.data !== undefined ? [dataPart(input.data)] : [])]
     if (parts.length === 0) throw new EmptyReplyError()
     const record = this.localRecord(taskId)
-    if (!isQueued(record.task)) throw new InboxTaskClosedError(taskId, STATE_OF[record.task.status!.state] ?? 'closed')
+    if (!isQueued(record.task)) throw new InboxTaskClosedError(taskId, stateOf(record.task) ?? 'closed')
     const { id, contextId } = record.task
     const message = { messageId: randomUUID(), contextId, taskId: id, role: Role.ROLE_AGENT, parts, metadata: undefined, extensions: [], referenceTaskIds: [] }
     await this.c.audit.append('inbox.reply', { peer: record.caller, taskId: id, state, via })
-    let artifact: any
+    let artifact: Artifact | undefined
     if (state === 'completed') {
       artifact = { artifactId: randomUUID(), name: 'answer', description: 'the answer from the local agent', parts, metadata: undefined, extensions: [] }
       record.task.artifacts.push(artifact)
@@ -271,7 +283,7 @@ export class Inbox {
       taskId: r.task.id,
       contextId: r.task.contextId,
       from: r.caller,
-      state: STATE_OF[r.task.status!.state] ?? 'submitted',
+      state: stateOf(r.task) ?? 'submitted',
       receivedAt: new Date(r.receivedAt).toISOString(),
       updatedAt: new Date(r.updatedAt).toISOString(),
       messages: r.task.history.map(m => ({ role: m.role === Role.ROLE_AGENT ? 'local' as const : 'caller' as const, ...plain(m.parts) })),

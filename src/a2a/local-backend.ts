@@ -43,13 +43,12 @@ export function sdkDispatch (internalCard: AgentCard, requestHandler: A2ARequest
     const context = new ServerCallContext({ user: new PeerUser(info.caller), requestedVersion: info.version })
     onContext?.(context, info)
     try {
-      // The SDK types the binding as one of its own transport names; ours is a URI (a custom binding).
-      validateVersion(context.requestedVersion, internalCard, A2A_LIBP2P_BINDING as unknown as Parameters<typeof validateVersion>[2])
+      validateVersion(context.requestedVersion, internalCard, A2A_LIBP2P_BINDING)
     } catch (err) {
       return { kind: 'single', response: { jsonrpc: '2.0', id: request.id ?? null, error: JsonRpcTransportHandler.mapToJSONRPCError(err) } }
     }
     // A parsed JSON-RPC request is a plain object: what the SDK's handler reads field by field.
-    const answer = await transport.handle(request as unknown as Record<string, unknown>, context)
+    const answer = await transport.handle({ ...request }, context)
     if (isAsyncIterable(answer)) return { kind: 'stream', events: answer as AsyncGenerator<JsonRpcResponse, void, undefined> }
     return { kind: 'single', response: answer as JsonRpcResponse }
   }

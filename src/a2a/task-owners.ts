@@ -2,6 +2,7 @@
 // and context, every task id a request names, and our own opaque, per-caller ListTasks page tokens
 // (the upstream's tokens encode its task ids, so they never leave this node).
 import { randomBytes } from 'node:crypto'
+import { evictOldest } from '../evict-oldest.ts'
 
 /** Most task and context owners remembered (oldest forgotten first; a forgotten task reads as not found). */
 const MAX_OWNED = 100_000
@@ -92,7 +93,7 @@ export class TaskOwners {
     for (const [token, p] of this.pages) if (p.expires <= now) this.pages.delete(token)
     const mine = [...this.pages].filter(([, p]) => p.caller === state.caller)
     if (mine.length >= MAX_PAGE_TOKENS_PER_CALLER) this.pages.delete(mine[0][0])
-    if (this.pages.size >= MAX_PAGE_TOKENS) this.pages.delete(this.pages.keys().next().value!)
+    if (this.pages.size >= MAX_PAGE_TOKENS) evictOldest(this.pages)
     const token = randomBytes(18).toString('base64url')
     this.pages.set(token, { ...state, expires: now + PAGE_TOKEN_TTL_MS })
     return token
@@ -109,6 +110,6 @@ export class TaskOwners {
 
 function remember (map: Map<string, string>, id: unknown, caller: string): void {
   if (typeof id !== 'string' || id === '' || map.has(id)) return
-  if (map.size >= MAX_OWNED) map.delete(map.keys().next().value!)
+  if (map.size >= MAX_OWNED) evictOldest(map)
   map.set(id, caller)
 }

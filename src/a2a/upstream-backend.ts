@@ -40,7 +40,7 @@ export function upstreamBackend (baseUrl: string): A2ABackend {
     if (endpoint == null) await card()
     const streaming = STREAMING_METHODS.has(request.method)
     try {
-      return await fetch(endpoint!, {
+      return await fetch(endpoint ?? baseUrl, { // card() sets endpoint, falling back to baseUrl itself
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: streaming ? 'text/event-stream' : 'application/json', 'A2A-Version': info.version },
         body: JSON.stringify(request),
@@ -72,7 +72,7 @@ export function upstreamBackend (baseUrl: string): A2ABackend {
       const response = await res.json() as JsonRpcResponse
       if (response.error != null) return { ...response, id: request.id }
       const result = objectOf(response.result)
-      if (Array.isArray(result.tasks)) tasks.push(...result.tasks.filter((t: unknown) => { const id = objectOf(t).id; return typeof id === 'string' && owners.owner(id) === info.caller }))
+      if (Array.isArray(result.tasks)) tasks.push(...(result.tasks as unknown[]).filter(t => { const id = objectOf(t).id; return typeof id === 'string' && owners.owner(id) === info.caller }))
       upstreamToken = typeof result.nextPageToken === 'string' ? result.nextPageToken : ''
     }
     const more = tasks.length > want || upstreamToken !== ''

@@ -25,5 +25,5 @@ export interface A2AView extends A2ATaskView, A2AMessageView {
  * view's fields are all optional, so a reader only ever sees `undefined` where the agent sent nothing.
  */
 export function a2aView (value: unknown): A2AView {
-  return value != null && typeof value === 'object' && !Array.isArray(value) ? value as A2AView : {}
+  return value != null && typeof value === 'object' && !Array.isArray(value) ? value : {}
 }

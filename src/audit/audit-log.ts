@@ -33,13 +33,18 @@ export async function signHead (sign: HeadSigner, head: Omit<SignedHead, 'sig'>)
   return { ...head, sig: toString(await sign(headBytes(head)), 'base64url') }
 }
 
+/** True when `head` has a signed head's fields (its signature is verifyHead's to check). */
+export function isSignedHead (head: unknown): head is SignedHead {
+  const h = head as Partial<Record<keyof SignedHead, unknown>> | null
+  return h != null && typeof h === 'object' && typeof h.peerId === 'string' && Number.isSafeInteger(h.seq) && typeof h.hash === 'string' && typeof h.ts === 'string' && typeof h.sig === 'string'
+}
+
 /** True when `head` is well formed and signed by `peerId`'s key. */
 export async function verifyHead (head: unknown, peerId: string): Promise<boolean> {
-  const h = head as Partial<SignedHead> | null
-  if (h == null || typeof h !== 'object' || h.peerId !== peerId || !Number.isSafeInteger(h.seq) || typeof h.hash !== 'string' || typeof h.ts !== 'string' || typeof h.sig !== 'string') return false
+  if (!isSignedHead(head) || head.peerId !== peerId) return false
   try {
     const key = peerIdFromString(peerId).publicKey
-    return key != null && await key.verify(headBytes(h as SignedHead), fromString(h.sig, 'base64url'))
+    return key != null && await key.verify(headBytes(head), fromString(head.sig, 'base64url'))
   } catch {
     return false
   }
@@ -109,7 +114,7 @@ export class AuditLog {
     if (repaired != null) await log.append('audit.repaired', { tornBytes: repaired.tornBytes, savedTo: repaired.savedTo })
     if (options.sign == null) { /* nothing to compare: this log keeps no head */ } else if (log.seq > 0 && before == null) await log.append('audit.head.missing', { logSeq: log.seq })
     else if (before != null && !(await verifyHead(before, peerId))) await log.append('audit.head.invalid', { logSeq: log.seq })
-    else if (before != null && before.seq > log.seq) await log.append('audit.head.ahead', { headSeq: before.seq, logSeq: log.seq })
+    else if (isSignedHead(before) && before.seq > log.seq) await log.append('audit.head.ahead', { headSeq: before.seq, logSeq: log.seq })
     return { log, ...(repaired != null ? { repaired } : {}) }
   }
 
@@ -245,14 +250,15 @@ export async function verifyAuditLog (dataDir: string, peerId: string): Promise<
   let prev = genesisHash(peerId)
   let count = 0
   for (let i = 0; i < lines.length; i++) {
-    let entry: AuditEntry
+    // Only compared below, so any JSON will do: a line that is not an entry fails the chain check.
+    let entry: Partial<AuditEntry> | null
     try {
-      entry = JSON.parse(lines[i])
+      entry = JSON.parse(lines[i]) as Partial<AuditEntry> | null
     } catch {
       return { ok: false, entries: count, brokenLine: i + 1, reason: 'not valid JSON' }
     }
-    if (entry.prev !== prev) return { ok: false, entries: count, brokenLine: i + 1, reason: i === 0 ? 'first line is not anchored to this node\'s PeerId' : 'hash of the previous line does not match (a line was edited, inserted or deleted)' }
-    if (entry.seq !== i + 1) return { ok: false, entries: count, brokenLine: i + 1, reason: `sequence number ${entry.seq} out of order` }
+    if (entry?.prev !== prev) return { ok: false, entries: count, brokenLine: i + 1, reason: i === 0 ? 'first line is not anchored to this node\'s PeerId' : 'hash of the previous line does not match (a line was edited, inserted or deleted)' }
+    if (entry.seq !== i + 1) return { ok: false, entries: count, brokenLine: i + 1, reason: `sequence number ${String(entry.seq)} out of order` }
     prev = sha256(lines[i])
     count++
   }
@@ -262,7 +268,7 @@ export async function verifyAuditLog (dataDir: string, peerId: string): Promise<
   if (head == null) {
     return { ok: false, entries: count, brokenLine: count + 1, reason: `${AUDIT_HEAD_FILE} is missing or unreadable, so nothing vouches for the end of the log (lines may have been cut off); the node rewrites it after every write, so it was deleted or the log comes from a version before signed heads (start the daemon once to sign it)` }
   }
-  if (!(await verifyHead(head, peerId))) {
+  if (!isSignedHead(head) || !(await verifyHead(head, peerId))) {
     return { ok: false, entries: count, brokenLine: count + 1, reason: `${AUDIT_HEAD_FILE} is not signed by this node's key (it was forged or altered)` }
   }
   if (head.seq > count) {
@@ -293,8 +299,9 @@ export async function readAuditEntries (dataDir: string, query: AuditQuery = {})
   const entries: AuditEntry[] = []
   for (const line of text.split('\n')) {
     if (line === '') continue
-    let entry: AuditEntry
+    let entry: unknown
     try { entry = JSON.parse(line) } catch { continue } // a torn tail is reported by --verify
+    if (!isAuditEntry(entry)) continue // not a line this log wrote; --verify names it
     if (query.peer != null && entry.peer !== query.peer) continue
     if (query.since != null && new Date(entry.ts) < query.since) continue
     entries.push(entry)
@@ -302,9 +309,16 @@ export async function readAuditEntries (dataDir: string, query: AuditQuery = {})
   return query.limit != null ? entries.slice(-query.limit) : entries
 }
 
-async function readHead (dataDir: string): Promise<SignedHead | undefined> {
+/** The fields `append` writes on every line (`peer` and the rest are the event's own, left as they are). */
+function isAuditEntry (entry: unknown): entry is AuditEntry {
+  const e = entry as Partial<Record<keyof AuditEntry, unknown>> | null
+  return e != null && typeof e === 'object' && typeof e.seq === 'number' && typeof e.ts === 'string' && typeof e.event === 'string' && typeof e.prev === 'string'
+}
+
+/** The head file's JSON as it is (checked by verifyHead), or undefined when it is missing or not JSON. */
+async function readHead (dataDir: string): Promise<unknown> {
   try {
-    return JSON.parse(await readFile(join(dataDir, AUDIT_HEAD_FILE), 'utf8'))
+    return JSON.parse(await readFile(join(dataDir, AUDIT_HEAD_FILE), 'utf8')) as unknown
   } catch {
     return undefined
   }

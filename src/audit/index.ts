@@ -9,6 +9,6 @@
  * ```
  */
 export {
-  AuditLog, verifyAuditLog, readAuditEntries, genesisHash, signHead, verifyHead, checkCheckpoint, AUDIT_FILE, AUDIT_HEAD_FILE,
+  AuditLog, verifyAuditLog, readAuditEntries, genesisHash, signHead, verifyHead, isSignedHead, checkCheckpoint, AUDIT_FILE, AUDIT_HEAD_FILE,
   type AuditEntry, type AuditQuery, type VerifyResult, type SignedHead, type HeadSigner, type AuditLogOptions
 } from './audit-log.ts'

@@ -124,8 +124,8 @@ export const printers: Printers = {
   'audit.verify': r => [
     r.brokenLine == null
       ? `audit log ${r.witnesses != null && !r.ok ? 'NOT VOUCHED FOR' : 'OK'}: ${r.entries} entries, hash chain intact, head signed by this node${r.pastHead != null ? ` (${r.pastHead} written after the last signed head, before a crash)` : ''}`
-      : `audit log BROKEN at line ${r.brokenLine}: ${r.reason} (${r.entries} entries before it are intact)`,
-    ...(r.witnesses ?? []).map(w => `  witness ${w.peer}: ${w.ok ? (w.checked > 0 ? `agrees (${w.checked} checkpoint${w.checked === 1 ? '' : 's'}, newest at entry ${w.newestSeq})` : 'holds no checkpoint yet') : `DISAGREES: ${w.reason}`}`),
+      : `audit log BROKEN at line ${String(r.brokenLine)}: ${String(r.reason)} (${r.entries} entries before it are intact)`,
+    ...(r.witnesses ?? []).map(w => `  witness ${w.peer}: ${w.ok ? (w.checked > 0 ? `agrees (${w.checked} checkpoint${w.checked === 1 ? '' : 's'}, newest at entry ${String(w.newestSeq)})` : 'holds no checkpoint yet') : `DISAGREES: ${String(w.reason)}`}`),
     ...(r.witnessReason != null ? [`  ${r.witnessReason}`] : [])
   ].join('\n'),
   // With --stream every event, the last included, was already printed as it arrived.
@@ -176,7 +176,7 @@ export const printers: Printers = {
 const ANSWER_COMMANDS = new Set(['send', 'tasks.get', 'tasks.cancel', 'inbox.show'])
 
 export function printHuman<C extends PrintedCommand> (command: C, result: PrintResults[C]): string {
-  const printer = printers[command] as ((result: PrintResults[C]) => string) | undefined
+  const printer = printers[command]
   const safe = safeResult(result, ANSWER_COMMANDS.has(command))
   return printer != null ? printer(safe) : JSON.stringify(safe, null, 2)
 }

@@ -89,7 +89,7 @@ export const reputationSchema = z.strictObject({
     perMinute: z.number().positive().default(6)
   }).prefault({})
 }).refine(r => r.quarantineScore <= r.refuseScore && r.refuseScore <= r.acceptScore, {
-  message: 'thresholds must satisfy quarantineScore <= refuseScore <= acceptScore'
+  error: 'thresholds must satisfy quarantineScore <= refuseScore <= acceptScore'
 })
 
 export type ReputationConfig = z.output<typeof reputationSchema>

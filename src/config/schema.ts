@@ -142,7 +142,7 @@ export const a2aSchema = z.strictObject({
     maxTotal: z.number().int().positive().default(256)
   })], { error: 'must be true, false, or { maxPerPeer: N, maxTotal: N }' }).default(false).transform(v => v === false || v === null ? null : { maxPerPeer: 16, maxTotal: 256, ...(v === true ? {} : v) })
 }).refine(a => a.inbox == null || (a.upstream == null && !a.exampleAgent), {
-  message: 'a2a.inbox answers inbound tasks itself: set either a2a.inbox or a2a.upstream / a2a.exampleAgent, not both', path: ['inbox']
+  error: 'a2a.inbox answers inbound tasks itself: set either a2a.inbox or a2a.upstream / a2a.exampleAgent, not both', path: ['inbox']
 })
 
 export const mcpSchema = z.strictObject({

@@ -28,7 +28,7 @@ export async function runDaemon (options: DaemonOptions): Promise<void> {
       log.info({ why }, 'stopping')
       const deadline = setTimeout(() => { log.error('clean stop took too long; exiting'); process.exit(1) }, STOP_DEADLINE_MS)
       deadline.unref()
-      await control?.close().catch(err => log.warn({ err }, 'closing control socket failed'))
+      await control?.close().catch((err: unknown) => log.warn({ err }, 'closing control socket failed'))
       await node.stop()
       clearTimeout(deadline)
     })()

@@ -165,7 +165,8 @@ export function mcpHandlers (node: AgentNode): Pick<ControlHandlers, McpMethod> 
       await new Promise<void>(resolve => {
         const off = inbox.onChange(change => {
           if (change.kind === 'artifact') return // its status change follows
-          emit({ type: change.kind, item: withStanding(node, inbox.items({ all: true }).find(i => i.taskId === change.record.task.id)!) })
+          const item = inbox.items({ all: true }).find(i => i.taskId === change.record.task.id)
+          if (item != null) emit({ type: change.kind, item: withStanding(node, item) })
         })
         signal.addEventListener('abort', () => { off(); resolve() }, { once: true })
       })

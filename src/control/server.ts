@@ -95,7 +95,7 @@ function serveOne (socket: Socket, handlers: ServedHandlers, log: Logger, reques
     socket.setTimeout(0)
     void handle(request).then(result => {
       writeJsonLine(socket, { result: result ?? null })
-    }, err => {
+    }, (err: unknown) => {
       if (!(err instanceof Error && 'code' in err)) log.warn({ err }, 'control command failed')
       writeJsonLine(socket, { error: toErrorBody(err) })
     }).finally(() => { finish() })
@@ -125,7 +125,7 @@ function serveOne (socket: Socket, handlers: ServedHandlers, log: Logger, reques
 
   // Generic over the method so the params checked by its schema are the params its handler takes.
   async function call<M extends ControlMethod> (method: M, params: object): Promise<unknown> {
-    const handler = handlers[method] as ((params: CheckedParams<M>, ctx: CallContext) => Promise<unknown>) | undefined
+    const handler = handlers[method]
     if (handler == null) throw new UnknownMethodError(method)
     const checked = controlParams[method].safeParse(params, { reportInput: true })
     if (!checked.success) throw new BadParamsError(method, checked.error.issues)

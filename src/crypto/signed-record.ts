@@ -12,6 +12,7 @@ import type { PrivateKey, PublicKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { fromString, toString } from 'uint8arrays'
 import { MAX_CACHED_PUBLIC_KEYS } from './constants.ts'
+import { evictOldest } from '../evict-oldest.ts'
 
 /** The exact bytes a record of this kind signs: `context` then the JSON array of `fields`. */
 export function recordBytes (context: string, fields: readonly unknown[]): Uint8Array {
@@ -64,7 +65,7 @@ function publicKeyObject (signer: PublicKey | string): KeyObject | null {
   } catch {
     // Not a PeerId, or not a key: cached as null, so garbage costs one decode per cache slot.
   }
-  if (publicKeyObjects.size >= MAX_CACHED_PUBLIC_KEYS) publicKeyObjects.delete(publicKeyObjects.keys().next().value!)
+  if (publicKeyObjects.size >= MAX_CACHED_PUBLIC_KEYS) evictOldest(publicKeyObjects)
   publicKeyObjects.set(id, keyObject)
   return keyObject
 }

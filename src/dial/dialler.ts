@@ -183,7 +183,7 @@ export class Dialler {
         if (options.signal?.aborted === true) break
       }
     }
-    throw new PeerUnreachableError(text, `connected, but ping failed: ${lastError?.message}`)
+    throw new PeerUnreachableError(text, `connected, but ping failed: ${String(lastError?.message)}`)
   }
 
   async disconnect (text: string): Promise<{ peerId: string, closed: number }> {

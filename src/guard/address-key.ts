@@ -16,6 +16,6 @@ function expandIp6 (ip: string): string[] {
   const [head, tail = ''] = ip.split('::')
   const left = head === '' ? [] : head.split(':')
   const right = tail === '' ? [] : tail.split(':')
-  const fill = ip.includes('::') ? Array(Math.max(0, 8 - left.length - right.length)).fill('0') : []
+  const fill = ip.includes('::') ? new Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0') : []
   return [...left, ...fill, ...right].map(h => h.replace(/^0+(?=.)/, '').toLowerCase())
 }

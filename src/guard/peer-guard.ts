@@ -11,6 +11,7 @@ import {
   BAN_MS, HANDSHAKE_BURST, HANDSHAKES_PER_MINUTE, MAX_PENDING_STREAMS, MAX_STREAMS_PER_PEER, MAX_TRACKED_PEERS,
   STREAM_BURST, STREAMS_PER_SECOND, STRIKE_THRESHOLD, STRIKE_WEIGHTS, STRIKES_FORGIVEN_PER_MINUTE
 } from './constants.ts'
+import { evictOldest } from '../evict-oldest.ts'
 
 export interface PeerGuardInit {
   /** Streams per second one peer may open across guarded protocols. @default 100 (STREAMS_PER_SECOND) */
@@ -123,7 +124,7 @@ export class PeerGuard {
   admit (peer: string, kind: StreamClass = 'stream', now = Date.now()): Admission {
     if (this.isBanned(peer, now)) {
       this.count('PEER_BANNED')
-      void this.c.hangUp(peer).catch(err => { this.c.log?.debug({ err, peer }, 'could not hang up on a banned peer') })
+      void this.c.hangUp(peer).catch((err: unknown) => { this.c.log?.debug({ err, peer }, 'could not hang up on a banned peer') })
       throw new GuardRefusedError('PEER_BANNED', 'this node disconnected you for repeated bad or excessive requests', 'wait for the ban to end and send less')
     }
     if (this.pending >= this.o.maxPendingStreams) {
@@ -167,7 +168,7 @@ export class PeerGuard {
     if (weight === 0 || this.isBanned(peer, now)) return false
     let s = this.strikes.get(peer)
     if (s == null) {
-      if (this.strikes.size >= this.o.maxTrackedPeers) this.strikes.delete(this.strikes.keys().next().value!)
+      if (this.strikes.size >= this.o.maxTrackedPeers) evictOldest(this.strikes)
       s = { score: 0, updated: now }
     } else {
       this.strikes.delete(peer) // re-insert: Map order doubles as least-recently-struck order
@@ -208,12 +209,12 @@ export class PeerGuard {
   }
 
   private ban (peer: string, reason: string, now: number): void {
-    if (this.banned.size >= this.o.maxTrackedPeers) this.banned.delete(this.banned.keys().next().value!)
+    if (this.banned.size >= this.o.maxTrackedPeers) evictOldest(this.banned)
     this.banned.set(peer, now + this.o.banMs)
     this.disconnects++
     this.c.log?.warn({ peer, reason, banMs: this.o.banMs }, 'peer disconnected: too many bad or excessive requests')
     // Reported before the hang-up completes; neither may throw into the stream handler that struck.
-    void this.c.report('guard.disconnected', { peer, reason, threshold: this.o.strikeThreshold, banMs: this.o.banMs }).catch(err => { this.c.log?.warn({ err, peer }, 'could not audit a guard disconnect') })
-    void this.c.hangUp(peer).catch(err => { this.c.log?.debug({ err, peer }, 'could not hang up on a struck-out peer') })
+    void this.c.report('guard.disconnected', { peer, reason, threshold: this.o.strikeThreshold, banMs: this.o.banMs }).catch((err: unknown) => { this.c.log?.warn({ err, peer }, 'could not audit a guard disconnect') })
+    void this.c.hangUp(peer).catch((err: unknown) => { this.c.log?.debug({ err, peer }, 'could not hang up on a struck-out peer') })
   }
 }

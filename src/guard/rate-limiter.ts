@@ -1,5 +1,6 @@
 // Token buckets per key (a PeerId, or issuer+subject): a burst, then a steady rate. The map of keys
 // is capped, oldest first out, so a flood of fresh identities cannot grow memory without bound.
+import { evictOldest } from '../evict-oldest.ts'
 
 export interface RateLimiterInit {
   /** Tokens a key starts with and may save up. */
@@ -25,7 +26,7 @@ export class RateLimiter {
     let bucket = this.buckets.get(key)
     if (bucket == null) {
       bucket = { tokens: this.init.burst, updated: now }
-      if (this.buckets.size >= this.init.maxKeys) this.buckets.delete(this.buckets.keys().next().value!)
+      if (this.buckets.size >= this.init.maxKeys) evictOldest(this.buckets)
     } else {
       this.buckets.delete(key) // re-insert below: Map order doubles as least-recently-used order
       bucket.tokens = Math.min(this.init.burst, bucket.tokens + ((now - bucket.updated) / 60_000) * this.init.perMinute)

@@ -38,7 +38,9 @@ export async function loadOrCreateKey (dataDir: string): Promise<LoadedKey> {
     // `wx` fails if the file appeared meanwhile, so two racing first starts never replace a key.
     await writeFile(path, privateKeyToProtobuf(privateKey), { mode: 0o600, flag: 'wx' })
   } catch (err) {
-    if (codeOf(err) === 'EEXIST') return { privateKey: (await readKeyFile(path))!, created: false, path }
+    // Another first start wrote its key between our read and write: use that one.
+    const raced = codeOf(err) === 'EEXIST' ? await readKeyFile(path) : undefined
+    if (raced != null) return { privateKey: raced, created: false, path }
     throw err
   }
   return { privateKey, created: true, path }

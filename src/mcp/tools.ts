@@ -58,7 +58,7 @@ function remoteTaskResult (peerId: string, relayed: unknown, standing: Standing,
       { peerId, kind: 'message', ...extra, untrusted: { ...provenance(standing), content: message } })
   }
   const state = stateName(task.status?.state)
-  return ok(`task ${task.id} on ${who(standing)}: ${state}\n${fence(standing, taskText(task))}`,
+  return ok(`task ${String(task.id)} on ${who(standing)}: ${state}\n${fence(standing, taskText(task))}`,
     { peerId, kind: 'task', taskId: task.id, contextId: task.contextId, state, ...extra, untrusted: { ...provenance(standing), content: task } })
 }
 
@@ -132,7 +132,7 @@ export function registerTools (server: McpServer, ctx: ToolContext): string[] {
       const s: Standing = await call('peer.standing', { target: r.peerId })
       const page = a2aView(r.result)
       const tasks = (page.tasks ?? []).map(t => ({ taskId: t.id, contextId: t.contextId, state: stateName(t.status?.state), updated: t.status?.timestamp ?? null }))
-      return ok(`${tasks.length} task(s) on ${who(s)}${tasks.length > 0 ? '\n' : ''}${tasks.map(t => `${t.taskId}  ${t.state}`).join('\n')}`,
+      return ok(`${tasks.length} task(s) on ${who(s)}${tasks.length > 0 ? '\n' : ''}${tasks.map(t => `${t.taskId}  ${String(t.state)}`).join('\n')}`,
         { peerId: r.peerId, tasks, nextPageToken: page.nextPageToken != null && page.nextPageToken !== '' ? page.nextPageToken : null, trust: s.trust, reputation: s.reputation })
     }, { readOnlyHint: true, openWorldHint: true })
 
@@ -153,7 +153,7 @@ export function registerTools (server: McpServer, ctx: ToolContext): string[] {
       const list = await call('trust.list')
       const pending = list.filter(e => e.state === 'pending')
       const lines = list.map(e => `${e.peerId}${e.name != null ? ` (${e.name})` : ''}  ${e.state}${e.mutual ? ' (mutual)' : ''}`)
-      const reasons = await Promise.all(pending.filter(e => e.reason != null).map(async e => fence(await call('peer.standing', { target: e.peerId }), `reason given with the trust request: ${e.reason}`)))
+      const reasons = await Promise.all(pending.filter(e => e.reason != null).map(async e => fence(await call('peer.standing', { target: e.peerId }), `reason given with the trust request: ${String(e.reason)}`)))
       return ok([list.length === 0 ? 'no trust records' : lines.join('\n'), ...(pending.length > 0 ? [`${pending.length} pending request(s): the operator decides (agentwire trust approve <peer>)`] : []), ...reasons].join('\n'),
         { records: list.map(e => ({ peerId: e.peerId, name: e.name, state: e.state, mutual: e.mutual, since: e.since })), pending: pending.map(e => ({ peerId: e.peerId, since: e.since, untrusted: { untrusted: true, from: e.peerId, reason: e.reason ?? null } })) })
     }, { readOnlyHint: true })
@@ -196,7 +196,7 @@ export function registerTools (server: McpServer, ctx: ToolContext): string[] {
       text: z.string().min(1).max(200_000).optional().describe('Your answer (or question, or reason)'),
       data: anyJson.optional().describe('Optional JSON value sent with the answer'),
       status: z.enum(['completed', 'input-required', 'failed', 'rejected']).optional().describe('How the task ends (default completed)')
-    }).refine(a => a.text != null || a.data !== undefined, { message: 'give text or data (or both)' }), async (a) => {
+    }).refine(a => a.text != null || a.data !== undefined, { error: 'give text or data (or both)' }), async (a) => {
       const i = await call('inbox.reply', { taskId: a.taskId, ...(a.text != null ? { text: a.text } : {}), ...(a.data !== undefined ? { data: a.data } : {}), state: a.status ?? 'completed', via: 'mcp' })
       return ok(`answered task ${i.taskId} from ${i.from}: ${i.state}`, { taskId: i.taskId, state: i.state, to: i.from })
     })

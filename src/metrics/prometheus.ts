@@ -63,7 +63,7 @@ export async function startMetricsServer (listen: string, registry: Registry): P
     }
     registry.metrics().then(text => {
       res.writeHead(200, { 'content-type': registry.contentType }).end(text)
-    }, err => {
+    }, (err: unknown) => {
       res.writeHead(500, { 'content-type': 'text/plain' }).end(String(err))
     })
   }, { maxConnections: METRICS_MAX_CONNECTIONS })

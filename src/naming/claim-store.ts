@@ -67,20 +67,20 @@ export class ClaimStore {
       maxClaims: init.maxClaims ?? MAX_STORED_CLAIMS,
       sweepIntervalMs: init.sweepIntervalMs ?? NAME_SWEEP_INTERVAL_MS
     }
-    const put = async (key: Key, value: Uint8Array, options?: any): Promise<Key> => {
+    const put = async (key: Key, value: Uint8Array, options?: Parameters<Datastore['put']>[2]): Promise<Key> => {
       if (!isNameRecordKey(key)) return await inner.put(key, value, options)
       await this.merge(key, value)
       return key
     }
-    const get = async (key: Key, options?: any): Promise<Uint8Array> => {
+    const get = async (key: Key, options?: Parameters<Datastore['get']>[1]): Promise<Uint8Array> => {
       if (!isNameRecordKey(key)) return await inner.get(key, options)
       return await this.read(key)
     }
     this.datastore = new Proxy(inner, {
-      get (target, prop) {
+      get (target, prop): unknown {
         if (prop === 'put') return put
         if (prop === 'get') return get
-        const value = Reflect.get(target, prop, target)
+        const value: unknown = Reflect.get(target, prop, target)
         return typeof value === 'function' ? value.bind(target) : value
       }
     })
@@ -92,7 +92,7 @@ export class ClaimStore {
       if (!isNameRecordKey(key)) continue
       await this.lock(key.toString(), async () => { await this.load(key) })
     }
-    this.timer = setInterval(() => { this.sweep().catch(err => this.log?.warn({ err }, 'name sweep failed')) }, this.limits.sweepIntervalMs)
+    this.timer = setInterval(() => { this.sweep().catch((err: unknown) => this.log?.warn({ err }, 'name sweep failed')) }, this.limits.sweepIntervalMs)
     this.timer.unref?.()
   }
 
@@ -131,8 +131,8 @@ export class ClaimStore {
     let raw: Uint8Array
     try {
       raw = await this.inner.get(key)
-    } catch (err: any) {
-      if (err.name !== 'NotFoundError') throw err
+    } catch (err) {
+      if (!isNotFound(err)) throw err
       this.setIndex(k, [])
       return undefined
     }
@@ -252,6 +252,11 @@ export function isNameRecordKey (key: Key): boolean {
   } catch {
     return false
   }
+}
+
+/** The datastore's "no such key" error (it is tested by `name`, as kad-dht does). */
+export function isNotFound (err: unknown): boolean {
+  return (err as { name?: unknown } | null)?.name === 'NotFoundError'
 }
 
 /** The datastore's own "no such key" (kad-dht tests `err.name`), without importing interface-store directly. */

@@ -7,6 +7,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { DNS_PROOF_LABEL } from './constants.ts'
 import { NameDnsUnavailableError, NameProofInvalidError } from './errors.ts'
+import { codeOf, messageOf } from '../caught.ts'
 
 export interface DnsProofInit {
   /** DNS servers ("IP" or "IP:PORT"); empty uses the system's resolvers. @default [] */
@@ -35,8 +36,8 @@ function peerIdInTxt (txt: string): string | undefined {
   let id: string | undefined
   try {
     id = multiaddr(addr).getComponents().findLast(c => c.name === 'p2p')?.value
-  } catch (err: any) {
-    throw new Error(`"${txt}" is not a multiaddr (${err.message})`)
+  } catch (err) {
+    throw new Error(`"${txt}" is not a multiaddr (${messageOf(err)})`)
   }
   if (id == null) throw new Error(`"${txt}" names no /p2p/<PeerId>`)
   try {
@@ -52,7 +53,7 @@ export class DnsProofChecker {
 
   constructor (init: DnsProofInit = {}) {
     this.resolver = new Resolver({ timeout: init.timeoutMs ?? 5000, tries: 1 })
-    if ((init.servers ?? []).length > 0) this.resolver.setServers(init.servers!)
+    if (init.servers != null && init.servers.length > 0) this.resolver.setServers(init.servers)
   }
 
   /**
@@ -64,9 +65,10 @@ export class DnsProofChecker {
     let txts: string[][]
     try {
       txts = await this.resolver.resolveTxt(`${DNS_PROOF_LABEL}.${name}`)
-    } catch (err: any) {
-      if (err.code === 'ENOTFOUND' || err.code === 'ENODATA' || err.code === 'NXDOMAIN') return undefined
-      throw new NameDnsUnavailableError(name, `${err.code ?? 'error'} from DNS (${err.message})`)
+    } catch (err) {
+      const code = codeOf(err)
+      if (code === 'ENOTFOUND' || code === 'ENODATA' || code === 'NXDOMAIN') return undefined
+      throw new NameDnsUnavailableError(name, `${code ?? 'error'} from DNS (${messageOf(err)})`)
     }
     const records = txts.map(chunks => chunks.join(''))
     const found = new Map<string, string[]>()
@@ -74,8 +76,8 @@ export class DnsProofChecker {
       let id: string | undefined
       try {
         id = peerIdInTxt(txt)
-      } catch (err: any) {
-        throw new NameProofInvalidError(name, err.message)
+      } catch (err) {
+        throw new NameProofInvalidError(name, messageOf(err))
       }
       if (id != null) found.set(id, [...(found.get(id) ?? []), txt])
     }

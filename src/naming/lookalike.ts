@@ -14,6 +14,8 @@ const CONFUSABLES: Record<string, string> = {
 /** What a name looks like, folded: equal skeletons mean a person may take one for the other. */
 export function skeleton (name: string): string {
   const unicode = name.includes('xn--') ? domainToUnicode(name) || name : name
+  // By code point on purpose: NFKD has already split what combines, and CONFUSABLES maps code points.
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread
   const folded = [...unicode.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()].map(ch => CONFUSABLES[ch] ?? ch).join('')
   return folded.replace(/rn/g, 'm').replace(/vv/g, 'w').replace(/i/g, 'l').replace(/[_.-]/g, '-')
 }

@@ -9,12 +9,13 @@ import { Key } from 'interface-datastore'
 import { fromString, toString } from 'uint8arrays'
 import type { Logger } from '../log/logger.ts'
 import type { AgentLibp2p } from '../node/libp2p.ts'
-import type { SingleKadDHT } from '@libp2p/kad-dht'
+import { observedRoutingTable, type ObservedRoutingTable } from '../node/libp2p-internals.ts'
 import { domainToUnicode } from 'node:url'
 import { nameKey, signNameRecord, verifyClaimSet, type Claim, type NameRecord } from './name-record.ts'
 import { NamePins, type NamePin } from './pins.ts'
 import { DnsProofChecker, isDomainName, type DnsProofInit } from './dns-proof.ts'
 import { lookalikesOf } from './lookalike.ts'
+import { isNotFound } from './claim-store.ts'
 import { NameAmbiguousError, NameNotFoundError, NamePickError, NamePinConflictError, type ClaimantInfo } from './errors.ts'
 import {
   CLAIMANT_PROBE_TIMEOUT_MS, EARLY_REPUBLISH_MS, NAME_RECORD_TTL_MS, NAME_MIN_REPLICAS, NAME_REPUBLISH_INTERVAL_MS, PUBLISH_RETRY_MAX_MS, PUBLISH_RETRY_MIN_MS, PUBLISH_SETTLE_MS, PUBLISH_TIMEOUT_MS, SEQ_KEY, TABLE_GROWTH_REPUBLISH_FACTOR
@@ -115,25 +116,25 @@ export class NameService {
     this.running = true
     // Publishing before any DHT peer is known only parks a put inside kad-dht until its timeout:
     // start when the first peers arrive, and again whenever the table has changed enough.
-    this.table()?.addEventListener('peer:add', this.onTableGrew)
+    this.table().addEventListener('peer:add', this.onTableGrew)
     if (this.tableSize() > 0) this.schedule(0)
   }
 
   async stop (): Promise<void> {
     this.running = false
-    this.table()?.removeEventListener('peer:add', this.onTableGrew)
+    this.table().removeEventListener('peer:add', this.onTableGrew)
     clearTimeout(this.timer)
     this.stopping.abort()
     // Its failure was logged where it ran; stop only waits for it to end.
     await this.publishing?.catch(() => { /* logged by the publish loop */ })
   }
 
-  private table (): { size: number, addEventListener: (t: 'peer:add', l: () => void) => void, removeEventListener: (t: 'peer:add', l: () => void) => void } | undefined {
-    return (this.components.libp2p.services.dht as unknown as { routingTable?: any }).routingTable
+  private table (): ObservedRoutingTable {
+    return observedRoutingTable(this.components.libp2p.services.dht)
   }
 
   private tableSize (): number {
-    return this.table()?.size ?? 0
+    return this.table().size
   }
 
   /** Peers that must hold our record before a publish counts as done (fewer only in a smaller network). */
@@ -185,7 +186,7 @@ export class NameService {
           this.retryDelay = Math.min(this.retryDelay * 2, PUBLISH_RETRY_MAX_MS)
         }
         this.onTableGrew()
-      }, err => {
+      }, (err: unknown) => {
         this.publishing = undefined
         this.components.log.warn({ err }, 'name publish failed')
         this.schedule(this.retryDelay)
@@ -210,7 +211,7 @@ export class NameService {
       for await (const event of this.components.libp2p.services.dht.put(nameKey(name), value, { signal })) {
         if (event.name === 'PEER_RESPONSE' && event.messageName === 'PUT_VALUE') reached++
       }
-    } catch (err: any) {
+    } catch (err) {
       if (!signal.aborted) throw err
     }
     this.lastPublished = { ...record, peersReached: reached, tableSize }
@@ -275,9 +276,9 @@ export class NameService {
           break
         }
       }
-    } catch (err: any) {
+    } catch (err) {
       // NotFound, timeouts and our own early stop just mean "what we have is all there is".
-      if (err.name !== 'NotFoundError' && !signal.aborted) throw err
+      if (!isNotFound(err) && !signal.aborted) throw err
     }
     const claimants = [...newest.values()].map(({ name, peerId, seq, expiresAt }) => ({ name, peerId, seq, expiresAt, firstSeen: median(firstSeen.get(peerId) ?? []) }))
     return { claimants, hops, errors }
@@ -290,7 +291,7 @@ export class NameService {
       const proof = await this.dns.check(name)
       if (proof != null) return await this.resolveVerified(name, proof.peerId, warnings, options)
     }
-    if (((this.components.libp2p.services.dht as SingleKadDHT).routingTable?.size ?? 0) === 0 && this.components.libp2p.getConnections().length === 0) {
+    if (this.tableSize() === 0 && this.components.libp2p.getConnections().length === 0) {
       // No DHT peer and no connection: kad-dht would hold the query for the whole timeout, and
       // nobody can answer, so say so now.
       throw new NameNotFoundError(name, 'this node knows no DHT peers to ask: add a `bootstrap` peer to its config, or `agentwire connect` to a node of the network')
@@ -346,7 +347,7 @@ export class NameService {
     this.namesByPeer.set(peerId, name)
     let otherClaimants: ClaimantInfo[] = []
     let hops = 0
-    if (options.thorough === true && ((this.components.libp2p.services.dht as SingleKadDHT).routingTable?.size ?? 0) > 0) {
+    if (options.thorough === true && this.tableSize() > 0) {
       const found = await this.lookup(name, options.signal != null ? { signal: options.signal } : {})
       hops = found.hops
       otherClaimants = found.claimants.filter(c => c.peerId !== peerId).map(c => info(c, null))

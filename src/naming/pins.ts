@@ -2,7 +2,17 @@
 // is remembered, and other claimants are never followed silently.
 import { Key, type Datastore } from 'interface-datastore'
 import { fromString, toString } from 'uint8arrays'
+import { z } from 'zod'
 import { PIN_PREFIX } from './constants.ts'
+import { isNotFound } from './claim-store.ts'
+
+/** A pin as stored (this node wrote it; checked on the way back in all the same). */
+const pinSchema = z.object({
+  name: z.string(),
+  peerId: z.string(),
+  pinnedAt: z.number(),
+  via: z.enum(['first-use', 'pick', 'dns', 'trusted']).optional()
+})
 
 export interface NamePin {
   name: string
@@ -20,12 +30,14 @@ export class NamePins {
   }
 
   async get (name: string): Promise<NamePin | undefined> {
+    let stored: Uint8Array
     try {
-      return JSON.parse(toString(await this.datastore.get(new Key(PIN_PREFIX + name))))
-    } catch (err: any) {
-      if (err.name === 'NotFoundError') return undefined
+      stored = await this.datastore.get(new Key(PIN_PREFIX + name))
+    } catch (err) {
+      if (isNotFound(err)) return undefined
       throw err
     }
+    return pinSchema.parse(JSON.parse(toString(stored)))
   }
 
   async set (name: string, peerId: string, via: NamePin['via'] = 'first-use'): Promise<NamePin> {
@@ -38,7 +50,7 @@ export class NamePins {
   async list (): Promise<NamePin[]> {
     const pins: NamePin[] = []
     for await (const { value } of this.datastore.query({ prefix: PIN_PREFIX.slice(0, -1) })) {
-      try { pins.push(JSON.parse(toString(value))) } catch {}
+      try { pins.push(pinSchema.parse(JSON.parse(toString(value)))) } catch {}
     }
     return pins
   }

@@ -6,6 +6,14 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerId } from '@libp2p/interface'
 import type { AgentLibp2p } from './libp2p.ts'
 import type { Logger } from '../log/logger.ts'
+import { messageOf } from '../caught.ts'
+
+/** The PeerId a bootstrap address ends in (the config schema requires one: a node must know whom it dials). */
+function peerIdOf (addr: Multiaddr): PeerId {
+  const id = addr.getComponents().findLast(c => c.name === 'p2p')?.value
+  if (id == null) throw new TypeError(`bootstrap address ${addr.toString()} has no /p2p/<PeerId>`)
+  return peerIdFromString(id)
+}
 
 /** How often we look for lost bootstrap connections. */
 const CHECK_INTERVAL_MS = 5_000
@@ -29,7 +37,7 @@ export class BootstrapKeeper {
     const self = libp2p.peerId.toString()
     this.entries = addrs
       .map(a => multiaddr(a))
-      .map(addr => ({ addr, peerId: peerIdFromString(addr.getComponents().findLast(c => c.name === 'p2p')!.value!), backoffMs: MIN_BACKOFF_MS, nextAttempt: 0, dialling: false }))
+      .map(addr => ({ addr, peerId: peerIdOf(addr), backoffMs: MIN_BACKOFF_MS, nextAttempt: 0, dialling: false }))
       .filter(e => e.peerId.toString() !== self) // a bootstrap node may list itself in a shared config
   }
 
@@ -66,10 +74,10 @@ export class BootstrapKeeper {
       this.libp2p.dial(entry.addr, { signal: AbortSignal.timeout(this.dialTimeoutMs) }).then(() => {
         entry.backoffMs = MIN_BACKOFF_MS
         this.log.debug({ peer: entry.addr.toString() }, 'connected to bootstrap peer')
-      }, err => {
+      }, (err: unknown) => {
         entry.nextAttempt = Date.now() + entry.backoffMs
         entry.backoffMs = Math.min(entry.backoffMs * 2, MAX_BACKOFF_MS)
-        this.log.debug({ peer: entry.addr.toString(), err: err.message }, 'bootstrap peer unreachable; will retry')
+        this.log.debug({ peer: entry.addr.toString(), err: messageOf(err) }, 'bootstrap peer unreachable; will retry')
       }).finally(() => { entry.dialling = false })
     }
   }

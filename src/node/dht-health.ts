@@ -2,7 +2,6 @@
 // anything; one far smaller than the peers this node is connected to means the table has not formed
 // yet (joining, or pings to new peers timing out on a loaded host), and lookups may miss. Shown in
 // `status` (field `dht`) and as the `dht` check of `health`.
-import type { SingleKadDHT } from '@libp2p/kad-dht'
 import type { AgentLibp2p } from './libp2p.ts'
 
 /** A routing table with this many peers can route lookups in any network we expect, in peers. */
@@ -35,7 +34,7 @@ export function assessDhtTable (mode: 'server' | 'client', routingTable: number,
 }
 
 export function dhtHealth (libp2p: AgentLibp2p): DhtHealth {
-  const size = (libp2p.services.dht as SingleKadDHT).routingTable?.size ?? 0
+  const size = libp2p.services.dht.routingTable.size
   const peers = new Set(libp2p.getConnections().map(c => c.remotePeer.toString())).size
   return assessDhtTable(libp2p.services.dht.getMode(), size, peers)
 }

@@ -7,3 +7,6 @@ import { z } from 'zod'
 export const errorFrameSchema = z.object({
   error: z.looseObject({ code: z.unknown().optional(), message: z.unknown().optional(), hint: z.unknown().optional() })
 })
+
+/** Any JSON object, unchecked beyond that: for tests and diagnostic tools whose subject is the frame itself. */
+export const anyFrameSchema = z.looseObject({})

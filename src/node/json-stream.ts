@@ -44,14 +44,7 @@ export interface JsonStream {
    * Read one frame and check it against `schema`: what comes back has the schema's type because it
    * was checked, not because it was cast. Undefined when the remote closed its side cleanly.
    */
-  read: {
-    <S extends z.ZodType>(schema: S, options?: SchemaReadOptions): Promise<z.output<S> | undefined>
-    /**
-     * @deprecated Unchecked: the frame is only known to be a JSON object. Give a schema, so a handler
-     * only ever sees a checked value; kept so code written before read(schema) still compiles.
-     */
-    <T = unknown>(options?: ReadOptions): Promise<T | undefined>
-  }
+  read: <S extends z.ZodType>(schema: S, options?: SchemaReadOptions) => Promise<z.output<S> | undefined>
   write: (value: unknown) => Promise<void>
   /** Send an `{error}` frame: how a handler refuses a request. */
   writeError: (error: ErrorBody) => Promise<void>
@@ -68,10 +61,7 @@ export function jsonStream (stream: Stream, options: JsonStreamOptions): JsonStr
   const readTimeoutMs = options.readTimeoutMs ?? 10_000
   return {
     stream,
-    // One implementation behind both overloads of JsonStream['read'] (TypeScript checks overloads only on declarations).
-    read: (async (schemaOrOptions?: z.ZodType | ReadOptions, maybeOptions?: SchemaReadOptions): Promise<unknown> => {
-      const schema = isSchema(schemaOrOptions) ? schemaOrOptions : undefined
-      const opts: SchemaReadOptions = (schema != null ? maybeOptions : schemaOrOptions as ReadOptions | undefined) ?? {}
+    read: async <S extends z.ZodType>(schema: S, opts: SchemaReadOptions = {}): Promise<z.output<S> | undefined> => {
       const timeout = AbortSignal.timeout(readTimeoutMs)
       const signal = opts.signal != null ? AbortSignal.any([opts.signal, timeout]) : timeout
       let bytes
@@ -99,7 +89,6 @@ export function jsonStream (stream: Stream, options: JsonStreamOptions): JsonStr
       }
       // Every agentwire frame is an object; a bare `null` would otherwise read as "the peer closed".
       if (value === null || typeof value !== 'object') throw new BadFrameError('not a JSON object')
-      if (schema == null) return value
       const checked = schema.safeParse(value)
       if (!checked.success) {
         let issue = checked.error.issues[0]
@@ -109,14 +98,10 @@ export function jsonStream (stream: Stream, options: JsonStreamOptions): JsonStr
         throw opts.invalid?.(reason) ?? new BadFrameError(reason)
       }
       return checked.data
-    }) as JsonStream['read'],
+    },
     write: async (value: unknown) => { await lp.write(fromString(JSON.stringify(value))) },
     writeError: async (error: ErrorBody) => { await lp.write(fromString(JSON.stringify({ error }))) }
   }
-}
-
-function isSchema (value: unknown): value is z.ZodType {
-  return value != null && typeof (value as { safeParse?: unknown }).safeParse === 'function'
 }
 
 function varintLength (n: number): number {
@@ -127,7 +112,8 @@ function varintLength (n: number): number {
 
 /** Throw the error a remote sent as an `{error}` frame, so callers see its code and hint. */
 export function throwIfErrorFrame (frame: unknown): void {
-  const error = (frame as { error?: ErrorBody } | undefined)?.error
+  // A remote wrote it: each field may be anything until String() says it as text.
+  const error = (frame as { error?: Partial<Record<keyof ErrorBody, unknown>> } | undefined)?.error
   if (error != null && typeof error === 'object') {
     throw errorFromBody({ code: String(error.code ?? 'REMOTE_ERROR'), message: String(error.message ?? 'the peer refused the request'), ...(error.hint != null ? { hint: String(error.hint) } : {}) })
   }

@@ -20,6 +20,22 @@ export function singleKadDHT (factory: (components: KadDHTComponents) => KadDHT)
   return factory as (components: KadDHTComponents) => SingleKadDHT
 }
 
+/** kad-dht's routing table as it is: its API types it `{ size }`, but it is the package's RoutingTable, an event target. */
+export interface ObservedRoutingTable {
+  size: number
+  addEventListener: (type: 'peer:add' | 'peer:remove', listener: () => void) => void
+  removeEventListener: (type: 'peer:add' | 'peer:remove', listener: () => void) => void
+}
+
+/**
+ * The DHT's routing table with its `peer:add`/`peer:remove` events (kad-dht 16.4 emits them from its
+ * RoutingTable class; only `size` is declared in the exported types). Lets a service react when the
+ * table grows instead of polling it.
+ */
+export function observedRoutingTable (dht: SingleKadDHT): ObservedRoutingTable {
+  return dht.routingTable as unknown as ObservedRoutingTable
+}
+
 /** The part of the circuit relay transport we use; it is public in the package but not typed in libp2p. */
 export interface RelayReservationStore {
   hasReservation: (peerId: PeerId) => boolean

@@ -12,7 +12,7 @@ import { Key, type Datastore } from 'interface-datastore'
 import { fromString, toString } from 'uint8arrays'
 import type { AgentLibp2p } from '../node/libp2p.ts'
 import type { AuditLog, SignedHead } from '../audit/index.ts'
-import { verifyHead } from '../audit/index.ts'
+import { isSignedHead, verifyHead } from '../audit/index.ts'
 import type { Logger } from '../log/logger.ts'
 import { jsonStream, throwIfErrorFrame } from '../node/json-stream.ts'
 import type { z } from 'zod'
@@ -68,14 +68,14 @@ export class AuditWitness {
       runOnLimitedConnection: true
     })
     if (this.intervalMs > 0) {
-      this.timer = setInterval(() => { void this.publish().catch(err => { this.c.log.debug({ err }, 'could not send our audit head to witnesses') }) }, this.intervalMs)
+      this.timer = setInterval(() => { void this.publish().catch((err: unknown) => { this.c.log.debug({ err }, 'could not send our audit head to witnesses') }) }, this.intervalMs)
       this.timer.unref?.()
     }
   }
 
   async stop (): Promise<void> {
     clearInterval(this.timer)
-    await this.c.gate.unhandle(AUDIT_WITNESS_PROTOCOL).catch(err => { this.c.log.debug({ err }, 'could not unregister the audit witness protocol') })
+    await this.c.gate.unhandle(AUDIT_WITNESS_PROTOCOL).catch((err: unknown) => { this.c.log.debug({ err }, 'could not unregister the audit witness protocol') })
   }
 
   /** Send our newest head to every connected trusted peer that has not seen it yet. */
@@ -162,8 +162,8 @@ export class AuditWitness {
 
   private async kept (key: Key): Promise<SignedHead[]> {
     try {
-      const value = JSON.parse(toString(await this.c.datastore.get(key)))
-      return Array.isArray(value) ? value : []
+      const value: unknown = JSON.parse(toString(await this.c.datastore.get(key)))
+      return Array.isArray(value) ? value.filter(isSignedHead) : []
     } catch {
       return []
     }

@@ -48,7 +48,7 @@ export async function verifyHandshake (frame: unknown): Promise<HandshakeBody> {
   let publicKey
   try { publicKey = peerIdFromString(from).publicKey } catch {}
   if (publicKey == null) throw new HandshakeRefusedError('BAD_HANDSHAKE', '`from` is not an Ed25519 PeerId')
-  const ok = await verifyRecord(from, HANDSHAKE_SIGNING_CONTEXT, signedFields(body as HandshakeBody), sig)
+  const ok = await verifyRecord(from, HANDSHAKE_SIGNING_CONTEXT, signedFields(body), sig)
   if (!ok) throw new HandshakeRefusedError('BAD_SIGNATURE', 'signature does not match `from`')
-  return body as HandshakeBody
+  return body
 }

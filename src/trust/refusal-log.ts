@@ -37,13 +37,13 @@ export class RefusalLog {
   }
 
   start (): void {
-    this.timer = setInterval(() => { void this.flush().catch(err => { this.log?.warn({ err }, 'could not audit refusal summaries') }) }, this.intervalMs)
+    this.timer = setInterval(() => { void this.flush().catch((err: unknown) => { this.log?.warn({ err }, 'could not audit refusal summaries') }) }, this.intervalMs)
     this.timer.unref?.()
   }
 
   async stop (): Promise<void> {
     clearInterval(this.timer)
-    await this.flush().catch(err => { this.log?.warn({ err }, 'could not audit refusal summaries at stop') })
+    await this.flush().catch((err: unknown) => { this.log?.warn({ err }, 'could not audit refusal summaries at stop') })
   }
 
   /**
@@ -52,7 +52,7 @@ export class RefusalLog {
    */
   async record (event: string, peer: string, detail: string, fields: Record<string, unknown>): Promise<void> {
     let peers = this.tallies.get(event)
-    if (peers == null) this.tallies.set(event, peers = new Map())
+    if (peers == null) this.tallies.set(event, peers = new Map<string, Tally>())
     const now = Date.now()
     const seen = peers.get(peer)
     if (seen != null) {

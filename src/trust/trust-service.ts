@@ -104,7 +104,7 @@ export class TrustService {
     const peer = evt.detail.toString()
     // A peer disconnected by the guard is hung up on again until its ban runs out.
     if (this.guard.isBanned(peer)) {
-      void this.c.libp2p.hangUp(evt.detail).catch(err => { this.c.log.debug({ err, peer }, 'could not hang up on a banned peer') })
+      void this.c.libp2p.hangUp(evt.detail).catch((err: unknown) => { this.c.log.debug({ err, peer }, 'could not hang up on a banned peer') })
       return
     }
     void this.flushOutbox(peer)
@@ -142,7 +142,7 @@ export class TrustService {
     this.c.libp2p.addEventListener('peer:connect', this.onConnect)
     this.outboxTimer = setInterval(() => { for (const r of this.store.all()) if (r.outbox?.length) void this.flushOutbox(r.peerId, true) }, OUTBOX_RETRY_MS)
     this.outboxTimer.unref?.()
-    this.sweepTimer = setInterval(() => { void this.expirePending().catch(err => { this.c.log.warn({ err }, 'could not expire waiting trust requests') }) }, Math.min(PENDING_SWEEP_MS, Math.max(1000, Math.floor(this.pendingTtlMs / 2))))
+    this.sweepTimer = setInterval(() => { void this.expirePending().catch((err: unknown) => { this.c.log.warn({ err }, 'could not expire waiting trust requests') }) }, Math.min(PENDING_SWEEP_MS, Math.max(1000, Math.floor(this.pendingTtlMs / 2))))
     this.sweepTimer.unref?.()
     this.refusals.start()
     await this.witness.start()
@@ -154,7 +154,7 @@ export class TrustService {
     await this.witness.stop()
     await this.refusals.stop()
     this.c.libp2p.removeEventListener('peer:connect', this.onConnect)
-    await this.c.libp2p.unhandle(HANDSHAKE_PROTOCOL).catch(err => { this.c.log.debug({ err }, 'could not unregister the handshake protocol') })
+    await this.c.libp2p.unhandle(HANDSHAKE_PROTOCOL).catch((err: unknown) => { this.c.log.debug({ err }, 'could not unregister the handshake protocol') })
   }
 
   /** The policy's verdict: may this peer use application protocols? */
@@ -211,7 +211,7 @@ export class TrustService {
     const entry = await this.decide(target, 'revoke', signal)
     const peerId = await this.c.resolvePeer(target, signal)
     const connections = this.c.libp2p.getConnections(peerId).length
-    await this.c.libp2p.hangUp(peerId).catch(err => { this.c.log.debug({ err, peer: peerId.toString() }, 'could not hang up on a revoked peer') })
+    await this.c.libp2p.hangUp(peerId).catch((err: unknown) => { this.c.log.debug({ err, peer: peerId.toString() }, 'could not hang up on a revoked peer') })
     return { ...entry, connectionsClosed: connections }
   }
 
@@ -300,11 +300,11 @@ export class TrustService {
     try {
       await framed.write(message)
       const reply = await framed.read(handshakeReplySchema, { signal: combined, invalid: reason => new HandshakeRefusedError('BAD_HANDSHAKE', `the answer is not a handshake reply (${reason})`) })
-      if (reply == null) throw new AgentwireError('HANDSHAKE_NO_REPLY', `${peerId} closed the handshake without answering`)
+      if (reply == null) throw new AgentwireError('HANDSHAKE_NO_REPLY', `${peerId.toString()} closed the handshake without answering`)
       throwIfErrorFrame(reply)
       return reply
     } finally {
-      await stream.close().catch(err => {
+      await stream.close().catch((err: unknown) => {
         this.c.log.debug({ err, peer: peerId.toString() }, 'could not close a handshake stream; resetting it')
         stream.abort(new Error('closing'))
       })
@@ -352,14 +352,14 @@ export class TrustService {
       // Refused by the guard (and counted there): answered without auditing, so a flood cannot fill the log.
       this.c.log.debug({ peer, code: toErrorBody(err).code }, 'handshake stream refused by the guard')
       await framed.writeError(toErrorBody(err)).then(async () => { await stream.close() }, () => { stream.abort(asError(err)) })
-        .catch(closeErr => { this.c.log.debug({ err: closeErr, peer }, 'could not close a refused handshake stream') })
+        .catch((closeErr: unknown) => { this.c.log.debug({ err: closeErr, peer }, 'could not close a refused handshake stream') })
       return
     }
     try {
       const frame = await framed.read(signedHandshakeSchema, { invalid: reason => new HandshakeRefusedError('BAD_HANDSHAKE', `not a signed handshake message (${reason})`) })
       if (frame == null) {
         // The peer closed without asking anything: close our side too, or the stream lingers.
-        await stream.close().catch(err => {
+        await stream.close().catch((err: unknown) => {
           this.c.log.debug({ err, peer }, 'could not close an empty handshake stream; resetting it')
           stream.abort(new Error('closing'))
         })
@@ -376,7 +376,7 @@ export class TrustService {
       const error = toErrorBody(err)
       this.guard.strike(peer, error.code)
       await this.refusals.record('handshake.refused', peer, error.code, { code: error.code, reason: error.message })
-        .catch(auditErr => { this.c.log.warn({ err: auditErr, peer, code: error.code }, 'could not audit a refused handshake') })
+        .catch((auditErr: unknown) => { this.c.log.warn({ err: auditErr, peer, code: error.code }, 'could not audit a refused handshake') })
       this.c.log.info({ peer, code: error.code }, 'handshake message refused')
       try {
         await framed.writeError(error)

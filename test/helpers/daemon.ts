@@ -88,6 +88,16 @@ export async function startDaemon (configPath: string): Promise<Daemon> {
 }
 
 /**
+ * A daemon owned by one test (`t`, node:test's test context): stopped when that test ends, pass or
+ * fail, so a test that kills or restarts a daemon does it to its own and leaves the others alone.
+ */
+export async function daemonFor (t: { after: (fn: () => Promise<void>) => void }, configPath: string): Promise<Daemon> {
+  const d = await startDaemon(configPath)
+  t.after(async () => { await d.stop() })
+  return d
+}
+
+/**
  * A `daemon(configPath)` for one test file: every daemon it starts is stopped when the file ends,
  * then the file's temp dirs are removed.
  */
