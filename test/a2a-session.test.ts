@@ -9,6 +9,7 @@ import type { Stream } from '@libp2p/interface'
 import { testnet, waitFor, type Testnet } from './helpers/testnet.ts'
 import { removeTempDirs } from './helpers/tmp.ts'
 import { jsonStream } from '../src/node/json-stream.ts'
+import { anyFrameSchema } from '../src/node/frames.ts'
 import { signEnvelope, A2A_PROTOCOL, type Envelope } from '../src/a2a/index.ts'
 import { A2A_SESSION_PROTOCOL, A2ASession } from '../src/a2a/session/index.ts'
 import { sessionWire } from '../src/a2a/session/wire.ts'
@@ -124,13 +125,13 @@ test('a replayed envelope is refused on the session, whichever path carried it f
     const stream = await A.libp2p.dialProtocol(B.peerId, A2A_PROTOCOL)
     const framed = jsonStream(stream, { maxBytes: 1024 * 1024 })
     await framed.write({ envelope: other, body: getTask })
-    assert.equal((await framed.read<any>())?.error.code, -32001)
+    assert.equal(((await framed.read(anyFrameSchema)) as any)?.error.code, -32001)
     await s.call(3, '', { requestBody: getTask, envelope: other })
     assert.equal((await s.next(3)).frame.error.code, 'REPLAYED_MESSAGE')
     const stream2 = await A.libp2p.dialProtocol(B.peerId, A2A_PROTOCOL)
     const framed2 = jsonStream(stream2, { maxBytes: 1024 * 1024 })
     await framed2.write({ envelope, body: getTask })
-    assert.equal((await framed2.read<any>())?.error.code, 'REPLAYED_MESSAGE')
+    assert.equal(((await framed2.read(anyFrameSchema)) as any)?.error.code, 'REPLAYED_MESSAGE')
     // The other calls on the session go on.
     await s.call(4, 'ping')
     assert.equal((await s.next(4)).frame.result.message.parts[0].text, 'pong')
