@@ -12,10 +12,7 @@ import tseslint from 'typescript-eslint'
  * now. When those branches are merged, delete this list (and fix what is left in them).
  */
 const CLEANED_ON_OTHER_BRANCHES = [
-  'src/node/nat-traversal.ts', // n20
   'src/node/peer-cache.ts', 'src/node/dht-keeper.ts', 'src/node/find-peer.ts', 'src/dial/find-peer.ts', // d21
-  'src/reputation/**', // r17 (also splits model.ts)
-  'src/a2a/client.ts', 'src/a2a/server.ts', 'src/a2a/a2a-service.ts', 'src/a2a/session/**' // f19
 ]
 
 /** On for src/ (clear there), still off for test/, scripts/ and examples/ (see the counts below). */
