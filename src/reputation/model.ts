@@ -88,7 +88,10 @@ export class ReputationModel {
     this.direct.set(subject, next)
     this.history.note(subject, next)
     this.noteRecent(subject)
-    if (this.direct.size > MAX_DIRECT_SUBJECTS) this.forgetDirect(this.direct.keys().next().value!)
+    if (this.direct.size > MAX_DIRECT_SUBJECTS) {
+      const oldest = this.direct.keys().next()
+      if (oldest.done !== true) this.forgetDirect(oldest.value)
+    }
     if (patch) this.patchCredibilityTouching(subject, now)
     return next
   }
@@ -100,7 +103,10 @@ export class ReputationModel {
     this.direct.set(subject, e)
     this.history.note(subject, e)
     this.noteRecent(subject)
-    if (this.direct.size > MAX_DIRECT_SUBJECTS) this.forgetDirect(this.direct.keys().next().value!)
+    if (this.direct.size > MAX_DIRECT_SUBJECTS) {
+      const oldest = this.direct.keys().next()
+      if (oldest.done !== true) this.forgetDirect(oldest.value)
+    }
   }
 
   private forgetDirect (subject: string): void {
@@ -145,9 +151,11 @@ export class ReputationModel {
     this.recent.delete(subject) // re-insert: Set order is oldest first
     this.recent.add(subject)
     if (this.recent.size > CREDIBILITY_SAMPLE) {
-      const oldest = this.recent.values().next().value!
-      this.recent.delete(oldest)
-      this.forgetCredibilityTouching(oldest)
+      const first = this.recent.values().next()
+      if (first.done !== true) {
+        this.recent.delete(first.value)
+        this.forgetCredibilityTouching(first.value)
+      }
     }
   }
 

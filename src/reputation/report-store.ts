@@ -94,10 +94,10 @@ export class ReportStore<R extends ReportBody = ReportBody> {
     const sameEvidence = old != null && old.issuedAt === report.issuedAt && old.positive === report.positive && old.negative === report.negative
     this.arrivals.set(report, sameEvidence ? this.arrival(old) : { receivedAt, echo: this.repeats(report) })
     let s = this.bySubject.get(report.subject)
-    if (s == null) this.bySubject.set(report.subject, s = new Map())
+    if (s == null) this.bySubject.set(report.subject, s = new Map<string, R>())
     s.set(report.issuer, report)
     let i = this.byIssuer.get(report.issuer)
-    if (i == null) this.byIssuer.set(report.issuer, i = new Map())
+    if (i == null) this.byIssuer.set(report.issuer, i = new Map<string, R>())
     i.set(report.subject, report)
     if (old == null) this.count++
     this.changedAt.set(report.issuer, ++this.tick)

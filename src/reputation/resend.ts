@@ -26,7 +26,10 @@ export class RecentPublications {
   published (subject: string, data: Uint8Array, recipients: string[], now: number): void {
     this.sent.delete(subject)
     this.sent.set(subject, { data, at: now, to: new Set(recipients), resent: 0 })
-    if (this.sent.size > RESEND_KEEP) this.sent.delete(this.sent.keys().next().value!)
+    if (this.sent.size > RESEND_KEEP) {
+      const oldest = this.sent.keys().next()
+      if (oldest.done !== true) this.sent.delete(oldest.value)
+    }
   }
 
   /** A peer's connections all closed: what was in flight to it may be lost. */

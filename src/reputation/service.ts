@@ -110,7 +110,7 @@ export class ReputationService {
 
   private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
     const peer = evt.detail.toString()
-    if (this.isQuarantined(peer)) void this.c.libp2p.hangUp(evt.detail).catch(err => { this.c.log.debug({ err, peer }, 'could not hang up on a quarantined peer') })
+    if (this.isQuarantined(peer)) void this.c.libp2p.hangUp(evt.detail).catch((err: unknown) => { this.c.log.debug({ err, peer }, 'could not hang up on a quarantined peer') })
   }
 
   constructor (components: ReputationComponents, init: ReputationInit = {}) {
@@ -125,7 +125,7 @@ export class ReputationService {
       maxReportersPerSubject: this.config.maxReportersPerSubject,
       rank: issuer => this.rankIssuer(issuer)
     })
-    this.model = new ReputationModel(this.self, modelParams(this.config), this.store as ReportStore, this.book, components.isTrusted)
+    this.model = new ReputationModel(this.self, modelParams(this.config), this.store, this.book, components.isTrusted)
     this.validator = new ReportValidator(this.store, { perIssuer: this.config.perIssuer, perPair: this.config.perPair, perForwarder: this.config.perForwarder })
   }
 
@@ -178,8 +178,9 @@ export class ReputationService {
   /**
    * Record the outcome of an interaction with a peer (a finished A2A call, or `agentwire rate`).
    * Publishes an updated report (rate-limited) and quarantines the peer if the evidence calls for it.
+   * `outcome` is a {@link RateOutcome}; any other string is rejected with UnknownOutcomeError.
    */
-  async rate (peer: string, outcome: RateOutcome | string, options: { note?: string, now?: number, audit?: boolean } = {}): Promise<ReputationView> {
+  async rate (peer: string, outcome: string, options: { note?: string, now?: number, audit?: boolean } = {}): Promise<ReputationView> {
     const o = toOutcome(outcome)
     peerIdFromString(peer) // throws on a malformed PeerId
     if (peer === this.self) throw new SelfRatingError()
@@ -197,7 +198,7 @@ export class ReputationService {
 
   /** The hook for finished A2A calls: same as `rate`, never throws (a failed record must not fail a call). */
   recordOutcome (peer: string, outcome: Outcome, note?: string): void {
-    this.rate(peer, outcome, { audit: false, ...(note != null ? { note } : {}) }).catch(err => { this.c.log.warn({ err, peer }, 'could not record outcome') })
+    this.rate(peer, outcome, { audit: false, ...(note != null ? { note } : {}) }).catch((err: unknown) => { this.c.log.warn({ err, peer }, 'could not record outcome') })
   }
 
   // ---- queries ----------------------------------------------------------------------------------
@@ -364,7 +365,7 @@ export class ReputationService {
     const wait = Math.max(0, (this.lastPublished.get(peer) ?? 0) + this.config.publishIntervalMs - Date.now())
     const timer = setTimeout(() => {
       this.publishTimers.delete(peer)
-      void this.publish(peer).catch(err => { this.c.log.debug({ err, peer }, 'could not publish trust report') })
+      void this.publish(peer).catch((err: unknown) => { this.c.log.debug({ err, peer }, 'could not publish trust report') })
     }, wait)
     timer.unref?.()
     this.publishTimers.set(peer, timer)
@@ -403,7 +404,7 @@ export class ReputationService {
     if (attempt >= UNHEARD_RETRIES || !this.running || this.publishTimers.has(peer)) return
     const timer = setTimeout(() => {
       this.publishTimers.delete(peer)
-      void this.publish(peer, undefined, attempt + 1).catch(err => { this.c.log.debug({ err, peer }, 'could not publish trust report') })
+      void this.publish(peer, undefined, attempt + 1).catch((err: unknown) => { this.c.log.debug({ err, peer }, 'could not publish trust report') })
     }, UNHEARD_RETRY_MS)
     timer.unref?.()
     this.publishTimers.set(peer, timer)
@@ -424,7 +425,7 @@ export class ReputationService {
     let n = 0
     for (const peer of [...this.model.directSubjects()]) {
       if (++n > MAX_REPUBLISH_PER_TICK || !this.running) break
-      await this.publish(peer).catch(err => { this.c.log.debug({ err, peer }, 'could not republish trust report') })
+      await this.publish(peer).catch((err: unknown) => { this.c.log.debug({ err, peer }, 'could not republish trust report') })
     }
   }
 
@@ -445,8 +446,8 @@ export class ReputationService {
     const now = Date.now()
     for (const r of this.book.expire(now)) {
       this.emit({ type: 'release', at: now, peerId: r.peerId, by: 'expiry' })
-      void this.persistQuarantine(r).catch(err => { this.c.log.warn({ err, peer: r.peerId }, 'could not persist a quarantine release') })
-      void this.c.audit?.append('reputation.release', { peer: r.peerId, level: r.level })?.catch(err => { this.c.log.warn({ err, peer: r.peerId }, 'could not audit a quarantine release') })
+      void this.persistQuarantine(r).catch((err: unknown) => { this.c.log.warn({ err, peer: r.peerId }, 'could not persist a quarantine release') })
+      void this.c.audit?.append('reputation.release', { peer: r.peerId, level: r.level })?.catch((err: unknown) => { this.c.log.warn({ err, peer: r.peerId }, 'could not audit a quarantine release') })
     }
   }
 
@@ -469,7 +470,10 @@ export class ReputationService {
 
   private addAbuse (peer: string, amount: number, now: number): void {
     this.abuseBy.set(peer, { value: this.abuse(peer, now) + amount, at: now })
-    if (this.abuseBy.size > 10_000) this.abuseBy.delete(this.abuseBy.keys().next().value!)
+    if (this.abuseBy.size > 10_000) {
+      const oldest = this.abuseBy.keys().next()
+      if (oldest.done !== true) this.abuseBy.delete(oldest.value)
+    }
   }
 
   private emit (e: ReputationEvent): void {
