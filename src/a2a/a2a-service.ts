@@ -151,7 +151,7 @@ export class A2AService {
   async stop (): Promise<void> {
     await this.gateway?.close()
     for (const protocol of [A2A_PROTOCOL, A2A_SESSION_PROTOCOL, CARD_PROTOCOL]) {
-      await this.c.libp2p.unhandle(protocol).catch(err => { this.c.log.debug({ err, protocol }, 'could not unregister a protocol') })
+      await this.c.libp2p.unhandle(protocol).catch((err: unknown) => { this.c.log.debug({ err, protocol }, 'could not unregister a protocol') })
     }
     await this.backend.stop?.()
   }

@@ -67,7 +67,7 @@ export function a2aServer (init: A2AServerInit): A2AServer {
   const refused = async (peer: string, method: string, err: unknown, channel: AnswerChannel): Promise<string> => {
     const error = toErrorBody(err)
     await init.audit.append('a2a.refused', { peer, method, code: error.code, reason: error.message })
-      .catch(auditErr => { init.log.warn({ err: auditErr, peer, code: error.code }, 'could not audit a refused A2A call') })
+      .catch((auditErr: unknown) => { init.log.warn({ err: auditErr, peer, code: error.code }, 'could not audit a refused A2A call') })
     init.log.info({ peer, code: error.code }, 'A2A call refused')
     try {
       await channel.refuse(error)
@@ -132,7 +132,7 @@ export function a2aServer (init: A2AServerInit): A2AServer {
     }
     if (frame == null) {
       // The caller closed without a request: close our side too, or the stream lingers.
-      await stream.close().catch(err => {
+      await stream.close().catch((err: unknown) => {
         init.log.debug({ err, peer }, 'could not close an empty A2A stream; resetting it')
         stream.abort(new Error('closing'))
       })
@@ -190,9 +190,9 @@ async function serveCall (init: A2AServerInit, channel: AnswerChannel, request: 
       }
     } catch (err) {
       // Thrown mid-stream: the last frame is the error, then the answer ends.
-      if (!abort.signal.aborted) await channel.send(errorResponse(request, err)).catch(writeErr => { init.log.debug({ err: writeErr, caller }, 'could not send the error frame that ends a stream') })
+      if (!abort.signal.aborted) await channel.send(errorResponse(request, err)).catch((writeErr: unknown) => { init.log.debug({ err: writeErr, caller }, 'could not send the error frame that ends a stream') })
     }
-    await channel.finish().catch(err => { init.log.debug({ err, caller }, 'could not close an answered A2A call') })
+    await channel.finish().catch((err: unknown) => { init.log.debug({ err, caller }, 'could not close an answered A2A call') })
   } catch (err) {
     if (abort.signal.aborted) {
       channel.abort(new Error('call ended'))

@@ -4,6 +4,7 @@
 // request was never written fails as undelivered (safe to send again); one already written fails
 // as interrupted and is never sent again.
 import type { Stream } from '@libp2p/interface'
+import { asError } from '../../caught.ts'
 import { AgentwireError, errorFromBody, type ErrorBody } from '../../errors.ts'
 import { BadFrameError } from '../../node/json-stream.ts'
 import { SessionCallError } from '../errors.ts'
@@ -115,7 +116,7 @@ export class A2ASession {
           if (state.ended) { release(); return undefined }
           callSignal.throwIfAborted()
           await new Promise<void>((resolve, reject) => {
-            const onAbort = (): void => { reject(callSignal.reason) }
+            const onAbort = (): void => { reject(asError(callSignal.reason)) }
             callSignal.addEventListener('abort', onAbort, { once: true })
             state.notify = () => { callSignal.removeEventListener('abort', onAbort); resolve() }
           })
@@ -132,7 +133,7 @@ export class A2ASession {
   close (): void {
     this.closing = true
     clearTimeout(this.idle)
-    void this.wire.stream.close().catch(err => { this.wire.stream.abort(err) })
+    void this.wire.stream.close().catch((err: unknown) => { this.wire.stream.abort(asError(err)) })
   }
 
   private async slot (signal: AbortSignal): Promise<void> {
@@ -140,7 +141,7 @@ export class A2ASession {
       this.throwIfEnded()
       signal.throwIfAborted()
       await new Promise<void>((resolve, reject) => {
-        const onAbort = (): void => { reject(signal.reason) }
+        const onAbort = (): void => { reject(asError(signal.reason)) }
         signal.addEventListener('abort', onAbort, { once: true })
         this.slotWaiters.push(() => { signal.removeEventListener('abort', onAbort); resolve() })
       })

@@ -2,6 +2,7 @@
 // that does not speak the session protocol (an older agentwire, or one with `a2a.sessions: false`)
 // is remembered per connection, and its calls go one stream per call as before.
 import type { Connection } from '@libp2p/interface'
+import { asError } from '../../caught.ts'
 import { A2ASession, type SessionInit } from './client-session.ts'
 import { A2A_SESSION_PROTOCOL, SESSION_OPEN_TIMEOUT_MS } from './constants.ts'
 
@@ -17,7 +18,7 @@ export class SessionPool {
   async get (connection: Connection, signal: AbortSignal): Promise<A2ASession | undefined> {
     const known = this.sessions.get(connection)
     if (known != null) {
-      const session = await raced(known, signal).catch(err => { if (signal.aborted) throw err; return null })
+      const session = await raced(known, signal).catch((err: unknown) => { if (signal.aborted) throw err; return null })
       if (session === undefined || session?.usable === true) return session
       // The last one ended (its stream died, or it closed when idle) or failed to open: forget it.
       if (this.sessions.get(connection) === known) this.sessions.delete(connection)
@@ -47,7 +48,7 @@ export class SessionPool {
 async function raced<T> (promise: Promise<T>, signal: AbortSignal): Promise<T> {
   signal.throwIfAborted()
   return await new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => { reject(signal.reason) }
+    const onAbort = (): void => { reject(asError(signal.reason)) }
     signal.addEventListener('abort', onAbort, { once: true })
     promise.then(resolve, reject).finally(() => { signal.removeEventListener('abort', onAbort) })
   })
