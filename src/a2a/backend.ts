@@ -2,10 +2,8 @@
 // PeerId and return one JSON-RPC response or a stream of them; the binding (server.ts) only moves frames.
 
 export interface JsonRpcRequest { jsonrpc: '2.0', id: string | number | null, method: string, params?: unknown }
-// `result` is whatever the remote agent answered. It stays `any` only because client.ts (f19's this
-// session) reads it unchecked; once client.ts narrows it, make it `unknown`.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the remote agent's answer, see above
-export interface JsonRpcResponse { jsonrpc: '2.0', id: string | number | null, result?: any, error?: { code: number, message: string, data?: unknown } }
+// `result` is whatever the remote agent answered: readers narrow it before use.
+export interface JsonRpcResponse { jsonrpc: '2.0', id: string | number | null, result?: unknown, error?: { code: number, message: string, data?: unknown } }
 
 export type BackendAnswer =
   | { kind: 'single', response: JsonRpcResponse }

@@ -151,7 +151,7 @@ export class A2ACaller {
       if (!STREAMING_METHODS.has(method)) {
         const response = await read()
         if (response == null) throw new AgentwireError('A2A_NO_ANSWER', `${peerId} closed the call without answering`)
-        outcome(response.error?.code === -32603 || response.result?.task?.status?.state === 'TASK_STATE_FAILED' ? 'failed' : 'ok')
+        outcome(response.error?.code === -32603 || failedIn(response.result, 'task') ? 'failed' : 'ok')
         channel.close()
         return { kind: 'single', peerId, response }
       }
@@ -162,7 +162,7 @@ export class A2ACaller {
         try {
           yield first
           for (let next = await read(); next != null; next = await read()) {
-            if (next.error != null || next.result?.statusUpdate?.status?.state === 'TASK_STATE_FAILED') failed = true
+            if (next.error != null || failedIn(next.result, 'statusUpdate')) failed = true
             yield next
           }
           outcome(failed ? 'failed' : 'ok')
@@ -269,10 +269,22 @@ export class A2ACaller {
 
   /** A TransportFactory for the SDK's ClientFactory, matching cards that list this binding. */
   transportFactory (): TransportFactory {
-    const jsonRpc = new JsonRpcTransportFactory({ fetchImpl: this.fetch as typeof fetch })
+    // The SDK declares its options as a class; a plain object with the one field we set is what it reads.
+    const transportOptions: Pick<NonNullable<ConstructorParameters<typeof JsonRpcTransportFactory>[0]>, 'fetchImpl'> = { fetchImpl: this.fetch }
+    const jsonRpc = new JsonRpcTransportFactory(transportOptions)
     return {
       get protocolName () { return A2A_LIBP2P_BINDING },
       create: async (url: string, card: AgentCard): Promise<Transport> => await jsonRpc.create(url, card)
     }
   }
+}
+
+/** A field of a JSON object; undefined for anything else (null, a primitive, a missing field). */
+function fieldOf (value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined
+}
+
+/** Whether an answer's `{task}` or `{statusUpdate}` says the task failed (`<key>.status.state`). */
+function failedIn (result: unknown, key: 'task' | 'statusUpdate'): boolean {
+  return fieldOf(fieldOf(fieldOf(result, key), 'status'), 'state') === 'TASK_STATE_FAILED'
 }
