@@ -58,6 +58,15 @@ export function relayReservationStore (transportManager: TransportManager | unde
 }
 
 /**
+ * A member of a libp2p object seen through a Proxy that passes it on: a method comes bound to the
+ * object (so its private fields still resolve), anything else as it is.
+ */
+export function forwardedMember (target: object, prop: string | symbol): unknown {
+  const member: unknown = Reflect.get(target, prop)
+  return typeof member === 'function' ? (member as (...args: unknown[]) => unknown).bind(target) : member
+}
+
+/**
  * A service factory given components in which one method of one component is replaced: how a
  * stock libp2p service is patched where it misbehaves (see `withFreshDialBack` in libp2p.ts and
  * `withoutWebRTC` in nat-traversal.ts). Services see components as a plain object of named parts;

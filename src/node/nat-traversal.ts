@@ -11,7 +11,7 @@ import type { uPnPNAT as UPnPNATFactory } from '@libp2p/upnp-nat'
 import { isPrivateIp } from '@libp2p/utils'
 import { AgentwireError } from '../errors.ts'
 import { codeOf } from '../caught.ts'
-import { KAD_DHT_KEEP_ALIVE_TAG, relayServerReservations, withComponentMethod, withRegistrarConnections } from './libp2p-internals.ts'
+import { forwardedMember, KAD_DHT_KEEP_ALIVE_TAG, relayServerReservations, withComponentMethod, withRegistrarConnections } from './libp2p-internals.ts'
 import type { AgentwireConfig } from '../config/index.ts'
 import { SWAP_DRAIN_MAX_MS, SWAP_DRAIN_POLL_MS, WEBRTC_UPGRADE_DELAYS_MS, WEBRTC_UPGRADE_TIMEOUT_MS } from './constants.ts'
 
@@ -94,8 +94,7 @@ function upgradeOnly<C, T extends Transport> (factory: (components: C) => T, upg
     return new Proxy(transport, {
       get (target, prop) {
         if (prop === 'dialFilter') return onlyUpgrades
-        const member: unknown = Reflect.get(target, prop)
-        return typeof member === 'function' ? member.bind(target) : member
+        return forwardedMember(target, prop)
       }
     })
   }
@@ -155,7 +154,7 @@ class WebRTCUpgrade {
     const peer = result.peerId.toString()
     if (this.running.has(peer)) return
     const run = this.upgrade(result.peerId, result.connection, theirs)
-      .catch(err => { this.log.error('upgrading %p failed - %e', result.peerId, err) })
+      .catch((err: unknown) => { this.log.error('upgrading %p failed - %e', result.peerId, err) })
       .finally(() => { this.running.delete(peer) })
     this.running.set(peer, run)
   }
@@ -241,8 +240,7 @@ function draining (conn: Connection): Connection {
   return new Proxy(conn, {
     get (target, prop) {
       if (prop === 'close') return close
-      const member: unknown = Reflect.get(target, prop)
-      return typeof member === 'function' ? member.bind(target) : member
+      return forwardedMember(target, prop)
     }
   })
 }
