@@ -68,3 +68,22 @@ export function withComponentMethod<C extends object, S, K extends keyof C & str
     }
   }))
 }
+
+/** What the DHT keeper uses of kad-dht's routing table (dht-keeper.ts). */
+export interface KadRoutingTable {
+  size: number
+  find: (peer: PeerId) => Promise<PeerId | undefined>
+  queueRoutingTableUpdate: (peer: PeerId) => void
+  addEventListener: (type: 'peer:add', listener: () => void) => void
+  removeEventListener: (type: 'peer:add', listener: () => void) => void
+}
+
+/**
+ * kad-dht's routing table with the members the keeper needs. `SingleKadDHT.routingTable` is typed
+ * as the package's `RoutingTable` interface, which declares only `size`; the object is the
+ * package's `RoutingTable` class (routing-table/index.js in 16.4), which has these methods but is
+ * not exported from the package root. Replace with the exported type once kad-dht exports it.
+ */
+export function kadRoutingTable (dht: SingleKadDHT): KadRoutingTable {
+  return dht.routingTable as KadRoutingTable
+}

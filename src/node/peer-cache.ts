@@ -7,6 +7,12 @@
 // minute changes nothing there). Every other write goes straight through.
 import type { Datastore, Key } from 'interface-datastore'
 
+/** The options each datastore method takes (the store's own types, whatever they grow to hold). */
+type GetOptions = Parameters<Datastore['get']>[1]
+type PutOptions = Parameters<Datastore['put']>[2]
+type DeleteOptions = Parameters<Datastore['delete']>[1]
+type CommitOptions = Parameters<ReturnType<Datastore['batch']>['commit']>[0]
+
 /** Peer records kept in memory per node (about 200-500 bytes each), in entries. */
 export const PEER_CACHE_ENTRIES = 1024
 
@@ -49,7 +55,7 @@ export function withPeerCache (store: Datastore, maxEntries = PEER_CACHE_ENTRIES
     }
   }
   const isPeer = (key: Key): boolean => key.toString().startsWith(PEERS_PREFIX)
-  const get = async (key: Key, options?: any): Promise<Uint8Array> => {
+  const get = async (key: Key, options?: GetOptions): Promise<Uint8Array> => {
     if (!isPeer(key)) return await store.get(key, options)
     const k = key.toString()
     const hit = cache.get(k)
@@ -59,7 +65,7 @@ export function withPeerCache (store: Datastore, maxEntries = PEER_CACHE_ENTRIES
     if (!written.has(k)) written.set(k, 0) // its age on disk is unknown: the next change writes
     return value
   }
-  const put = async (key: Key, value: Uint8Array, options?: any): Promise<Key> => {
+  const put = async (key: Key, value: Uint8Array, options?: PutOptions): Promise<Key> => {
     if (!isPeer(key)) return await store.put(key, value, options)
     const k = key.toString()
     const cached = cache.get(k)
@@ -74,7 +80,7 @@ export function withPeerCache (store: Datastore, maxEntries = PEER_CACHE_ENTRIES
     written.set(k, Date.now())
     return stored
   }
-  const del = async (key: Key, options?: any): Promise<void> => {
+  const del = async (key: Key, options?: DeleteOptions): Promise<void> => {
     cache.delete(key.toString())
     written.delete(key.toString())
     await store.delete(key, options)
@@ -86,7 +92,7 @@ export function withPeerCache (store: Datastore, maxEntries = PEER_CACHE_ENTRIES
     return {
       put: (key: Key, value: Uint8Array) => { touched.push(key.toString()); inner.put(key, value) },
       delete: (key: Key) => { touched.push(key.toString()); inner.delete(key) },
-      commit: async (options?: any) => {
+      commit: async (options?: CommitOptions) => {
         try { await inner.commit(options) } finally { for (const k of touched) cache.delete(k) }
       }
     }
