@@ -5,6 +5,9 @@
 // PEERS_EACH others, and a name per node resolves from across the network: 100 %. (All 40x39 pairs
 // took over 10 minutes on the shared 2-core box; the sample keeps every node both asker and target.)
 // Not a timing test: the waits are conditions with generous deadlines, the assertions are answers.
+// Slow on a loaded host: starting the 40 nodes one by one is most of its time (each newcomer costs
+// every running node a connection, identify, a DHT ping and a republish check); measured at load
+// 12 with nice 10: 280 s to start, then 200 lookups in ~100 s (issue 21 note).
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { testnet, waitFor, type Testnet } from './helpers/testnet.ts'
@@ -40,7 +43,7 @@ function messageOf (err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err)
 }
 
-test(`a ${N}-node network: once formed, every node finds others by PeerId and names resolve, 100 %`, { timeout: 600_000 }, async (t) => {
+test(`a ${N}-node network: once formed, every node finds others by PeerId and names resolve, 100 %`, { timeout: 900_000 }, async (t) => {
   const t0 = Date.now()
   // One bootstrap node, then the rest configured with it: each dials it (and retries, as a real
   // node does) instead of 39 test-driven dials landing on it in the same instant.

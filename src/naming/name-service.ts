@@ -275,9 +275,15 @@ export class NameService {
           break
         }
       }
-    } catch (err: any) {
-      // NotFound, timeouts and our own early stop just mean "what we have is all there is".
-      if (err.name !== 'NotFoundError' && !signal.aborted) throw err
+    } catch (err) {
+      // NotFound, timeouts and our own early stop just mean "what we have is all there is". So does
+      // a failed read-repair: kad-dht's get, having collected every answer, PUTs the best record to
+      // peers that sent an older one and throws QueryError "Could not send correction" when one
+      // does not confirm (traced at 40 nodes on a loaded host: 5 of 40 resolutions lost that way
+      // with the claims already in hand). The answers we read stay valid.
+      const errName = err instanceof Error ? err.name : ''
+      if (errName !== 'NotFoundError' && !signal.aborted && !(errName === 'QueryError' && newest.size > 0)) throw err
+      if (errName === 'QueryError') this.components.log.debug({ err }, 'DHT read-repair after a name lookup failed; the answers read are kept')
     }
     const claimants = [...newest.values()].map(({ name, peerId, seq, expiresAt }) => ({ name, peerId, seq, expiresAt, firstSeen: median(firstSeen.get(peerId) ?? []) }))
     return { claimants, hops, errors }
