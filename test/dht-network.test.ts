@@ -20,11 +20,11 @@ const N = 40
 const PEERS_EACH = 5
 /**
  * Lookups in flight at once across the whole net. All 40 nodes share this process's one thread: a
- * lookup keeps 9 DHT requests in flight, and every answer costs its asker peer-store and routing
+ * lookup asks up to 20 DHT peers at once, and every answer costs its asker peer-store and routing
  * table work, so this is a load knob of the test, not a property of the network (each node of a
  * real fleet has its own CPU).
  */
-const CONCURRENCY = 8
+const CONCURRENCY = 4
 /** One lookup's deadline, in ms (the dialler's default `dht.queryTimeoutMs` is 10 s). */
 const LOOKUP_TIMEOUT_MS = 30_000
 
