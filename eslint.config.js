@@ -11,9 +11,6 @@ import tseslint from 'typescript-eslint'
  * f19): the strict src rules are off for exactly these, so the rules can be on for the rest of src
  * now. When those branches are merged, delete this list (and fix what is left in them).
  */
-const CLEANED_ON_OTHER_BRANCHES = [
-  'src/node/peer-cache.ts', 'src/node/dht-keeper.ts', 'src/node/find-peer.ts', 'src/dial/find-peer.ts', // d21
-]
 
 /** On for src/ (clear there), still off for test/, scripts/ and examples/ (see the counts below). */
 const SRC_RULES = {
@@ -85,6 +82,5 @@ export default [
       '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] }]
     }
   },
-  { files: ['src/**/*.ts'], rules: SRC_RULES },
-  { files: CLEANED_ON_OTHER_BRANCHES, rules: Object.fromEntries(Object.keys(SRC_RULES).map(rule => [rule, 'off'])) }
+  { files: ['src/**/*.ts'], rules: SRC_RULES }
 ]

@@ -10,6 +10,7 @@
 import type { PeerId, Logger } from '@libp2p/interface'
 import type { AgentLibp2p } from './libp2p.ts'
 import { DHT_PROTOCOL } from './constants.ts'
+import { kadRoutingTable, type KadRoutingTable } from './libp2p-internals.ts'
 
 /** A routing table this big needs no warm-up help (kad-dht's bucket size: one full bucket), in peers. */
 export const WARM_TABLE_SIZE = 20
@@ -33,15 +34,6 @@ const MAX_WARM_LOOKUPS = 0
 const KAD_OWN_LOOKUP_SIZE = 1
 /** At most this many missing peers are (re)added per look: each costs a ping. */
 const MAX_ADDS_PER_LOOK = 8
-
-/** What the keeper uses of kad-dht's routing table (the class is not exported with these in its public type). */
-interface KadRoutingTable {
-  size: number
-  find: (peer: PeerId) => Promise<PeerId | undefined>
-  queueRoutingTableUpdate: (peer: PeerId) => void
-  addEventListener: (type: 'peer:add', listener: () => void) => void
-  removeEventListener: (type: 'peer:add', listener: () => void) => void
-}
 
 export interface DhtKeeperInit {
   log: Logger
@@ -71,21 +63,21 @@ export class DhtKeeper {
     this.warmSize = init.warmTableSize ?? WARM_TABLE_SIZE
   }
 
-  private get table (): KadRoutingTable | undefined {
-    return (this.libp2p.services.dht as unknown as { routingTable?: KadRoutingTable }).routingTable
+  private get table (): KadRoutingTable {
+    return kadRoutingTable(this.libp2p.services.dht)
   }
 
   start (): void {
     this.stopping = new AbortController()
     this.sizeAtLastLookup = KAD_OWN_LOOKUP_SIZE
     this.warmLookups = 0
-    this.table?.addEventListener('peer:add', this.onAdd)
+    this.table.addEventListener('peer:add', this.onAdd)
     this.timer = setInterval(() => { void this.look() }, KEEPER_INTERVAL_MS)
     this.timer.unref?.()
   }
 
   stop (): void {
-    this.table?.removeEventListener('peer:add', this.onAdd)
+    this.table.removeEventListener('peer:add', this.onAdd)
     clearInterval(this.timer)
     clearTimeout(this.settleTimer)
     this.stopping.abort()
@@ -102,7 +94,7 @@ export class DhtKeeper {
   }
 
   private async selfLookup (): Promise<void> {
-    const size = this.table?.size ?? 0
+    const size = this.table.size
     // kad-dht runs its own self-lookup when the first peer arrives: ours start from the second,
     // then at 4 and 8 peers (each costs every peer asked a little; 20 nodes joining at once made
     // the 7 lookups each of a ×1.5 schedule a load of their own).
@@ -117,11 +109,11 @@ export class DhtKeeper {
       // Asking for the peers closest to ourselves makes each of them add us, and us them.
       const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(SELF_LOOKUP_TIMEOUT_MS)])
       for await (const _ of this.libp2p.services.dht.getClosestPeers(this.libp2p.peerId.toMultihash().bytes, { signal })) { /* drain */ }
-    } catch (err: any) {
-      if (!this.stopping.signal.aborted) this.log('warm-up self-lookup ended early - %s', err.message)
+    } catch (err) {
+      if (!this.stopping.signal.aborted) this.log('warm-up self-lookup ended early - %s', err instanceof Error ? err.message : String(err))
     } finally {
       this.lookingUp = false
-      this.log('warm-up self-lookup done, table %d -> %d peers', size, this.table?.size ?? 0)
+      this.log('warm-up self-lookup done, table %d -> %d peers', size, this.table.size)
     }
     // Grew enough while we looked? Look again (bounded: each round needs GROWTH_FACTOR more peers).
     this.soon()
@@ -130,7 +122,7 @@ export class DhtKeeper {
   /** Connected peers that speak our DHT protocol but are not in the table (their ping failed, or came too early). */
   private async look (): Promise<void> {
     const table = this.table
-    if (table == null || this.stopping.signal.aborted) return
+    if (this.stopping.signal.aborted) return
     const connected = new Set(this.libp2p.getConnections().map(c => c.remotePeer.toString())).size
     // Nothing to do once the table holds a full bucket, or every connected peer (a small network).
     if (table.size >= Math.min(this.warmSize, connected)) return

@@ -5,6 +5,9 @@ import type { PeerId, PeerInfo } from '@libp2p/interface'
 import type { AgentLibp2p } from './libp2p.ts'
 import { PeerUnreachableError } from './errors.ts'
 
+/** Walks per lookup when a walk got no answer at all (all its requests failed); a walk with answers is final. */
+const LOOKUP_ATTEMPTS = 2
+
 export async function findPeer (libp2p: Pick<AgentLibp2p, 'services' | 'getConnections' | 'peerStore'>, peerId: PeerId, timeoutMs: number, signal?: AbortSignal): Promise<PeerInfo> {
   // kad-dht holds queries until its routing table has a peer. With no table entry and no connection
   // at all nobody can ever answer, so say so now instead of after the whole timeout (with a
@@ -19,23 +22,30 @@ export async function findPeer (libp2p: Pick<AgentLibp2p, 'services' | 'getConne
   // kad-dht ends a lookup in NotFound also when its requests failed (timed out, refused): counted
   // apart, so "nobody answered" (a loaded or partitioned network) is not reported as "not there".
   let unanswered = 0
-  try {
-    // useCache: false — callers come here because the local addresses are missing or stale. With the
-    // cache on, kad-dht answers from the peer store first, and a peer record left with no addresses
-    // (a late event after a hang-up re-creates it) ends the lookup at once having asked nobody.
-    for await (const event of libp2p.services.dht.findPeer(peerId, { signal: combined, useCache: false })) {
-      if (event.name === 'PEER_RESPONSE') asked++
-      if (event.name === 'QUERY_ERROR') unanswered++
-      if (event.name === 'FINAL_PEER' && event.peer.multiaddrs.length > 0) {
-        // Remember the fresh addresses so the dial (and later dials) use them.
-        await libp2p.peerStore.merge(peerId, { multiaddrs: event.peer.multiaddrs })
-        return event.peer
+  for (let attempt = 1; attempt <= LOOKUP_ATTEMPTS; attempt++) {
+    const before = asked
+    try {
+      // useCache: false — callers come here because the local addresses are missing or stale. With the
+      // cache on, kad-dht answers from the peer store first, and a peer record left with no addresses
+      // (a late event after a hang-up re-creates it) ends the lookup at once having asked nobody.
+      for await (const event of libp2p.services.dht.findPeer(peerId, { signal: combined, useCache: false })) {
+        if (event.name === 'PEER_RESPONSE') asked++
+        if (event.name === 'QUERY_ERROR') unanswered++
+        if (event.name === 'FINAL_PEER' && event.peer.multiaddrs.length > 0) {
+          // Remember the fresh addresses so the dial (and later dials) use them.
+          await libp2p.peerStore.merge(peerId, { multiaddrs: event.peer.multiaddrs })
+          return event.peer
+        }
       }
+    } catch (err) {
+      // NotFound is an answer, not a failure: fall through to the "what was tried" error below.
+      const e = err instanceof Error ? err : new Error(String(err))
+      if (e.name !== 'NotFoundError' && !timeout.aborted && signal?.aborted !== true) throw new PeerUnreachableError(peerId.toString(), `DHT lookup failed: ${e.message}`)
     }
-  } catch (err) {
-    // NotFound is an answer, not a failure: fall through to the "what was tried" error below.
-    const e = err instanceof Error ? err : new Error(String(err))
-    if (e.name !== 'NotFoundError' && !timeout.aborted && signal?.aborted !== true) throw new PeerUnreachableError(peerId.toString(), `DHT lookup failed: ${e.message}`)
+    // A walk in which not one peer answered says nothing about the target (traced at 40 nodes on a
+    // loaded host: every request of the missed lookups timed out, none came back without it). Ask
+    // again while time remains; a walk that got answers and no target is the answer.
+    if (asked > before || combined.aborted) break
   }
   const routing = libp2p.services.dht.routingTable.size
   throw new PeerUnreachableError(peerId.toString(),

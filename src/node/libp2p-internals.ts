@@ -20,22 +20,6 @@ export function singleKadDHT (factory: (components: KadDHTComponents) => KadDHT)
   return factory as (components: KadDHTComponents) => SingleKadDHT
 }
 
-/** kad-dht's routing table as it is: its API types it `{ size }`, but it is the package's RoutingTable, an event target. */
-export interface ObservedRoutingTable {
-  size: number
-  addEventListener: (type: 'peer:add' | 'peer:remove', listener: () => void) => void
-  removeEventListener: (type: 'peer:add' | 'peer:remove', listener: () => void) => void
-}
-
-/**
- * The DHT's routing table with its `peer:add`/`peer:remove` events (kad-dht 16.4 emits them from its
- * RoutingTable class; only `size` is declared in the exported types). Lets a service react when the
- * table grows instead of polling it.
- */
-export function observedRoutingTable (dht: SingleKadDHT): ObservedRoutingTable {
-  return dht.routingTable as unknown as ObservedRoutingTable
-}
-
 /** The part of the circuit relay transport we use; it is public in the package but not typed in libp2p. */
 export interface RelayReservationStore {
   hasReservation: (peerId: PeerId) => boolean
@@ -168,3 +152,23 @@ export function relayServerReservations (server: unknown): RelayServerReservatio
 
 /** The tag @libp2p/kad-dht 16.4 puts on the peers it pinged last (its ClosestPeers, every 5 s); libp2p redials a peer so tagged the moment it disconnects (ReconnectQueue). Not exported by the package. */
 export const KAD_DHT_KEEP_ALIVE_TAG = `${KEEP_ALIVE}-kad-dht`
+
+/** What we use of kad-dht's routing table (dht-keeper.ts, naming/name-service.ts). */
+export interface KadRoutingTable {
+  size: number
+  find: (peer: PeerId) => Promise<PeerId | undefined>
+  queueRoutingTableUpdate: (peer: PeerId) => void
+  /** kad-dht 16.4 emits these from its RoutingTable class: a service can react to the table growing instead of polling it. */
+  addEventListener: (type: 'peer:add' | 'peer:remove', listener: () => void) => void
+  removeEventListener: (type: 'peer:add' | 'peer:remove', listener: () => void) => void
+}
+
+/**
+ * kad-dht's routing table with the members the keeper needs. `SingleKadDHT.routingTable` is typed
+ * as the package's `RoutingTable` interface, which declares only `size`; the object is the
+ * package's `RoutingTable` class (routing-table/index.js in 16.4), which has these methods but is
+ * not exported from the package root. Replace with the exported type once kad-dht exports it.
+ */
+export function kadRoutingTable (dht: SingleKadDHT): KadRoutingTable {
+  return dht.routingTable as KadRoutingTable
+}

@@ -6,6 +6,13 @@
 // stored one is older than PEER_REWRITE_MS (the peer store forgets peers not updated for 6 h, so a
 // minute changes nothing there). Every other write goes straight through.
 import type { Datastore, Key } from 'interface-datastore'
+import { forwardedMember } from './libp2p-internals.ts'
+
+/** The options each datastore method takes (the store's own types, whatever they grow to hold). */
+type GetOptions = Parameters<Datastore['get']>[1]
+type PutOptions = Parameters<Datastore['put']>[2]
+type DeleteOptions = Parameters<Datastore['delete']>[1]
+type CommitOptions = Parameters<ReturnType<Datastore['batch']>['commit']>[0]
 
 /** Peer records kept in memory per node (about 200-500 bytes each), in entries. */
 export const PEER_CACHE_ENTRIES = 1024
@@ -43,13 +50,15 @@ export function withPeerCache (store: Datastore, maxEntries = PEER_CACHE_ENTRIES
     cache.set(key, value)
     // Map keeps insertion order: the first key is the least recently used.
     if (cache.size > maxEntries) {
-      const oldest = cache.keys().next().value!
-      cache.delete(oldest)
-      written.delete(oldest)
+      const oldest = cache.keys().next()
+      if (oldest.done !== true) {
+        cache.delete(oldest.value)
+        written.delete(oldest.value)
+      }
     }
   }
   const isPeer = (key: Key): boolean => key.toString().startsWith(PEERS_PREFIX)
-  const get = async (key: Key, options?: any): Promise<Uint8Array> => {
+  const get = async (key: Key, options?: GetOptions): Promise<Uint8Array> => {
     if (!isPeer(key)) return await store.get(key, options)
     const k = key.toString()
     const hit = cache.get(k)
@@ -59,7 +68,7 @@ export function withPeerCache (store: Datastore, maxEntries = PEER_CACHE_ENTRIES
     if (!written.has(k)) written.set(k, 0) // its age on disk is unknown: the next change writes
     return value
   }
-  const put = async (key: Key, value: Uint8Array, options?: any): Promise<Key> => {
+  const put = async (key: Key, value: Uint8Array, options?: PutOptions): Promise<Key> => {
     if (!isPeer(key)) return await store.put(key, value, options)
     const k = key.toString()
     const cached = cache.get(k)
@@ -74,7 +83,7 @@ export function withPeerCache (store: Datastore, maxEntries = PEER_CACHE_ENTRIES
     written.set(k, Date.now())
     return stored
   }
-  const del = async (key: Key, options?: any): Promise<void> => {
+  const del = async (key: Key, options?: DeleteOptions): Promise<void> => {
     cache.delete(key.toString())
     written.delete(key.toString())
     await store.delete(key, options)
@@ -86,7 +95,7 @@ export function withPeerCache (store: Datastore, maxEntries = PEER_CACHE_ENTRIES
     return {
       put: (key: Key, value: Uint8Array) => { touched.push(key.toString()); inner.put(key, value) },
       delete: (key: Key) => { touched.push(key.toString()); inner.delete(key) },
-      commit: async (options?: any) => {
+      commit: async (options?: CommitOptions) => {
         try { await inner.commit(options) } finally { for (const k of touched) cache.delete(k) }
       }
     }
@@ -97,8 +106,7 @@ export function withPeerCache (store: Datastore, maxEntries = PEER_CACHE_ENTRIES
       if (prop === 'put') return put
       if (prop === 'delete') return del
       if (prop === 'batch') return batch
-      const value = Reflect.get(target, prop, target)
-      return typeof value === 'function' ? value.bind(target) : value
+      return forwardedMember(target, prop)
     }
   })
 }
