@@ -4,36 +4,32 @@
 // before it is acknowledged, and persisted by PeerId. What a stranger can make us keep is bounded:
 // waiting requests expire and are capped per address, answers are taken only for requests we sent
 // (or from a peer that approved us), and refusals are audited summarised.
-import type { Connection, PeerId, PrivateKey, Stream } from '@libp2p/interface'
+// The wire is handshake-endpoint.ts; answers waiting for an offline peer, answer-outbox.ts.
+import type { Connection, PeerId, PrivateKey } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 import type { AgentLibp2p } from '../node/libp2p.ts'
 import type { AuditLog } from '../audit/index.ts'
 import type { Logger } from '../log/logger.ts'
-import { AgentwireError, toErrorBody } from '../errors.ts'
-import { asError } from '../caught.ts'
-import { jsonStream, throwIfErrorFrame } from '../node/json-stream.ts'
+import { AgentwireError } from '../errors.ts'
 import { NonceGuard } from '../guard/nonce-guard.ts'
 import { PeerGuard, type PeerGuardInit } from '../guard/peer-guard.ts'
-import { addressKey } from '../guard/address-key.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { parseTarget } from '../node/targets.ts'
-import { signHandshake, verifyHandshake, type HandshakeKind, type SignedHandshake } from './messages.ts'
+import type { HandshakeBody } from './messages.ts'
 import { TrustStore, stateOf, type OutboxItem, type TrustRecord, type TrustState } from './trust-store.ts'
 import { RefusalLog } from './refusal-log.ts'
 import { AuditWitness } from './audit-witness.ts'
+import { HandshakeEndpoint, type HandshakeAccepted } from './handshake-endpoint.ts'
+import { AnswerOutbox, UNSOLICITED_ANSWER } from './answer-outbox.ts'
 import { randomBytes } from 'node:crypto'
 import { Gate } from './gate.ts'
 import { HandshakeRefusedError, UnknownPeerError } from './errors.ts'
-import { handshakeReplySchema, signedHandshakeSchema } from './frames.ts'
 import {
-  CLOCK_WINDOW_MS, HANDSHAKE_PROTOCOL, HANDSHAKE_TIMEOUT_MS, MAX_HANDSHAKE_BYTES,
-  MAX_HANDSHAKE_STREAMS, MAX_PENDING, MAX_PENDING_PER_ADDRESS, MAX_REASON_CHARS, NONCE_PREFIX,
+  CLOCK_WINDOW_MS, HANDSHAKE_TIMEOUT_MS, MAX_PENDING, MAX_PENDING_PER_ADDRESS, MAX_REASON_CHARS, NONCE_PREFIX,
   PENDING_SWEEP_MS, PENDING_TTL_MS, REFUSAL_SUMMARY_MS
 } from './constants.ts'
 
-/** How often undelivered answers are retried, in ms. */
-const OUTBOX_RETRY_MS = 30_000
 /** How long a revoke notice may take before we hang up anyway, in ms. */
 const REVOKE_NOTICE_TIMEOUT_MS = 2_000
 
@@ -71,9 +67,6 @@ export interface TrustInit {
   witnessIntervalMs?: number
 }
 
-/** Answers from a peer we never asked, and that never approved us, are refused with this code. */
-export const UNSOLICITED_ANSWER = 'UNSOLICITED_ANSWER'
-
 export interface TrustEntry {
   peerId: string
   name: string | null
@@ -97,7 +90,8 @@ export class TrustService {
   private readonly refusals: RefusalLog
   private readonly pendingTtlMs: number
   private readonly maxPendingPerAddress: number
-  private outboxTimer: ReturnType<typeof setInterval> | undefined
+  private readonly endpoint: HandshakeEndpoint
+  private readonly outbox: AnswerOutbox
   private sweepTimer: ReturnType<typeof setInterval> | undefined
   private expiring: Promise<number> | undefined
   private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
@@ -107,7 +101,7 @@ export class TrustService {
       void this.c.libp2p.hangUp(evt.detail).catch((err: unknown) => { this.c.log.debug({ err, peer }, 'could not hang up on a banned peer') })
       return
     }
-    void this.flushOutbox(peer)
+    void this.outbox.deliver(peer)
   }
 
   constructor (components: TrustComponents, init: TrustInit) {
@@ -127,21 +121,27 @@ export class TrustService {
     this.gate = new Gate({ libp2p: components.libp2p, audit: components.audit, guard: this.guard, refusals: this.refusals, isAllowed: peer => this.isAllowed(peer) })
     this.witness = new AuditWitness({ libp2p: components.libp2p, datastore: components.datastore, audit: components.audit, gate: this.gate, log: components.log, isWitness: peer => this.isMutual(peer) },
       { ...(init.witnessIntervalMs != null ? { intervalMs: init.witnessIntervalMs } : {}) })
+    this.endpoint = new HandshakeEndpoint({
+      libp2p: components.libp2p,
+      peerId: components.peerId,
+      privateKey: components.privateKey,
+      log: components.log,
+      nonces: this.nonces,
+      guard: this.guard,
+      refusals: this.refusals,
+      dial: components.dial,
+      apply: async (body, from) => await this.apply(body, from)
+    })
+    this.outbox = new AnswerOutbox({ libp2p: components.libp2p, store: this.store, audit: components.audit, log: components.log, endpoint: this.endpoint, resolvePeer: components.resolvePeer })
   }
 
   async start (): Promise<void> {
     await this.store.load()
     await this.nonces.load()
     await this.expirePending()
-    await this.c.libp2p.handle(HANDSHAKE_PROTOCOL, (stream, connection) => this.handleInbound(stream, connection), {
-      maxInboundStreams: MAX_HANDSHAKE_STREAMS,
-      maxOutboundStreams: MAX_HANDSHAKE_STREAMS,
-      // NATed peers ask for trust through a relay before any direct connection exists.
-      runOnLimitedConnection: true
-    })
+    await this.endpoint.start()
     this.c.libp2p.addEventListener('peer:connect', this.onConnect)
-    this.outboxTimer = setInterval(() => { for (const r of this.store.all()) if (r.outbox?.length) void this.flushOutbox(r.peerId, true) }, OUTBOX_RETRY_MS)
-    this.outboxTimer.unref?.()
+    this.outbox.start()
     this.sweepTimer = setInterval(() => { void this.expirePending().catch((err: unknown) => { this.c.log.warn({ err }, 'could not expire waiting trust requests') }) }, Math.min(PENDING_SWEEP_MS, Math.max(1000, Math.floor(this.pendingTtlMs / 2))))
     this.sweepTimer.unref?.()
     this.refusals.start()
@@ -149,12 +149,12 @@ export class TrustService {
   }
 
   async stop (): Promise<void> {
-    clearInterval(this.outboxTimer)
+    this.outbox.stop()
     clearInterval(this.sweepTimer)
     await this.witness.stop()
     await this.refusals.stop()
     this.c.libp2p.removeEventListener('peer:connect', this.onConnect)
-    await this.c.libp2p.unhandle(HANDSHAKE_PROTOCOL).catch((err: unknown) => { this.c.log.debug({ err }, 'could not unregister the handshake protocol') })
+    await this.endpoint.stop()
   }
 
   /** The policy's verdict: may this peer use application protocols? */
@@ -187,15 +187,15 @@ export class TrustService {
     const peer = peerId.toString()
     if (peer === this.c.peerId.toString()) throw new AgentwireError('SELF_TRUST', 'a node cannot ask itself for trust', 'give the PeerId or name of another node')
     await this.rememberAddress(target, peerId)
-    const message = await this.sign('request', peer, reason)
+    const message = await this.endpoint.sign('request', peer, reason)
     await this.c.audit.append('handshake.request.sent', { peer, reason: reason ?? null, nonce: message.body.nonce })
     const record = this.store.getOrNew(peer)
     await this.store.put({ ...record, ours: 'approved', requestedByUs: { ...(reason != null ? { reason } : {}), at: Date.now() }, since: Date.now() })
-    const reply = await this.send(peerId, message, signal) as { state?: string }
+    const reply = await this.endpoint.send(peerId, message, signal)
     const after = this.store.getOrNew(peer)
     if (reply.state === 'approved') await this.store.put({ ...after, theirs: 'approved', requestedByUs: undefined, since: Date.now() })
     else if (reply.state === 'rejected') await this.store.put({ ...after, theirs: 'rejected', since: Date.now() })
-    await this.c.audit.append('handshake.request.answered', { peer, state: reply.state ?? 'pending' })
+    await this.c.audit.append('handshake.request.answered', { peer, state: reply.state })
     return this.entry(this.store.getOrNew(peer))
   }
 
@@ -266,7 +266,7 @@ export class TrustService {
     await this.store.put({ ...base, ours, requestedByThem: undefined, since: Date.now(), outbox: [answer] })
     // Tell the peer now if we can; otherwise the outbox delivers it at the next contact.
     const timeout = kind === 'revoke' ? REVOKE_NOTICE_TIMEOUT_MS : HANDSHAKE_TIMEOUT_MS
-    await this.flushOutbox(peer, true, AbortSignal.timeout(timeout))
+    await this.outbox.deliver(peer, true, AbortSignal.timeout(timeout))
     return this.entry(this.store.getOrNew(peer))
   }
 
@@ -284,114 +284,10 @@ export class TrustService {
     await this.c.libp2p.peerStore.merge(peerId, { multiaddrs: [multiaddr(parsed.addr.toString().replace(/\/p2p\/[^/]+$/, ''))] })
   }
 
-  // ---- the wire ---------------------------------------------------------------------------
+  // ---- what a verified message from a peer does ------------------------------------------------
 
-  private async sign (kind: HandshakeKind, to: string, reason?: string): Promise<SignedHandshake> {
-    return await signHandshake(this.c.privateKey, { kind, from: this.c.peerId.toString(), to, ...(reason != null ? { reason } : {}) })
-  }
-
-  /** Open a handshake stream, send one signed message, read the one reply. */
-  private async send (peerId: PeerId, message: SignedHandshake, signal?: AbortSignal): Promise<unknown> {
-    const timeout = AbortSignal.timeout(HANDSHAKE_TIMEOUT_MS)
-    const combined = signal != null ? AbortSignal.any([signal, timeout]) : timeout
-    const connection = await this.c.dial(peerId, combined)
-    const stream = await connection.newStream(HANDSHAKE_PROTOCOL, { signal: combined, runOnLimitedConnection: true })
-    const framed = jsonStream(stream, { maxBytes: MAX_HANDSHAKE_BYTES, readTimeoutMs: HANDSHAKE_TIMEOUT_MS })
-    try {
-      await framed.write(message)
-      const reply = await framed.read(handshakeReplySchema, { signal: combined, invalid: reason => new HandshakeRefusedError('BAD_HANDSHAKE', `the answer is not a handshake reply (${reason})`) })
-      if (reply == null) throw new AgentwireError('HANDSHAKE_NO_REPLY', `${peerId.toString()} closed the handshake without answering`)
-      throwIfErrorFrame(reply)
-      return reply
-    } finally {
-      await stream.close().catch((err: unknown) => {
-        this.c.log.debug({ err, peer: peerId.toString() }, 'could not close a handshake stream; resetting it')
-        stream.abort(new Error('closing'))
-      })
-    }
-  }
-
-  /**
-   * Deliver queued answers to a peer; quiet unless `dial` (otherwise only when already connected).
-   * Each try is signed anew (fresh nonce and time): a message signed once and retried would be
-   * refused as stale once the peer had been away longer than the clock window, forever.
-   */
-  private async flushOutbox (peer: string, dial = false, signal?: AbortSignal): Promise<void> {
-    const record = this.store.get(peer)
-    if (record?.outbox == null || record.outbox.length === 0) return
-    const connected = this.c.libp2p.getConnections().some(c => c.remotePeer.toString() === peer)
-    if (!connected && !dial) return
-    for (const item of record.outbox) {
-      const message = await this.sign(item.kind, peer)
-      let dropped: string | undefined
-      try {
-        await this.send((await this.c.resolvePeer(peer)), message, signal)
-      } catch (err) {
-        const { code, message } = toErrorBody(err)
-        // The peer never asked us and never approved us: it will refuse this answer every time.
-        if (code !== UNSOLICITED_ANSWER) {
-          this.c.log.debug({ peer, err: message }, 'answer not delivered yet; will retry')
-          return
-        }
-        dropped = code
-      }
-      const now = this.store.getOrNew(peer)
-      await this.store.put({ ...now, outbox: (now.outbox ?? []).filter(m => m.id !== item.id) })
-      if (dropped != null) await this.c.audit.append('handshake.answer.unwanted', { peer, kind: item.kind, answer: item.id })
-      else await this.c.audit.append('handshake.answer.delivered', { peer, kind: item.kind, answer: item.id, nonce: message.body.nonce })
-    }
-  }
-
-  private async handleInbound (stream: Stream, connection: Connection): Promise<void> {
-    const peer = connection.remotePeer.toString()
-    const framed = jsonStream(stream, { maxBytes: MAX_HANDSHAKE_BYTES, readTimeoutMs: HANDSHAKE_TIMEOUT_MS })
-    let admission
-    try {
-      admission = this.guard.admit(peer, 'handshake')
-    } catch (err) {
-      // Refused by the guard (and counted there): answered without auditing, so a flood cannot fill the log.
-      this.c.log.debug({ peer, code: toErrorBody(err).code }, 'handshake stream refused by the guard')
-      await framed.writeError(toErrorBody(err)).then(async () => { await stream.close() }, () => { stream.abort(asError(err)) })
-        .catch((closeErr: unknown) => { this.c.log.debug({ err: closeErr, peer }, 'could not close a refused handshake stream') })
-      return
-    }
-    try {
-      const frame = await framed.read(signedHandshakeSchema, { invalid: reason => new HandshakeRefusedError('BAD_HANDSHAKE', `not a signed handshake message (${reason})`) })
-      if (frame == null) {
-        // The peer closed without asking anything: close our side too, or the stream lingers.
-        await stream.close().catch((err: unknown) => {
-          this.c.log.debug({ err, peer }, 'could not close an empty handshake stream; resetting it')
-          stream.abort(new Error('closing'))
-        })
-        return
-      }
-      const body = await verifyHandshake(frame)
-      if (body.from !== peer) throw new HandshakeRefusedError('WRONG_SENDER', `message signed by ${body.from} but sent by ${peer}`)
-      if (body.to !== this.c.peerId.toString()) throw new HandshakeRefusedError('WRONG_RECIPIENT', `message addressed to ${body.to}, not to this node`)
-      await this.nonces.check(body.nonce, body.ts)
-      const reply = await this.apply(body.kind, peer, body.reason, body.nonce, addressOf(connection))
-      await framed.write(reply)
-      await stream.close()
-    } catch (err) {
-      const error = toErrorBody(err)
-      this.guard.strike(peer, error.code)
-      await this.refusals.record('handshake.refused', peer, error.code, { code: error.code, reason: error.message })
-        .catch((auditErr: unknown) => { this.c.log.warn({ err: auditErr, peer, code: error.code }, 'could not audit a refused handshake') })
-      this.c.log.info({ peer, code: error.code }, 'handshake message refused')
-      try {
-        await framed.writeError(error)
-        await stream.close()
-      } catch (writeErr) {
-        this.c.log.debug({ err: writeErr, peer }, 'could not answer a refused handshake; resetting the stream')
-        stream.abort(asError(err))
-      }
-    } finally {
-      admission.release()
-    }
-  }
-
-  /** Apply a verified message from `peer`; returns the reply frame. */
-  private async apply (kind: HandshakeKind, peer: string, reason: string | undefined, nonce: string, from: string): Promise<{ ok: true, state: string }> {
+  /** Apply a verified message (the endpoint checked signature, sender, recipient, freshness); returns the reply frame. */
+  private async apply ({ kind, from: peer, reason, nonce }: HandshakeBody, from: string): Promise<HandshakeAccepted> {
     const known = this.store.get(peer)
     const record = known ?? this.store.getOrNew(peer)
     const now = Date.now()
@@ -450,9 +346,4 @@ export class TrustService {
       ...(reason != null ? { reason } : {})
     }
   }
-}
-
-/** Which address a request is counted against: see `addressKey`. */
-export function addressOf (connection: Pick<Connection, 'remoteAddr'>): string {
-  return addressKey(connection.remoteAddr)
 }
