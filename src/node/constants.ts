@@ -21,8 +21,6 @@ export const AGENT_VERSION_PREFIX = 'agentwire/'
 export const WEBRTC_UPGRADE_DELAYS_MS = [0, 2_000, 10_000]
 /** Longest one WebRTC upgrade attempt (SDP over the relay, ICE, DTLS, SCTP) may take, in ms; nobody waits on it. */
 export const WEBRTC_UPGRADE_TIMEOUT_MS = 10_000
-/** How long a WebRTC upgrade attempt goes on after its relayed connection closed, in ms (it may be finishing). */
-export const WEBRTC_UPGRADE_RELAY_GRACE_MS = 2_000
 /**
  * When DCUtR has a direct connection, the relayed one stays open until the calls on it finish, at
  * most this long, in ms (then it closes under them, as before). A2A calls may run minutes; the

@@ -15,7 +15,7 @@ import { AgentwireError } from '../errors.ts'
 import { codeOf } from '../caught.ts'
 import { forwardedMember, KAD_DHT_KEEP_ALIVE_TAG, relayServerReservations, withComponentMethod, withRegistrarConnections } from './libp2p-internals.ts'
 import type { AgentwireConfig } from '../config/index.ts'
-import { SWAP_DRAIN_MAX_MS, SWAP_DRAIN_POLL_MS, WEBRTC_UPGRADE_DELAYS_MS, WEBRTC_UPGRADE_RELAY_GRACE_MS, WEBRTC_UPGRADE_TIMEOUT_MS } from './constants.ts'
+import { SWAP_DRAIN_MAX_MS, SWAP_DRAIN_POLL_MS, WEBRTC_UPGRADE_DELAYS_MS, WEBRTC_UPGRADE_TIMEOUT_MS } from './constants.ts'
 
 /** @libp2p/webrtc's signaling protocol: a peer that handles it accepts private-to-private WebRTC. */
 const WEBRTC_SIGNALING_PROTOCOL = '/webrtc-signaling/0.0.1'
@@ -127,15 +127,6 @@ function upgradeOnly<C, T extends Transport> (factory: (components: C) => T, upg
   }
 }
 
-/** Aborts `graceMs` after the connection closes. */
-function closedFor (conn: Connection, graceMs: number): AbortSignal {
-  const controller = new AbortController()
-  const later = (): void => { setTimeout(() => { controller.abort() }, graceMs).unref() }
-  if (conn.status !== 'open') later()
-  else conn.addEventListener('close', later, { once: true })
-  return controller.signal
-}
-
 interface UpgradeComponents {
   peerId: PeerId
   events: EventTarget
@@ -222,14 +213,13 @@ class WebRTCUpgrade {
         // the same peer into one, so a user's dial made while ICE ran got ICE's result, and when ICE
         // failed (no STUN) the user's call failed although the relay would have carried it (lab:
         // answered 1/3). The relayed connection already passed the gater; the upgrader still runs
-        // the connection gater's checks on the new connection. Given up WEBRTC_UPGRADE_RELAY_GRACE_MS
-        // after the relayed one closes, not at once: the peer holds its end of the WebRTC connection
-        // as soon as ICE connected, a moment before we do (we still wait on the 'init' channel and
-        // close the signaling stream), and a peer that closed the relayed connection in that moment
-        // (as the natlab-webrtc test does, or a drain finding it idle) had its new connection killed
-        // by our abort. Not never either: an ICE attempt that cannot succeed (symmetric NATs) then
-        // ran its whole 10 s beside the next relayed connection's calls.
-        const attempt = AbortSignal.any([signal, closedFor(relayed, WEBRTC_UPGRADE_RELAY_GRACE_MS), AbortSignal.timeout(WEBRTC_UPGRADE_TIMEOUT_MS)])
+        // the connection gater's checks on the new connection. Not aborted when the relayed one
+        // closes: the peer holds its end of the WebRTC connection as soon as ICE connected, a
+        // moment before we do (we still close the 'init' channel and the signaling stream), and
+        // one that closed the relayed connection in that moment (as the natlab-webrtc test does,
+        // or a drain finding it idle) had its new connection killed by our abort (3 of 20 runs).
+        // A relayed connection that closes during the SDP exchange fails the signaling stream anyway.
+        const attempt = AbortSignal.any([signal, AbortSignal.timeout(WEBRTC_UPGRADE_TIMEOUT_MS)])
         try {
           await this.upgrading.run(true, async () => await this.components.transportManager.dial(addr, { signal: attempt }))
           this.log('upgraded %p to WebRTC', peer)
