@@ -15,6 +15,7 @@ import { createStack, dhtServes, type AgentLibp2p } from './node/libp2p.ts'
 import { waitUntilJoined, type ReadyOptions } from './node/network-ready.ts'
 import { BootstrapKeeper } from './node/bootstrap-keeper.ts'
 import { Lifecycle, type Part } from './node/lifecycle.ts'
+import { componentStops } from './node/libp2p-internals.ts'
 import { AuditLog } from './audit/index.ts'
 import { createPeerPolicy } from './policy/peer-policy.ts'
 import { trust, trustVerdicts, type TrustService } from './trust/index.ts'
@@ -116,7 +117,8 @@ export class AgentNode {
       ['claims', parts.claims],
       ['trust', parts.trust],
       ['a2a', parts.a2a],
-      ['libp2p', libp2p],
+      // Stopping libp2p names the component it still waits on, if it has to give up on it.
+      ['libp2p', { start: async () => { await libp2p.start() }, stop: async () => { await libp2p.stop() }, waitingOn: componentStops(libp2p) }],
       // GossipSub must be running before the reputation layer subscribes to its topic.
       ['reputation', parts.reputation],
       ['dhtMode', { start: async () => { if (dhtServes(config)) await libp2p.services.dht.setMode('server') }, stop: () => {} }],
@@ -149,6 +151,9 @@ export class AgentNode {
     this.closing ??= this.close()
     await this.closing
   }
+
+  /** While stop() runs: the part it waits on and, for libp2p, the components still stopping. */
+  waitingOn (): string[] { return this.lifecycle.waitingOn() }
 
   private async close (): Promise<void> {
     try {

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { WebRTC } from '@multiformats/multiaddr-matcher'
+import { Circuit, WebRTC } from '@multiformats/multiaddr-matcher'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createAgentNode, type AgentNode } from '../src/agent-node.ts'
 import { validateConfig } from '../src/config/index.ts'
@@ -28,6 +28,14 @@ before(async () => {
   b = await natted()
   const advertisesWebRTC = (n: AgentNode): boolean => n.addresses().some(x => WebRTC.matches(multiaddr(x)))
   await waitFor('WebRTC addresses advertised', () => advertisesWebRTC(a) && advertisesWebRTC(b))
+  // As the lab does: a node is findable by PeerId only once the DHT server has its /p2p-circuit
+  // address, a moment after the reservation (a lookup then says "not found": docs/nat.md, open problems).
+  await waitFor('a findable by PeerId', async () => {
+    for await (const evt of b.libp2p.services.dht.findPeer(a.peerId, { useCache: false, signal: AbortSignal.timeout(5_000) })) {
+      if (evt.name === 'FINAL_PEER' && evt.peer.multiaddrs.some(m => Circuit.matches(m))) return true
+    }
+    return false
+  })
 })
 after(async () => {
   await Promise.all([a?.stop(), b?.stop(), relay?.stop()])

@@ -104,3 +104,27 @@ test('the DHT does not keep a peer alive that it knows only through a relay: no 
     await Promise.all([target.stop(), caller.stop()])
   }
 })
+
+test('an audit witness exchange with a relayed peer rides the open relayed connection: no second circuit is dialled beside it', async () => {
+  const caller = callers[1]
+  const circuit = natted.addresses().find(a => Circuit.matches(multiaddr(a)))
+  assert.ok(circuit != null)
+  await caller.connect(circuit)
+  // Witnesses are mutually trusted peers.
+  await caller.trust.request(natted.peerId.toString(), 'witness test')
+  await natted.trust.approve(caller.peerId.toString())
+  await waitFor('mutual trust', () => caller.trust.isAllowed(natted.peerId.toString()))
+  const opened: Connection[] = []
+  const onOpen = (evt: CustomEvent<Connection>): void => { if (evt.detail.remotePeer.equals(natted.peerId)) opened.push(evt.detail) }
+  caller.libp2p.addEventListener('connection:open', onOpen)
+  try {
+    const answers = await caller.trust.witness.collect()
+    const fromNatted = answers.find(w => w.peer === natted.peerId.toString())
+    assert.ok(fromNatted != null && fromNatted.error == null, `the relayed witness answered (${fromNatted?.error ?? 'not asked'})`)
+  } finally {
+    caller.libp2p.removeEventListener('connection:open', onOpen)
+  }
+  // libp2p's dialProtocol(peerId) never reuses a connection with relay limits: each exchange dialled
+  // a fresh circuit (then closed as a duplicate), one more inbound connection for the NATed peer.
+  assert.deepEqual(opened.map(c => c.remoteAddr.toString()), [])
+})

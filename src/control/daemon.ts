@@ -26,7 +26,7 @@ export async function runDaemon (options: DaemonOptions): Promise<void> {
   const stop = (why: string): Promise<void> => {
     stopping ??= (async () => {
       log.info({ why }, 'stopping')
-      const deadline = setTimeout(() => { log.error('clean stop took too long; exiting'); process.exit(1) }, STOP_DEADLINE_MS)
+      const deadline = setTimeout(() => { log.error({ waitingOn: node.waitingOn() }, 'clean stop took too long; exiting'); process.exit(1) }, STOP_DEADLINE_MS)
       deadline.unref()
       await control?.close().catch((err: unknown) => log.warn({ err }, 'closing control socket failed'))
       await node.stop()

@@ -29,3 +29,10 @@ export const WEBRTC_UPGRADE_TIMEOUT_MS = 10_000
 export const SWAP_DRAIN_MAX_MS = 60_000
 /** How often a draining relayed connection is checked for streams still running, in ms. */
 export const SWAP_DRAIN_POLL_MS = 100
+/**
+ * Longest one part of a node (libp2p, the trust service, the naming layer…) may take to stop, in
+ * ms; past it stop() logs what the part still waits on, goes on with the other parts and releases
+ * the data dir, then rejects with NODE_STOP_TIMEOUT. A clean stop takes well under a second; the
+ * daemon's own hard limit is shorter (it exits, naming the same parts).
+ */
+export const NODE_PART_STOP_TIMEOUT_MS = 10_000

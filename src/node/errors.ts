@@ -41,3 +41,12 @@ export class NetworkNotJoinedError extends AgentwireError {
     this.name = 'NetworkNotJoinedError'
   }
 }
+
+export class NodeStopTimeoutError extends AgentwireError {
+  static override name = 'NodeStopTimeoutError'
+  constructor (waitedMs: number, waitingOn: string[]) {
+    super('NODE_STOP_TIMEOUT', `stopping the node gave up after ${waitedMs} ms waiting on ${waitingOn.join(', ')}`,
+      'the other parts stopped and the data dir was released; the part named is stuck, which is a bug: report it with the log (DEBUG=libp2p:* adds libp2p\'s own)')
+    this.name = 'NodeStopTimeoutError'
+  }
+}

@@ -172,3 +172,39 @@ export interface KadRoutingTable {
 export function kadRoutingTable (dht: SingleKadDHT): KadRoutingTable {
   return dht.routingTable as KadRoutingTable
 }
+
+/**
+ * Which of a libp2p node's components are still in their beforeStop, stop or afterStop: libp2p
+ * stops them all at once and says nothing of one that never returns, so a node's stop() that had
+ * to give up on libp2p could only say "libp2p". Each component's three methods are wrapped once,
+ * at creation, to keep the set of pending ones. libp2p 3.3 keeps its components as a plain object
+ * by name (`components.components`, behind a Proxy); no public way lists them. Returns an empty
+ * list if that shape is gone.
+ */
+export function componentStops (node: object): () => string[] {
+  const pending = new Set<string>()
+  const components = (node as { components?: { components?: Record<string, unknown> } }).components?.components
+  if (components == null || typeof components !== 'object') return () => []
+  for (const [name, component] of Object.entries(components)) {
+    if (component == null || typeof component !== 'object') continue
+    const methods = component as Record<string, unknown>
+    for (const method of ['beforeStop', 'stop', 'afterStop']) {
+      const original = methods[method]
+      if (typeof original !== 'function') continue
+      const label = `${name}.${method}`
+      try {
+        methods[method] = async (...args: unknown[]): Promise<unknown> => {
+          pending.add(label)
+          try {
+            return await (original as (...a: unknown[]) => unknown).apply(component, args)
+          } finally {
+            pending.delete(label)
+          }
+        }
+      } catch {
+        // A frozen component (none in libp2p 3.3) is stopped as it is, just not named in the log.
+      }
+    }
+  }
+  return () => [...pending]
+}

@@ -1,13 +1,20 @@
 // Starting and stopping a node's parts in order, as libp2p starts its own components: a second
 // start() while starting or started is the same start; a part that fails to start stops every part
 // that had started (in stop order) before the error reaches the caller, so a failed start leaves
-// nothing running. Stop takes every started part down even when one of them fails.
+// nothing running. Stop takes every started part down even when one of them fails, and waits on
+// none of them for ever: a part still stopping after NODE_PART_STOP_TIMEOUT_MS is logged with what
+// it waits on and left behind, so a stuck component cannot keep the data dir locked (or a test's
+// after hook hanging) with nothing said.
 import type { Logger } from '../log/logger.ts'
+import { NODE_PART_STOP_TIMEOUT_MS } from './constants.ts'
+import { NodeStopTimeoutError } from './errors.ts'
 
 /** A part of the node with a lifecycle (libp2p's `Startable`, reduced to what we call). */
 export interface Part {
   start: () => void | Promise<void>
   stop: () => void | Promise<void>
+  /** While stop() runs: what inside the part it still waits on, named for the log if it takes too long. */
+  waitingOn?: () => string[]
 }
 
 export type LifecycleStatus = 'stopped' | 'starting' | 'started' | 'stopping'
@@ -19,19 +26,31 @@ export class Lifecycle<Name extends string> {
   private readonly started = new Set<Name>()
   private starting: Promise<void> | undefined
   private stopping: Promise<unknown[]> | undefined
+  private partStopping: Name | undefined
+  private readonly partStopTimeoutMs: number
   status: LifecycleStatus = 'stopped'
 
   /**
    * @param parts - in start order
    * @param stopOrder - the order to stop them in; every part must be named once
+   * @param partStopTimeoutMs - how long one part may take to stop, in ms @default NODE_PART_STOP_TIMEOUT_MS
    */
-  constructor (parts: ReadonlyArray<[Name, Part]>, stopOrder: readonly Name[], log: Logger) {
+  constructor (parts: ReadonlyArray<[Name, Part]>, stopOrder: readonly Name[], log: Logger, partStopTimeoutMs: number = NODE_PART_STOP_TIMEOUT_MS) {
     const names = parts.map(([name]) => name)
     const missing = names.filter(n => !stopOrder.includes(n))
     if (missing.length > 0 || stopOrder.length !== names.length) throw new Error(`stop order must name every part once (missing: ${missing.join(', ') || 'none'})`)
     this.parts = parts
     this.stopOrder = stopOrder
     this.log = log
+    this.partStopTimeoutMs = partStopTimeoutMs
+  }
+
+  /** While stop() runs: the part it waits on, with what inside that part is still stopping. */
+  waitingOn (): string[] {
+    const name = this.partStopping
+    if (name == null) return []
+    const inner = this.parts.find(([n]) => n === name)?.[1].waitingOn?.() ?? []
+    return [inner.length > 0 ? `${name} (${inner.join(', ')})` : name]
   }
 
   async start (): Promise<void> {
@@ -75,14 +94,33 @@ export class Lifecycle<Name extends string> {
     for (const name of this.stopOrder) {
       if (!this.started.has(name)) continue
       const part = this.parts.find(([n]) => n === name)?.[1]
+      this.partStopping = name
       try {
-        await part?.stop()
+        if (part != null) await this.stopPart(name, part)
       } catch (err) {
-        this.log.warn({ err, part: name }, 'a part failed to stop')
+        if (!(err instanceof NodeStopTimeoutError)) this.log.warn({ err, part: name }, 'a part failed to stop')
         errors.push(err)
       }
+      this.partStopping = undefined
       this.started.delete(name)
     }
     return errors
+  }
+
+  /** One part's stop, given up (logged, NodeStopTimeoutError) after partStopTimeoutMs. */
+  private async stopPart (name: Name, part: Part): Promise<void> {
+    const stopped = Promise.resolve().then(async () => { await part.stop() })
+    let timer: NodeJS.Timeout | undefined
+    // Not unref'd: while a stop is pending, this timer is what guarantees stop() returns.
+    const gaveUp = new Promise<'gave up'>(resolve => { timer = setTimeout(() => { resolve('gave up') }, this.partStopTimeoutMs) })
+    try {
+      if (await Promise.race([stopped, gaveUp]) !== 'gave up') return
+    } finally {
+      clearTimeout(timer)
+    }
+    const waitingOn = this.waitingOn()
+    this.log.error({ part: name, waitedMs: this.partStopTimeoutMs, waitingOn }, 'a part did not stop in time; going on without it')
+    stopped.catch((err: unknown) => { this.log.warn({ err, part: name }, 'a part that was given up on failed to stop') })
+    throw new NodeStopTimeoutError(this.partStopTimeoutMs, waitingOn)
   }
 }

@@ -113,10 +113,23 @@ export class AuditWitness {
     return answers.sort((a, b) => a.peer.localeCompare(b.peer))
   }
 
+  /**
+   * A stream on the connection already open to the peer (one without relay limits first), dialling
+   * only when there is none: libp2p's dialProtocol(peerId) never reuses a connection that carries
+   * relay limits, so to a peer behind a relay every exchange dialled a second circuit, which libp2p
+   * then closed as a duplicate (the cost src/dial/ping-over.ts removed for pings; docs/nat.md).
+   */
+  private async openStream (peerId: PeerId, signal: AbortSignal): Promise<Stream> {
+    const open = this.c.libp2p.getConnections(peerId).filter(c => c.status === 'open')
+    const conn = open.find(c => c.limits == null) ?? open[0]
+    if (conn != null) return await conn.newStream(AUDIT_WITNESS_PROTOCOL, { signal, runOnLimitedConnection: true })
+    return await this.c.libp2p.dialProtocol(peerId, AUDIT_WITNESS_PROTOCOL, { signal, runOnLimitedConnection: true })
+  }
+
   private async exchange (peerId: PeerId, frame: WitnessFrame, signal?: AbortSignal): Promise<z.output<typeof witnessReplySchema>> {
     const timeout = AbortSignal.timeout(WITNESS_TIMEOUT_MS)
     const combined = signal != null ? AbortSignal.any([signal, timeout]) : timeout
-    const stream = await this.c.libp2p.dialProtocol(peerId, AUDIT_WITNESS_PROTOCOL, { signal: combined, runOnLimitedConnection: true })
+    const stream = await this.openStream(peerId, combined)
     const framed = jsonStream(stream, { maxBytes: MAX_WITNESS_BYTES, readTimeoutMs: WITNESS_TIMEOUT_MS })
     try {
       await framed.write(frame)
