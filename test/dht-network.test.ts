@@ -14,6 +14,8 @@ import { testnet, waitFor, type Testnet } from './helpers/testnet.ts'
 import { dhtHealth } from '../src/node/dht-health.ts'
 import { findPeer } from '../src/node/find-peer.ts'
 import { NAME_MIN_REPLICAS } from '../src/naming/constants.ts'
+import { kadRoutingTable } from '../src/node/libp2p-internals.ts'
+import type { AgentNode } from '../src/agent-node.ts'
 
 const N = 40
 /** PeerId lookups per node, and lookups for each node, through the DHT. */
@@ -43,6 +45,43 @@ function messageOf (err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err)
 }
 
+/**
+ * What the network knows of `target`, node by node: connected to it, holding it in the routing
+ * table, holding addresses for it (a FIND_NODE answer leaves out a peer with none). Printed for a
+ * missed lookup, so a miss says which of these was lacking.
+ */
+async function whereIs (nodes: AgentNode[], target: AgentNode): Promise<string> {
+  let connected = 0; let inTable = 0; let withAddresses = 0
+  const bare: string[] = []
+  for (const n of nodes) {
+    if (n === target) continue
+    const open = n.libp2p.getConnections(target.peerId).filter(c => c.status === 'open')
+    const listed = await kadRoutingTable(n.libp2p.services.dht).find(target.peerId) != null
+    let addresses = 0
+    try { addresses = (await n.libp2p.peerStore.get(target.peerId)).addresses.length } catch {}
+    if (open.length > 0) connected++
+    if (listed) inTable++
+    if (addresses > 0) withAddresses++
+    else if (open.length > 0) bare.push(`${n.config.name ?? '?'}(${open.map(c => c.direction).join('+')}${listed ? ', in table' : ''})`)
+  }
+  return `${target.config.name ?? '?'}: connected at ${connected}, in ${inTable} routing tables, addresses at ${withAddresses} of ${nodes.length - 1} nodes` +
+    (bare.length > 0 ? `; connected with no address at ${bare.join(' ')}` : '')
+}
+
+/** Connected pairs (a, b) where a holds no address for b: such a b is left out of a's FIND_NODE answers. */
+async function bareConnections (nodes: AgentNode[]): Promise<number> {
+  let bare = 0
+  for (const a of nodes) {
+    for (const b of nodes) {
+      if (a === b || !a.libp2p.getConnections(b.peerId).some(c => c.status === 'open')) continue
+      let addresses = 0
+      try { addresses = (await a.libp2p.peerStore.get(b.peerId)).addresses.length } catch {}
+      if (addresses === 0) bare++
+    }
+  }
+  return bare
+}
+
 // Opt-in (AGENTWIRE_DHT_NETWORK=1) until issue 21 is closed: on main (1b4bb0b, clean clone, load
 // 2.5) one run in the lead's loop lost 1 of 200 PeerId lookups with every asked peer answering
 // ("not found in the DHT (asked 21 peers, 0 did not answer, 46 in the routing table)"): no
@@ -66,7 +105,7 @@ test(`a ${N}-node network: once formed, every node finds others by PeerId and na
   }), 300_000, 500)
   for (const n of nodes) assert.equal(n.status().dht.state, 'ok')
   // Progress for a reader of a slow run (a loaded host stretches every phase).
-  t.diagnostic(`formed after ${Math.round((Date.now() - t0) / 1000)} s; routing tables ${Math.min(...nodes.map(n => dhtHealth(n.libp2p).routingTable))}-${Math.max(...nodes.map(n => dhtHealth(n.libp2p).routingTable))} peers`)
+  t.diagnostic(`formed after ${Math.round((Date.now() - t0) / 1000)} s; routing tables ${Math.min(...nodes.map(n => dhtHealth(n.libp2p).routingTable))}-${Math.max(...nodes.map(n => dhtHealth(n.libp2p).routingTable))} peers; ${await bareConnections(nodes)} connected pairs with no address`)
 
   // Node i asks for nodes i+1, i+3, i+7, ... (strides coprime to N): every node asks PEERS_EACH times and is asked for PEERS_EACH times.
   const strides = [1, 3, 7, 13, 19].slice(0, PEERS_EACH)
@@ -77,8 +116,9 @@ test(`a ${N}-node network: once formed, every node finds others by PeerId and na
       const found = await findPeer(a.libp2p, b.peerId, LOOKUP_TIMEOUT_MS)
       if (found.multiaddrs.length === 0) missed.push(`${a.config.name} -> ${b.config.name}: found with no address`)
     } catch (err) {
-      // The error says how many peers answered and how many did not (find-peer.ts).
-      missed.push(`${a.config.name} -> ${b.config.name}: ${messageOf(err)}`)
+      // The error says how many peers answered and how many did not (find-peer.ts); whereIs says
+      // what the network knew of the target right after.
+      missed.push(`${a.config.name} -> ${b.config.name}: ${messageOf(err)} [${await whereIs(nodes, b)}]`)
     }
   })
   t.diagnostic(`${pairs.length - missed.length} of ${pairs.length} PeerId lookups found after ${Math.round((Date.now() - t0) / 1000)} s`)
