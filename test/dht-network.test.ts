@@ -99,7 +99,7 @@ async function bareConnections (nodes: AgentNode[]): Promise<string> {
 }
 
 // Opt-in (AGENTWIRE_DHT_NETWORK=1) until it passes 10 runs in a row on the shared box. With the two
-// causes above fixed, a fresh clone (h21) passed 4 of 7 runs with no miss of the old kind; each of
+// causes above fixed, a fresh clone (h21) passed 7 of 10 runs with no miss of the old kind; each of
 // the 3 failures was load (9-13): a few lookups, PeerId or name, got no answer from any of the 20-40
 // requests they sent (all 40 nodes share one thread, so every request timed out under event-loop
 // lag: issue 21, d21 note, item 1), while whereIs() showed the target known at 36-39 of 39 nodes.
