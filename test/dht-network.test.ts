@@ -7,13 +7,21 @@
 // Not a timing test: the waits are conditions with generous deadlines, the assertions are answers.
 // Slow on a loaded host: starting the 40 nodes one by one is most of its time (each newcomer costs
 // every running node a connection, identify, a DHT ping and a republish check); measured at load
-// 12 with nice 10: 280 s to start, then 200 lookups in ~100 s (issue 21 note).
+// 12 with nice 10: 280 s to start, then 200 lookups in ~100 s (issue 21 note); 3-5 min at load 7-9.
+// On main 1 lookup of 200 missed in 1 of 7 runs, every asked peer answering. Two causes were found
+// and fixed (issue 21, h21): kad-dht 16.4.5's KBucket split raced concurrent adds, duplicating and
+// misplacing peers (patches/@libp2p+kad-dht+16.4.5.patch, test/dht-kbucket.test.ts), and identify
+// timing out under event-loop lag left peer records with no address, which FIND_NODE answers leave
+// out (DhtKeeper, test/dht-identify.test.ts). A miss prints what every node knew of the target
+// (connected, in its table, with addresses).
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { testnet, waitFor, type Testnet } from './helpers/testnet.ts'
 import { dhtHealth } from '../src/node/dht-health.ts'
 import { findPeer } from '../src/node/find-peer.ts'
 import { NAME_MIN_REPLICAS } from '../src/naming/constants.ts'
+import { kadRoutingTable } from '../src/node/libp2p-internals.ts'
+import type { AgentNode } from '../src/agent-node.ts'
 
 const N = 40
 /** PeerId lookups per node, and lookups for each node, through the DHT. */
@@ -43,12 +51,60 @@ function messageOf (err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err)
 }
 
-// Opt-in (AGENTWIRE_DHT_NETWORK=1) until issue 21 is closed: on main (1b4bb0b, clean clone, load
-// 2.5) one run in the lead's loop lost 1 of 200 PeerId lookups with every asked peer answering
-// ("not found in the DHT (asked 21 peers, 0 did not answer, 46 in the routing table)"): no
-// responder returned the target with an address. Cause not found yet (see issue 21's note); a test
-// that fails now and then would block every CI run, so it runs on request until it is found.
-const skip = process.env.AGENTWIRE_DHT_NETWORK === '1' ? false : 'opt-in until issue 21 finds why a lookup every peer answered can miss: AGENTWIRE_DHT_NETWORK=1 runs it'
+/**
+ * What the network knows of `target`, node by node: connected to it, holding it in the routing
+ * table, holding addresses for it (a FIND_NODE answer leaves out a peer with none). Printed for a
+ * missed lookup, so a miss says which of these was lacking.
+ */
+async function whereIs (nodes: AgentNode[], target: AgentNode): Promise<string> {
+  let connected = 0; let inTable = 0; let withAddresses = 0
+  const bare: string[] = []
+  for (const n of nodes) {
+    if (n === target) continue
+    const open = n.libp2p.getConnections(target.peerId).filter(c => c.status === 'open')
+    const listed = await kadRoutingTable(n.libp2p.services.dht).find(target.peerId) != null
+    let addresses = 0
+    try { addresses = (await n.libp2p.peerStore.get(target.peerId)).addresses.length } catch {}
+    if (open.length > 0) connected++
+    if (listed) inTable++
+    if (addresses > 0) withAddresses++
+    else if (open.length > 0) bare.push(`${n.config.name ?? '?'}(${open.map(c => c.direction).join('+')}${listed ? ', in table' : ''})`)
+  }
+  return `${target.config.name ?? '?'}: connected at ${connected}, in ${inTable} routing tables, addresses at ${withAddresses} of ${nodes.length - 1} nodes` +
+    (bare.length > 0 ? `; connected with no address at ${bare.join(' ')}` : '')
+}
+
+/**
+ * Connected pairs (a, b) where a holds no address for b: such a b is left out of a's FIND_NODE
+ * answers. Said with the connections' ages (identify runs when a connection opens; the DhtKeeper
+ * runs it again on one still bare after 8 s) and the b's concerned.
+ */
+async function bareConnections (nodes: AgentNode[]): Promise<string> {
+  const ages: number[] = []
+  const targets = new Set<string>()
+  for (const a of nodes) {
+    for (const b of nodes) {
+      const open = a === b ? [] : a.libp2p.getConnections(b.peerId).filter(c => c.status === 'open')
+      if (open.length === 0) continue
+      let addresses = 0
+      try { addresses = (await a.libp2p.peerStore.get(b.peerId)).addresses.length } catch {}
+      if (addresses > 0) continue
+      ages.push(Math.round((Date.now() - Math.min(...open.map(c => c.timeline.open))) / 1000))
+      targets.add(b.config.name ?? '?')
+    }
+  }
+  return ages.length === 0
+    ? 'no connected pair without an address'
+    : `${ages.length} connected pairs with no address (connections ${Math.min(...ages)}-${Math.max(...ages)} s old; peers ${[...targets].slice(0, 6).join(' ')}${targets.size > 6 ? ' ...' : ''})`
+}
+
+// Opt-in (AGENTWIRE_DHT_NETWORK=1) until it passes 10 runs in a row on the shared box. With the two
+// causes above fixed, a fresh clone (h21) passed 7 of 10 runs with no miss of the old kind; each of
+// the 3 failures was load (9-13): a few lookups, PeerId or name, got no answer from any of the 20-40
+// requests they sent (all 40 nodes share one thread, so every request timed out under event-loop
+// lag: issue 21, d21 note, item 1), while whereIs() showed the target known at 36-39 of 39 nodes.
+// A test that fails now and then would block every CI run.
+const skip = process.env.AGENTWIRE_DHT_NETWORK === '1' ? false : 'opt-in until it passes 10 runs in a row on a loaded host (issue 21: requests time out under event-loop lag): AGENTWIRE_DHT_NETWORK=1 runs it'
 
 test(`a ${N}-node network: once formed, every node finds others by PeerId and names resolve, 100 %`, { timeout: 900_000, skip }, async (t) => {
   const t0 = Date.now()
@@ -60,13 +116,22 @@ test(`a ${N}-node network: once formed, every node finds others by PeerId and na
   const nodes = [...hubNet.nodes, ...net.nodes]
 
   // Formed: each node's table is healthy and its name sits on enough peers. The node says so itself.
-  await waitFor('every routing table to be healthy and every name stored', () => nodes.every(n => {
+  const unformed = (): string[] => nodes.flatMap(n => {
     const health = dhtHealth(n.libp2p)
-    return health.state === 'ok' && (n.naming.lastPublished?.peersReached ?? 0) >= Math.min(NAME_MIN_REPLICAS, health.routingTable)
-  }), 300_000, 500)
+    const reached = n.naming.lastPublished?.peersReached ?? 0
+    return health.state === 'ok' && reached >= Math.min(NAME_MIN_REPLICAS, health.routingTable)
+      ? []
+      : [`${n.config.name ?? '?'}: ${health.detail}, ${health.connectedPeers} connected, name on ${reached} peers`]
+  })
+  try {
+    await waitFor('every routing table to be healthy and every name stored', () => unformed().length === 0, 300_000, 500)
+  } catch (err) {
+    // Say which nodes had not formed, and how far they got.
+    assert.fail(`${messageOf(err)}: ${unformed().join('; ')}`)
+  }
   for (const n of nodes) assert.equal(n.status().dht.state, 'ok')
   // Progress for a reader of a slow run (a loaded host stretches every phase).
-  t.diagnostic(`formed after ${Math.round((Date.now() - t0) / 1000)} s; routing tables ${Math.min(...nodes.map(n => dhtHealth(n.libp2p).routingTable))}-${Math.max(...nodes.map(n => dhtHealth(n.libp2p).routingTable))} peers`)
+  t.diagnostic(`formed after ${Math.round((Date.now() - t0) / 1000)} s; routing tables ${Math.min(...nodes.map(n => dhtHealth(n.libp2p).routingTable))}-${Math.max(...nodes.map(n => dhtHealth(n.libp2p).routingTable))} peers; ${await bareConnections(nodes)}`)
 
   // Node i asks for nodes i+1, i+3, i+7, ... (strides coprime to N): every node asks PEERS_EACH times and is asked for PEERS_EACH times.
   const strides = [1, 3, 7, 13, 19].slice(0, PEERS_EACH)
@@ -77,8 +142,9 @@ test(`a ${N}-node network: once formed, every node finds others by PeerId and na
       const found = await findPeer(a.libp2p, b.peerId, LOOKUP_TIMEOUT_MS)
       if (found.multiaddrs.length === 0) missed.push(`${a.config.name} -> ${b.config.name}: found with no address`)
     } catch (err) {
-      // The error says how many peers answered and how many did not (find-peer.ts).
-      missed.push(`${a.config.name} -> ${b.config.name}: ${messageOf(err)}`)
+      // The error says how many peers answered and how many did not (find-peer.ts); whereIs says
+      // what the network knew of the target right after.
+      missed.push(`${a.config.name} -> ${b.config.name}: ${messageOf(err)} [${await whereIs(nodes, b)}]`)
     }
   })
   t.diagnostic(`${pairs.length - missed.length} of ${pairs.length} PeerId lookups found after ${Math.round((Date.now() - t0) / 1000)} s`)

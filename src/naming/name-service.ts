@@ -9,7 +9,7 @@ import { Key } from 'interface-datastore'
 import { fromString, toString } from 'uint8arrays'
 import type { Logger } from '../log/logger.ts'
 import type { AgentLibp2p } from '../node/libp2p.ts'
-import { kadRoutingTable, type KadRoutingTable } from '../node/libp2p-internals.ts'
+import { kadRoutingTable, kadTablePeers, type KadRoutingTable } from '../node/libp2p-internals.ts'
 import { domainToUnicode } from 'node:url'
 import { nameKey, signNameRecord, verifyClaimSet, type Claim, type NameRecord } from './name-record.ts'
 import { NamePins, type NamePin } from './pins.ts'
@@ -134,7 +134,7 @@ export class NameService {
   }
 
   private tableSize (): number {
-    return this.table().size
+    return kadTablePeers(this.components.libp2p.services.dht)
   }
 
   /** Peers that must hold our record before a publish counts as done (fewer only in a smaller network). */

@@ -3,6 +3,7 @@
 // yet (joining, or pings to new peers timing out on a loaded host), and lookups may miss. Shown in
 // `status` (field `dht`) and as the `dht` check of `health`.
 import type { AgentLibp2p } from './libp2p.ts'
+import { kadTablePeers } from './libp2p-internals.ts'
 
 /** A routing table with this many peers can route lookups in any network we expect, in peers. */
 export const HEALTHY_TABLE_SIZE = 8
@@ -34,7 +35,8 @@ export function assessDhtTable (mode: 'server' | 'client', routingTable: number,
 }
 
 export function dhtHealth (libp2p: AgentLibp2p): DhtHealth {
-  const size = libp2p.services.dht.routingTable.size
+  // Distinct peers: kad-dht's own size counts entries, which 16.4.5 could duplicate (libp2p-internals.ts).
+  const size = kadTablePeers(libp2p.services.dht)
   const peers = new Set(libp2p.getConnections().map(c => c.remotePeer.toString())).size
   return assessDhtTable(libp2p.services.dht.getMode(), size, peers)
 }

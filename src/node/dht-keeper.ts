@@ -7,10 +7,15 @@
 // never tries that peer again until something else makes it (traced: 101 of 388 new-contact pings
 // aborted in that 20-node run). The keeper repairs both, and goes quiet once the table is full or
 // stops growing, so an idle node in a settled network pays one cheap look every KEEPER_INTERVAL_MS.
-import type { PeerId, Logger } from '@libp2p/interface'
+// It also repairs peer records left without addresses: identify runs once per connection, with a 5 s
+// timeout, and libp2p drops its failure silently; the record then holds only the protocols its
+// streams named, and kad-dht leaves such a peer out of every FIND_NODE answer (and out of its own
+// table). Seen in 40-node networks on a loaded host (issue 21): connected pairs whose record held no
+// address, all for the newest joiners; test/dht-identify.test.ts makes the lag on purpose.
+import type { Connection, PeerId, Logger, IdentifyResult } from '@libp2p/interface'
 import type { AgentLibp2p } from './libp2p.ts'
 import { DHT_PROTOCOL } from './constants.ts'
-import { kadRoutingTable, type KadRoutingTable } from './libp2p-internals.ts'
+import { kadRoutingTable, kadTablePeers, type KadRoutingTable } from './libp2p-internals.ts'
 
 /** A routing table this big needs no warm-up help (kad-dht's bucket size: one full bucket), in peers. */
 export const WARM_TABLE_SIZE = 20
@@ -34,6 +39,16 @@ const MAX_WARM_LOOKUPS = 0
 const KAD_OWN_LOOKUP_SIZE = 1
 /** At most this many missing peers are (re)added per look: each costs a ping. */
 const MAX_ADDS_PER_LOOK = 8
+/** A connection whose peer record still has no address this long after it opened gets identify again, in ms (identify's own timeout is 5 s). */
+const IDENTIFY_GRACE_MS = 8_000
+/** Longest one repeated identify may take, in ms: identify's own 5 s is what a loaded host overran. */
+const IDENTIFY_TIMEOUT_MS = 15_000
+/** Identify re-runs started per look (each is a stream and a peer-store write). */
+const MAX_IDENTIFIES_PER_LOOK = 8
+/** Re-runs per connection before the keeper leaves it to the next connection. */
+const MAX_IDENTIFY_ATTEMPTS = 3
+
+interface Unidentified { openedAt: number, attempts: number, running: boolean }
 
 export interface DhtKeeperInit {
   log: Logger
@@ -56,6 +71,13 @@ export class DhtKeeper {
   /** Self-lookups since the table was last empty. */
   private warmLookups = 0
   private readonly onAdd = (): void => { this.soon() }
+  /** Open connections not yet known to have given us the peer's addresses (identify pending or failed). */
+  private readonly unidentified = new Map<Connection, Unidentified>()
+  /** Identify re-runs by the keeper since start (for tests). */
+  reidentified = 0
+  private readonly onOpen = (evt: CustomEvent<Connection>): void => { this.unidentified.set(evt.detail, { openedAt: Date.now(), attempts: 0, running: false }) }
+  private readonly onClose = (evt: CustomEvent<Connection>): void => { this.unidentified.delete(evt.detail) }
+  private readonly onIdentify = (evt: CustomEvent<IdentifyResult>): void => { this.unidentified.delete(evt.detail.connection) }
 
   constructor (libp2p: AgentLibp2p, init: DhtKeeperInit) {
     this.libp2p = libp2p
@@ -72,12 +94,19 @@ export class DhtKeeper {
     this.sizeAtLastLookup = KAD_OWN_LOOKUP_SIZE
     this.warmLookups = 0
     this.table.addEventListener('peer:add', this.onAdd)
+    this.libp2p.addEventListener('connection:open', this.onOpen)
+    this.libp2p.addEventListener('connection:close', this.onClose)
+    this.libp2p.addEventListener('peer:identify', this.onIdentify)
     this.timer = setInterval(() => { void this.look() }, KEEPER_INTERVAL_MS)
     this.timer.unref?.()
   }
 
   stop (): void {
     this.table.removeEventListener('peer:add', this.onAdd)
+    this.libp2p.removeEventListener('connection:open', this.onOpen)
+    this.libp2p.removeEventListener('connection:close', this.onClose)
+    this.libp2p.removeEventListener('peer:identify', this.onIdentify)
+    this.unidentified.clear()
     clearInterval(this.timer)
     clearTimeout(this.settleTimer)
     this.stopping.abort()
@@ -94,7 +123,7 @@ export class DhtKeeper {
   }
 
   private async selfLookup (): Promise<void> {
-    const size = this.table.size
+    const size = kadTablePeers(this.libp2p.services.dht)
     // kad-dht runs its own self-lookup when the first peer arrives: ours start from the second,
     // then at 4 and 8 peers (each costs every peer asked a little; 20 nodes joining at once made
     // the 7 lookups each of a ×1.5 schedule a load of their own).
@@ -113,7 +142,7 @@ export class DhtKeeper {
       if (!this.stopping.signal.aborted) this.log('warm-up self-lookup ended early - %s', err instanceof Error ? err.message : String(err))
     } finally {
       this.lookingUp = false
-      this.log('warm-up self-lookup done, table %d -> %d peers', size, this.table.size)
+      this.log('warm-up self-lookup done, table %d -> %d peers', size, kadTablePeers(this.libp2p.services.dht))
     }
     // Grew enough while we looked? Look again (bounded: each round needs GROWTH_FACTOR more peers).
     this.soon()
@@ -123,9 +152,11 @@ export class DhtKeeper {
   private async look (): Promise<void> {
     const table = this.table
     if (this.stopping.signal.aborted) return
+    await this.reidentify()
     const connected = new Set(this.libp2p.getConnections().map(c => c.remotePeer.toString())).size
     // Nothing to do once the table holds a full bucket, or every connected peer (a small network).
-    if (table.size >= Math.min(this.warmSize, connected)) return
+    // Distinct peers: kad-dht 16.4.5's own size could count one peer several times (libp2p-internals.ts).
+    if (kadTablePeers(this.libp2p.services.dht) >= Math.min(this.warmSize, connected)) return
     const seen = new Set<string>()
     const missing: PeerId[] = []
     for (const conn of this.libp2p.getConnections()) {
@@ -143,5 +174,33 @@ export class DhtKeeper {
     for (const id of missing) table.queueRoutingTableUpdate(id)
     if (missing.length > 0) this.log('re-adding %d connected DHT peers missing from the routing table', missing.length)
     this.soon()
+  }
+
+  /**
+   * Identify again on open connections whose peer record still has no address some time after
+   * they opened. Only connections not yet seen identified are looked at, so a settled node pays
+   * nothing here.
+   */
+  private async reidentify (): Promise<void> {
+    const now = Date.now()
+    let started = 0
+    for (const [conn, state] of this.unidentified) {
+      if (conn.status !== 'open' || state.attempts >= MAX_IDENTIFY_ATTEMPTS) { this.unidentified.delete(conn); continue }
+      if (state.running || now - state.openedAt < IDENTIFY_GRACE_MS) continue
+      let addresses = 0
+      try { addresses = (await this.libp2p.peerStore.get(conn.remotePeer)).addresses.length } catch {}
+      if (addresses > 0) { this.unidentified.delete(conn); continue }
+      if (started++ >= MAX_IDENTIFIES_PER_LOOK) break
+      state.attempts++
+      state.running = true
+      this.reidentified++
+      this.log('identify again with %p: its record has no address %d s after the connection opened', conn.remotePeer, Math.round((now - state.openedAt) / 1000))
+      const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(IDENTIFY_TIMEOUT_MS)])
+      // Not awaited: a slow peer must not hold up the look; the next look sees the outcome.
+      this.libp2p.services.identify.identify(conn, { signal })
+        .then(() => { this.unidentified.delete(conn) })
+        .catch((err: unknown) => { if (!this.stopping.signal.aborted) this.log('identify again with %p failed - %s', conn.remotePeer, err instanceof Error ? err.message : String(err)) })
+        .finally(() => { state.running = false })
+    }
   }
 }

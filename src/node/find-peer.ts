@@ -4,6 +4,7 @@
 import type { PeerId, PeerInfo } from '@libp2p/interface'
 import type { AgentLibp2p } from './libp2p.ts'
 import { PeerUnreachableError } from './errors.ts'
+import { kadTablePeers } from './libp2p-internals.ts'
 
 /** Walks per lookup when a walk got no answer at all (all its requests failed); a walk with answers is final. */
 const LOOKUP_ATTEMPTS = 2
@@ -47,7 +48,7 @@ export async function findPeer (libp2p: Pick<AgentLibp2p, 'services' | 'getConne
     // again while time remains; a walk that got answers and no target is the answer.
     if (asked > before || combined.aborted) break
   }
-  const routing = libp2p.services.dht.routingTable.size
+  const routing = kadTablePeers(libp2p.services.dht)
   throw new PeerUnreachableError(peerId.toString(),
     `not found in the DHT (asked ${asked} peer${asked === 1 ? '' : 's'}, ${unanswered} did not answer, ${routing} in the routing table${timeout.aborted ? `, gave up after ${timeoutMs} ms` : ''})`,
     routing === 0

@@ -208,3 +208,22 @@ export function componentStops (node: object): () => string[] {
   }
   return () => [...pending]
 }
+
+/** kad-dht 16.4's k-bucket trie (`RoutingTable.kb`, a public field of the class): its entries. */
+interface KadBucketShape { toIterable?: () => Iterable<{ peerId: PeerId }> }
+
+/**
+ * Distinct peers in kad-dht's routing table. Its `size` counts entries, and kad-dht 16.4.5's
+ * KBucket could hold one peer several times (a split racing concurrent adds: 46 entries for 39
+ * peers in a 40-node network, issue 21; fixed by patches/@libp2p+kad-dht+16.4.5.patch, which a
+ * registry install of agentwire does not get). An inflated size made `dht-health` say ok and the
+ * DhtKeeper stop re-adding peers, so the health check and the keeper count peers, not entries.
+ * Falls back to `size` when the table is not shaped as in 16.4.
+ */
+export function kadTablePeers (dht: SingleKadDHT): number {
+  const kb = (dht.routingTable as { kb?: KadBucketShape }).kb
+  if (typeof kb?.toIterable !== 'function') return dht.routingTable.size
+  const ids = new Set<string>()
+  for (const entry of kb.toIterable()) ids.add(entry.peerId.toString())
+  return ids.size
+}

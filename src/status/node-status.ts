@@ -8,6 +8,7 @@ import type { AgentLibp2p } from '../node/libp2p.ts'
 import type { JoinState } from '../node/network-ready.ts'
 import type { Reachability } from '../node/reachability.ts'
 import { dhtHealth, type DhtHealth } from '../node/dht-health.ts'
+import { kadTablePeers } from '../node/libp2p-internals.ts'
 import { assessHealth, type HealthReport, type NodeStats, type Refusal } from '../metrics/index.ts'
 import type { TrustService } from '../trust/index.ts'
 import type { ReputationService } from '../reputation/index.ts'
@@ -97,7 +98,7 @@ export class NodeStatus implements Startable {
     return {
       bootstrapConfigured: this.c.bootstrap.configured(),
       bootstrapConnected: this.c.bootstrap.connected(),
-      routingTable: this.c.libp2p.services.dht.routingTable.size,
+      routingTable: kadTablePeers(this.c.libp2p.services.dht),
       name: this.c.config.name ?? null,
       namePublishedTo: this.c.naming.lastPublished?.peersReached ?? 0
     }
@@ -123,7 +124,7 @@ export class NodeStatus implements Startable {
 
   health (info: NodeInfo = this.info()): HealthReport {
     const { config } = this.c
-    const rt = this.c.libp2p.services.dht.routingTable.size
+    const rt = kadTablePeers(this.c.libp2p.services.dht)
     const wanted = config.relay.reservations === 'auto' ? 1 : config.relay.reservations.length
     return assessHealth({
       addresses: info.addresses.length,
