@@ -4,8 +4,10 @@
 // Only with --write does it touch docs: it then replaces, in docs/reputation.md, the result section of
 // each agent count it ran (the others are kept), and the SVG chart when it ran the first default size.
 //
-//   node scripts/sim-reputation.ts [--json] [--quick] [--write] [--agents 100,1000] [--attacks a,b] [--malicious 0.3,0.5] [--rounds N] [--jobs N] [--models agentwire]
-import { readFile, writeFile } from 'node:fs/promises'
+//   node scripts/sim-reputation.ts [--json] [--quick] [--write] [--agents 100,1000] [--attacks a,b] [--malicious 0.3,0.5] [--rounds N] [--jobs N] [--models agentwire] [--progress rows.jsonl]
+// --progress appends each row to a file as soon as its run ends (one JSON object a line), so a long
+// run that is stopped still leaves the rows it finished.
+import { appendFile, readFile, writeFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { ATTACKS, type Attack, type Row, type RunSpec } from './sim/world.ts'
@@ -41,7 +43,11 @@ for (const agents of agentsList) {
 }
 const jobs = Number(opt('--jobs') ?? availableParallelism())
 const started = Date.now()
-const rows: Row[] = await runAll(specs, jobs, () => { if (!json) process.stderr.write('.') })
+const progress = opt('--progress')
+const rows: Row[] = await runAll(specs, jobs, (row) => {
+  if (progress != null) void appendFile(progress, JSON.stringify({ ...row, at: new Date().toISOString() }) + '\n')
+  if (!json) process.stderr.write('.')
+})
 const elapsed = Math.round((Date.now() - started) / 1000)
 if (!json) process.stderr.write(`\n${rows.length} runs in ${elapsed} s on ${jobs} threads\n`)
 

@@ -280,6 +280,7 @@ export class ReputationModel {
     let credibleReporters = 0
     let condemnedBy = 0
     let supportedBy = 0
+    let seenCheating = false
     for (const r of this.store.about(subject)) {
       if (r.issuer === this.self || r.expiresAt <= now) continue
       const e = reportEvidence(r, now, p)
@@ -299,6 +300,7 @@ export class ReputationModel {
       const scale = (total > p.reporterCap ? p.reporterCap / total : 1) * share
       reporters++
       credibleReporters++
+      if (condemns(e)) seenCheating = true
       if (!related) {
         // A credible stranger informs (its evidence, bounded below, moves the score) but never
         // decides: it is not counted as a condemnation or a support, and cannot change the state.
@@ -312,6 +314,12 @@ export class ReputationModel {
       if (condemns(e)) condemnedBy++
       else if (betaScore(e) >= p.acceptScore) supportedBy++
     }
+    // A peer a credible reporter saw cheat gets no credit from others' praise: good work for them is
+    // no evidence it did not cheat this one, and being good to most and bad to some (camouflage), or
+    // good between defections (oscillation), is how such peers win new victims. Its score then rests
+    // on our own experience and the condemnations. Honest peers are condemned only by liars, who
+    // are not credible (in the simulation, no malicious reporter is).
+    if (seenCheating) { hp = 0; sp = 0 }
     // All strangers together count for at most one reporter's cap.
     const st = sp + sn
     const bound = st > p.reporterCap ? p.reporterCap / st : 1

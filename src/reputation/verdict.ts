@@ -39,11 +39,12 @@ export function finishView (f: Omit<View, 'score' | 'state' | 'evidence'> & View
   let state = stateOf(all, p)
   // Strangers may not decide: the two deciding states (accept, refuse) hold only if the evidence
   // without them says so too; otherwise the peer stays where that evidence leaves it, at most
-  // `throttle`. So strangers can nudge a score, never admit a peer or push one out.
-  if (state === 'accept' || state === 'refuse') {
-    const deciding = stateOf({ positive: all.positive - strangers.positive, negative: all.negative - strangers.negative }, p)
-    if (deciding !== state) state = deciding === 'unknown' ? 'unknown' : 'throttle'
-  }
+  // `throttle`. So strangers can nudge a score, never admit a peer or push one out. Nor do they
+  // make an unknown peer known: a stranger's warning about a newcomer must leave it `unknown` with a
+  // lower score, not lift it to `throttle` (which a caller ranks above `unknown`).
+  const deciding = stateOf({ positive: all.positive - strangers.positive, negative: all.negative - strangers.negative }, p)
+  if (deciding === 'unknown') state = 'unknown'
+  else if ((state === 'accept' || state === 'refuse') && deciding !== state) state = 'throttle'
   // Bad results reported by a credible peer are not outvoted by the good work the same peer did for
   // others: that is how an oscillating or camouflaged peer looks. Our own good experience still wins.
   if (p.refuseReporters > 0 && f.condemnedBy >= p.refuseReporters && !ownExperienceGood(direct, p)) state = 'refuse'
