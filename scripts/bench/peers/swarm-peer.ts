@@ -107,8 +107,12 @@ async function startNode (name: string, hub: string | undefined): Promise<AgentN
     limits: { inboundConnectionsPerHostPerSecond: 1000 },
     dht: { queryTimeoutMs: LOOKUP_TIMEOUT_MS }
   })
+  const t0 = performance.now()
   await node.start()
+  const t1 = performance.now()
   if (hub != null) await node.connect(hub, { signal: deadline }).catch(() => {}) // the bootstrap keeper retries too
+  // Where a slow join goes (start vs the first connection), for the bench log on stderr.
+  process.stderr.write(`${name}: start ${Math.round(t1 - t0)} ms, connect to hub ${Math.round(performance.now() - t1)} ms\n`)
   nodes.push(node)
   gossipers.push(await gossiper(node, nodes.length - 1))
   return node
