@@ -22,6 +22,9 @@ const SETTLED_ROUTING_TABLE = 15
 /** Longest the network gets to form after growing, in ms (a 100-node net on a loaded 2-core box is slow). */
 const SETTLE_WAIT_MS = 120_000
 
+/** Longest a host process may go without starting a node before it counts as stuck, in ms. */
+const HOST_STALL_MS = 60_000
+
 /** Most nodes added to a formed network at once when it grows (see `resize`). */
 const GROW_STEP = 25
 
@@ -59,6 +62,19 @@ export function watchMachineCpu (): () => MachineCpu {
     const after = machineTicks()
     const busyPct = before != null && after != null && after.total > before.total ? Math.round(100 * (after.busy - before.busy) / (after.total - before.total)) : null
     return { busyPct, cores: availableParallelism(), load1: Math.round(loadavg()[0] * 10) / 10, saturated: busyPct != null && busyPct >= 90 }
+  }
+}
+
+/**
+ * Wait for a host's `ready` line, for as long as it keeps starting nodes: it fails when no node
+ * started for HOST_STALL_MS. A fixed budget (30 s + 2 s a node) failed growing 50 -> 75 at load 12,
+ * where single nodes took 2-16 s to start behind their process's busy event loop; each node's time
+ * is logged, so slow starts stay visible instead of failing the figure.
+ */
+async function readyWhileProgressing (child: Child): Promise<any> {
+  while (true) {
+    const line = await child.nextJson(l => l?.event === 'ready' || l?.event === 'started', HOST_STALL_MS)
+    if (line.event === 'ready') return line
   }
 }
 
@@ -104,7 +120,7 @@ export class Swarm {
       first += n
       return child
     })
-    const ready = await Promise.allSettled(starting.map(async child => await child.nextJson(l => l?.event === 'ready', 30_000 + count * 2_000)))
+    const ready = await Promise.allSettled(starting.map(async child => await readyWhileProgressing(child)))
     // Keep every host that came up (so stop() ends it), then fail if any did not.
     ready.forEach((r, i) => { if (r.status === 'fulfilled') { this.hosts.push({ child: starting[i], nodes: r.value.nodes }); this.gossip = r.value.gossip } })
     const failed = ready.findIndex(r => r.status === 'rejected')
@@ -168,7 +184,10 @@ export class Swarm {
   }
 
   async stop (): Promise<void> {
-    await Promise.all(this.children.map(async c => { c.process.stdin!.end(); await c.stop(8_000) }))
+    // No prober yet when the first growth failed: stop the hosts that did start, so the growth's own
+    // error reaches the bench log (not a TypeError from here).
+    const children = (this.prober as typeof this.prober | undefined) != null ? this.children : this.hosts.map(h => h.child)
+    await Promise.all(children.map(async c => { c.process.stdin!.end(); await c.stop(8_000) }))
     this.hosts.length = 0
   }
 }

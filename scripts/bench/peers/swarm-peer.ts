@@ -111,8 +111,10 @@ async function startNode (name: string, hub: string | undefined): Promise<AgentN
   await node.start()
   const t1 = performance.now()
   if (hub != null) await node.connect(hub, { signal: deadline }).catch(() => {}) // the bootstrap keeper retries too
-  // Where a slow join goes (start vs the first connection), for the bench log on stderr.
+  // Where a slow join goes (start vs the first connection), for the bench log on stderr; the
+  // `started` line tells the harness this host is still making progress (see Swarm.addHosts).
   process.stderr.write(`${name}: start ${Math.round(t1 - t0)} ms, connect to hub ${Math.round(performance.now() - t1)} ms\n`)
+  emit({ event: 'started', name })
   nodes.push(node)
   gossipers.push(await gossiper(node, nodes.length - 1))
   return node
