@@ -1,0 +1,201 @@
+// What an idle node spends, and on what: start N agentwire nodes in this process (a hub and N-1
+// bootstrapping from it, each with a name, the reputation service on), wait until the network has
+// settled (full tables, names stored), then watch windows of idle time. Per window: CPU ms per minute
+// per node, event-loop delay, outbound streams opened by protocol, GossipSub RPCs sent by kind and
+// heartbeats run; with --profile, a CPU profile of the window (V8 inspector) attributed by package.
+//
+//   nice -n 10 node scripts/idle-profile.ts --count 20 --windowMs 30000 [--windows 2]
+//       [--profile /tmp/idle.cpuprofile] [--config '{"gossip":{"heartbeatMs":1000}}']
+//
+// --config is merged into every node's config (one JSON object), so a default and a proposed setting
+// are measured back to back with two invocations at similar load (quote `uptime` beside them).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { Session } from 'node:inspector/promises'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { loadavg } from 'node:os'
+import { parseArgs } from 'node:util'
+import { createAgentNode, type AgentNode } from '../src/agent-node.ts'
+import { kadTablePeers } from '../src/node/libp2p-internals.ts'
+
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '20' },
+    windowMs: { type: 'string', default: '30000' },
+    windows: { type: 'string', default: '1' },
+    settleMaxMs: { type: 'string', default: '240000' },
+    /** Quiet time after settling, before the first window (early republishes, warm-up), in ms. */
+    warmMs: { type: 'string', default: '30000' },
+    profile: { type: 'string' },
+    config: { type: 'string', default: '{}' }
+  }
+})
+const count = Number(values.count)
+const windowMs = Number(values.windowMs)
+const extra = JSON.parse(values.config) as Record<string, unknown>
+const say = (o: Record<string, unknown>): void => { process.stdout.write(JSON.stringify(o) + '\n') }
+const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
+
+// ---- counters (installed before any node starts, on shared prototypes / per instance) -------------
+const streams = new Map<string, number>()
+const rpcs = { sent: 0, messages: 0, subscriptions: 0, ihave: 0, iwant: 0, graft: 0, prune: 0, idontwant: 0 }
+let heartbeats = 0
+let countersOn = false
+const bump = (m: Map<string, number>, k: string): void => { m.set(k, (m.get(k) ?? 0) + 1) }
+
+function instrument (node: AgentNode): void {
+  const pubsub = node.libp2p.services.pubsub as any
+  const sendRpc = pubsub.sendRpc.bind(pubsub)
+  pubsub.sendRpc = (id: string, rpc: any) => {
+    if (countersOn) {
+      rpcs.sent++
+      rpcs.messages += rpc.messages?.length ?? 0
+      rpcs.subscriptions += rpc.subscriptions?.length ?? 0
+      rpcs.ihave += rpc.control?.ihave?.length ?? 0
+      rpcs.iwant += rpc.control?.iwant?.length ?? 0
+      rpcs.graft += rpc.control?.graft?.length ?? 0
+      rpcs.prune += rpc.control?.prune?.length ?? 0
+      rpcs.idontwant += rpc.control?.idontwant?.length ?? 0
+    }
+    return sendRpc(id, rpc)
+  }
+  const heartbeat = pubsub.heartbeat.bind(pubsub)
+  pubsub.heartbeat = async (...a: unknown[]) => { if (countersOn) heartbeats++; return await heartbeat(...a) }
+}
+
+let streamHookInstalled = false
+function hookStreams (node: AgentNode): void {
+  if (streamHookInstalled) return
+  const conn = node.libp2p.getConnections()[0]
+  if (conn == null) return
+  const proto = Object.getPrototypeOf(conn)
+  const newStream = proto.newStream
+  proto.newStream = async function (this: unknown, protocols: string | string[], ...rest: unknown[]) {
+    if (countersOn) bump(streams, Array.isArray(protocols) ? protocols.join('|') : protocols)
+    return await newStream.call(this, protocols, ...rest)
+  }
+  streamHookInstalled = true
+}
+
+// ---- profile attribution --------------------------------------------------------------------------
+interface ProfileNode { id: number, callFrame: { functionName: string, url: string, lineNumber: number }, children?: number[] }
+function attribute (profile: { nodes: ProfileNode[], samples: number[], timeDeltas: number[] }): { byPackage: Record<string, number>, topFunctions: Array<[string, number]> } {
+  const byId = new Map(profile.nodes.map(n => [n.id, n]))
+  const selfUs = new Map<number, number>()
+  profile.samples.forEach((id, i) => { selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)) })
+  const pkg = (url: string, fn: string): string => {
+    if (url === '') return fn.startsWith('(') ? fn : '(native)'
+    const nm = url.lastIndexOf('node_modules/')
+    if (nm >= 0) {
+      const rest = url.slice(nm + 'node_modules/'.length).split('/')
+      return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]
+    }
+    const src = url.indexOf('/src/')
+    if (src >= 0 && !url.includes('node_modules')) return 'agentwire:' + url.slice(src + 5).split('/')[0]
+    if (url.startsWith('node:')) return 'node:' + url.slice(5).split('/')[0]
+    return url
+  }
+  const byPackage: Record<string, number> = {}
+  const fns = new Map<string, number>()
+  let total = 0
+  for (const [id, us] of selfUs) {
+    const n = byId.get(id)
+    if (n == null) continue
+    total += us
+    const p = pkg(n.callFrame.url, n.callFrame.functionName)
+    byPackage[p] = (byPackage[p] ?? 0) + us
+    const f = `${n.callFrame.functionName || '(anon)'} ${p}:${n.callFrame.lineNumber}`
+    fns.set(f, (fns.get(f) ?? 0) + us)
+  }
+  const busy = total - (byPackage['(idle)'] ?? 0) - (byPackage['(program)'] ?? 0) * 0
+  const pct = (us: number): number => Math.round(1000 * us / busy) / 10
+  return {
+    byPackage: Object.fromEntries(Object.entries(byPackage).filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => [k, pct(v)])),
+    topFunctions: [...fns].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => [k, pct(v)])
+  }
+}
+
+// ---- the network ----------------------------------------------------------------------------------
+const nodes: AgentNode[] = []
+const dirs: string[] = []
+const t0 = performance.now()
+try {
+  let hub: string | undefined
+  for (let i = 0; i < count; i++) {
+    const dataDir = await mkdtemp('/tmp/aw-idle-')
+    dirs.push(dataDir)
+    const node = await createAgentNode({
+      ...extra,
+      dataDir,
+      name: `idle-${i}`,
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      ...(hub != null ? { bootstrap: [hub] } : {}),
+      limits: { inboundConnectionsPerHostPerSecond: 1000, maxIncomingPendingPerAddress: 64 }
+    } as any)
+    instrument(node)
+    await node.start()
+    nodes.push(node)
+    hub ??= node.addresses()[0]
+  }
+  const want = Math.min(15, count - 1)
+  const until = performance.now() + Number(values.settleMaxMs)
+  let settled = count === 1
+  while (!settled && performance.now() < until) {
+    settled = nodes.every(n => kadTablePeers(n.libp2p.services.dht) >= want && (n.naming.lastPublished?.peersReached ?? 0) > 0)
+    if (!settled) await sleep(1000)
+  }
+  say({ event: 'settled', settled, nodes: count, afterMs: Math.round(performance.now() - t0), load1: loadavg()[0] })
+  await sleep(Number(values.warmMs))
+  hookStreams(nodes[0])
+  const lag = monitorEventLoopDelay({ resolution: 10 })
+  for (let w = 0; w < Number(values.windows); w++) {
+    streams.clear()
+    Object.keys(rpcs).forEach(k => { (rpcs as any)[k] = 0 })
+    heartbeats = 0
+    const session = values.profile != null ? new Session() : undefined
+    if (session != null) {
+      session.connect()
+      await session.post('Profiler.enable')
+      await session.post('Profiler.setSamplingInterval', { interval: 1000 })
+      await session.post('Profiler.start')
+    }
+    lag.reset()
+    lag.enable()
+    countersOn = true
+    const cpu0 = process.cpuUsage()
+    const la0 = loadavg()[0]
+    await sleep(windowMs)
+    const cpu = process.cpuUsage(cpu0)
+    countersOn = false
+    lag.disable()
+    const perMin = (n: number): number => Math.round(n * 60_000 / windowMs / count * 10) / 10
+    const conns = nodes.map(n => n.libp2p.getConnections().length)
+    const out: Record<string, unknown> = {
+      event: 'window',
+      window: w,
+      nodes: count,
+      config: extra,
+      cpuMsPerMinPerNode: perMin((cpu.user + cpu.system) / 1000),
+      rssMBPerNode: Math.round(process.memoryUsage().rss / 1e6 / count * 10) / 10,
+      connectionsPerNode: Math.round(conns.reduce((a, b) => a + b, 0) / count * 10) / 10,
+      lagMs: { p50: Math.round(lag.percentile(50) / 1e5) / 10, p99: Math.round(lag.percentile(99) / 1e5) / 10, max: Math.round(lag.max / 1e5) / 10 },
+      perMinPerNode: {
+        heartbeats: perMin(heartbeats),
+        gossipRpcs: perMin(rpcs.sent),
+        ...Object.fromEntries(Object.entries(rpcs).filter(([k]) => k !== 'sent').map(([k, v]) => [`gossip.${k}`, perMin(v)])),
+        ...Object.fromEntries([...streams].sort((a, b) => b[1] - a[1]).map(([k, v]) => [`stream ${k}`, perMin(v)]))
+      },
+      load1: [la0, loadavg()[0]].map(l => Math.round(l * 10) / 10)
+    }
+    if (session != null) {
+      const { profile } = await session.post('Profiler.stop')
+      session.disconnect()
+      const file = Number(values.windows) > 1 ? values.profile!.replace(/(\.cpuprofile)?$/, `-${w}.cpuprofile`) : values.profile!
+      await writeFile(file, JSON.stringify(profile))
+      out.profile = { file, ...attribute(profile as any) }
+    }
+    say(out)
+  }
+} finally {
+  await Promise.allSettled(nodes.map(async n => { await n.stop() }))
+  await Promise.allSettled(dirs.map(async d => { await rm(d, { recursive: true, force: true }) }))
+}
