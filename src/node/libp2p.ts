@@ -15,6 +15,7 @@ import { bootstrap } from '@libp2p/bootstrap'
 import { relayKeeper, reachabilityProbe, type ReachabilityProbe } from './reachability.ts'
 import { singleKadDHT, withComponentMethod } from './libp2p-internals.ts'
 import { DhtKeeper } from './dht-keeper.ts'
+import { fastMessageId } from './gossip.ts'
 import { withPeerCache } from './peer-cache.ts'
 import { InboundSlots } from '../guard/inbound-slots.ts'
 import { InboundRate } from '../guard/inbound-rate.ts'
@@ -123,6 +124,8 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
     }))),
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,
+      // Copies of a message already seen are dropped before their signature is checked (see gossip.ts).
+      fastMsgIdFn: fastMessageId,
       // Many nodes share one host in tests and small fleets; co-location must not be penalised.
       scoreParams: {
         IPColocationFactorWeight: 0,
