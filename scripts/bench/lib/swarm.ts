@@ -22,6 +22,9 @@ const SETTLED_ROUTING_TABLE = 15
 /** Longest the network gets to form after growing, in ms (a 100-node net on a loaded 2-core box is slow). */
 const SETTLE_WAIT_MS = 120_000
 
+/** Most nodes added to a formed network at once when it grows (see `resize`). */
+const GROW_STEP = 25
+
 let nextId = 0
 
 /** Busy and total jiffies of the whole machine (all cores), from /proc/stat; null off Linux. */
@@ -74,6 +77,12 @@ export class Swarm {
   gossip = 'unknown'
   /** Most nodes per host process (smaller for churn, where one host is what dies). */
   private readonly perHost: number
+  /**
+   * Index of the next node to start (its name is `bench-<index>`). Never reused: after a kill,
+   * `nodes.length` shrinks, and a newcomer named after a live node makes that name ambiguous — the
+   * network then rightly refuses to resolve it (churn measured 5 NAME_AMBIGUOUS that way).
+   */
+  private nextIndex = 0
 
   constructor (options: { perHost?: number } = {}) {
     this.perHost = options.perHost ?? NODES_PER_HOST
@@ -87,7 +96,8 @@ export class Swarm {
   /** Start `count` more nodes in parallel host processes of at most NODES_PER_HOST. */
   async addHosts (count: number, hub?: string): Promise<void> {
     const batches = Math.ceil(count / this.perHost)
-    let first = this.nodes.length
+    let first = this.nextIndex
+    this.nextIndex += count
     const starting = Array.from({ length: batches }, (_, b) => {
       const n = Math.floor(count / batches) + (b < count % batches ? 1 : 0)
       const child = start([join(PEERS, 'swarm-peer.ts'), 'host', '--count', String(n), '--first', String(first), ...(hub != null ? ['--hub', hub] : [])])
@@ -116,7 +126,9 @@ export class Swarm {
       const ready = await child.nextJson(l => l?.event === 'ready', 30_000)
       this.prober = { child, node: ready.nodes[0] }
     } else if (size > this.size) {
-      await this.addHosts(size - this.size, this.hosts[0].nodes[0].addr)
+      // In steps of at most GROW_STEP nodes: 50 nodes joining a 50-node network at once kept a
+      // saturated 2-core box from starting them within the ready wait (bench 17:20 UTC, load 12).
+      while (this.size < size) await this.addHosts(Math.min(GROW_STEP, size - this.size), this.hosts[0].nodes[0].addr)
     } else {
       while (this.size > size && this.hosts.length > 1) {
         const last = this.hosts.pop()!
