@@ -248,7 +248,12 @@ try {
         case 'cpu': {
           // This process's CPU time (user + system, µs) and resident memory: idle-cost per node.
           const { user, system } = process.cpuUsage()
-          answer({ cpuUs: user + system, rss: process.memoryUsage().rss, nodes: nodes.length, routingTable: nodes.map(routingTableSize) })
+          // Keep-alive pings sent and skipped (src/node/keep-alive.ts), summed over this process's nodes.
+          const pings = nodes.reduce((sum, n) => {
+            const c = (n.libp2p.services as { keepAlive?: { counts: { sent: number, skipped: number } } }).keepAlive?.counts
+            return { sent: sum.sent + (c?.sent ?? 0), skipped: sum.skipped + (c?.skipped ?? 0) }
+          }, { sent: 0, skipped: 0 })
+          answer({ cpuUs: user + system, rss: process.memoryUsage().rss, nodes: nodes.length, routingTable: nodes.map(routingTableSize), pings, connections: nodes.reduce((sum, n) => sum + n.libp2p.getConnections().length, 0) })
           break
         }
         case 'times':
