@@ -5,10 +5,13 @@
 // heartbeats run; with --profile, a CPU profile of the window (V8 inspector) attributed by package.
 //
 //   nice -n 10 node scripts/idle-profile.ts --count 20 --windowMs 30000 [--windows 2]
-//       [--profile /tmp/idle.cpuprofile] [--config '{"gossip":{"heartbeatMs":1000}}']
+//       [--profile /tmp/idle.cpuprofile] [--config '{"keepAlive":{"intervalMs":60000}}']
+//       [--variants '{"oneSide":{},"both":{"keepAliveBothSides":true}}']
 //
-// --config is merged into every node's config (one JSON object), so a default and a proposed setting
-// are measured back to back with two invocations at similar load (quote `uptime` beside them).
+// --config is merged into every node's config (one JSON object). --variants switches settings at
+// runtime, one variant per window in turn (A B A B …), so variants share one network and one load:
+// keepAliveBothSides (boolean), heartbeatMs (GossipSub's heartbeat), resubscribe (false stops the
+// reputation layer's periodic re-announcement of the trust topic).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { Session } from 'node:inspector/promises'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
@@ -16,6 +19,8 @@ import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { createAgentNode, type AgentNode } from '../src/agent-node.ts'
 import { kadTablePeers } from '../src/node/libp2p-internals.ts'
+import { resubscribeEvery } from '../src/reputation/resubscribe.ts'
+import { TRUST_TOPIC, RESUBSCRIBE_INTERVAL_MS } from '../src/reputation/constants.ts'
 
 const { values } = parseArgs({
   options: {
@@ -26,12 +31,34 @@ const { values } = parseArgs({
     /** Quiet time after settling, before the first window (early republishes, warm-up), in ms. */
     warmMs: { type: 'string', default: '30000' },
     profile: { type: 'string' },
-    config: { type: 'string', default: '{}' }
+    config: { type: 'string', default: '{}' },
+    variants: { type: 'string', default: '{"as configured":{}}' }
   }
 })
 const count = Number(values.count)
 const windowMs = Number(values.windowMs)
 const extra = JSON.parse(values.config) as Record<string, unknown>
+interface Variant { keepAliveBothSides?: boolean, heartbeatMs?: number, resubscribe?: boolean }
+const variants = Object.entries(JSON.parse(values.variants) as Record<string, Variant>)
+const defaults = { keepAliveBothSides: false, heartbeatMs: 1000, resubscribe: true }
+let resubscribing = true
+
+/** Apply a variant to every node, at runtime (what it leaves out goes back to the defaults). */
+function apply (v: Variant): void {
+  const want = { ...defaults, ...v }
+  for (const n of nodes) {
+    const keepAlive = n.libp2p.services.keepAlive as unknown as { init: { bothSides?: boolean } }
+    keepAlive.init.bothSides = want.keepAliveBothSides
+    const pubsub = n.libp2p.services.pubsub as unknown as { opts: { heartbeatInterval: number } }
+    pubsub.opts.heartbeatInterval = want.heartbeatMs
+    const rep = n.reputation as unknown as { stopResubscribe: () => void, c: { log: any } }
+    if (want.resubscribe !== resubscribing) {
+      rep.stopResubscribe()
+      if (want.resubscribe) rep.stopResubscribe = resubscribeEvery(n.libp2p.services.pubsub, TRUST_TOPIC, RESUBSCRIBE_INTERVAL_MS, rep.c.log)
+    }
+  }
+  resubscribing = want.resubscribe
+}
 const say = (o: Record<string, unknown>): void => { process.stdout.write(JSON.stringify(o) + '\n') }
 const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 
@@ -148,6 +175,10 @@ try {
   hookStreams(nodes[0])
   const lag = monitorEventLoopDelay({ resolution: 10 })
   for (let w = 0; w < Number(values.windows); w++) {
+    const [variantName, variant] = variants[w % variants.length]
+    apply(variant)
+    // Let the previous variant's work in flight finish before counting.
+    await sleep(2_000)
     streams.clear()
     Object.keys(rpcs).forEach(k => { (rpcs as any)[k] = 0 })
     heartbeats = 0
@@ -172,6 +203,7 @@ try {
     const out: Record<string, unknown> = {
       event: 'window',
       window: w,
+      variant: variantName,
       nodes: count,
       config: extra,
       cpuMsPerMinPerNode: perMin((cpu.user + cpu.system) / 1000),
