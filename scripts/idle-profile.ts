@@ -2,18 +2,19 @@
 // bootstrapping from it, each with a name, the reputation service on), wait until the network has
 // settled (full tables, names stored), then watch windows of idle time. Per window: CPU ms per minute
 // per node, event-loop delay, outbound streams opened by protocol, GossipSub RPCs sent by kind and
-// heartbeats run; with --profile, a CPU profile of the window (V8 inspector) attributed by package.
+// heartbeats run. Each window prints its bounds on V8's profiler clock (`hrUs`): under --cpu-prof,
+// `node scripts/cpu-profile-summary.ts FILE START END` attributes that window's CPU by package (an
+// in-process inspector session was tried first: its own sampling cost more than the idle nodes).
 //
-//   nice -n 10 node scripts/idle-profile.ts --count 20 --windowMs 30000 [--windows 2]
-//       [--profile /tmp/idle.cpuprofile] [--config '{"keepAlive":{"intervalMs":60000}}']
+//   nice -n 10 node [--cpu-prof --cpu-prof-dir DIR] scripts/idle-profile.ts --count 20 --windowMs 30000
+//       [--windows 2] [--config '{"keepAlive":{"intervalMs":60000}}']
 //       [--variants '{"oneSide":{},"both":{"keepAliveBothSides":true}}']
 //
 // --config is merged into every node's config (one JSON object). --variants switches settings at
 // runtime, one variant per window in turn (A B A B …), so variants share one network and one load:
 // keepAliveBothSides (boolean), heartbeatMs (GossipSub's heartbeat), resubscribe (false stops the
 // reputation layer's periodic re-announcement of the trust topic).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { Session } from 'node:inspector/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
@@ -30,7 +31,6 @@ const { values } = parseArgs({
     settleMaxMs: { type: 'string', default: '240000' },
     /** Quiet time after settling, before the first window (early republishes, warm-up), in ms. */
     warmMs: { type: 'string', default: '30000' },
-    profile: { type: 'string' },
     config: { type: 'string', default: '{}' },
     variants: { type: 'string', default: '{"as configured":{}}' }
   }
@@ -103,44 +103,6 @@ function hookStreams (node: AgentNode): void {
   streamHookInstalled = true
 }
 
-// ---- profile attribution --------------------------------------------------------------------------
-interface ProfileNode { id: number, callFrame: { functionName: string, url: string, lineNumber: number }, children?: number[] }
-function attribute (profile: { nodes: ProfileNode[], samples: number[], timeDeltas: number[] }): { byPackage: Record<string, number>, topFunctions: Array<[string, number]> } {
-  const byId = new Map(profile.nodes.map(n => [n.id, n]))
-  const selfUs = new Map<number, number>()
-  profile.samples.forEach((id, i) => { selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)) })
-  const pkg = (url: string, fn: string): string => {
-    if (url === '') return fn.startsWith('(') ? fn : '(native)'
-    const nm = url.lastIndexOf('node_modules/')
-    if (nm >= 0) {
-      const rest = url.slice(nm + 'node_modules/'.length).split('/')
-      return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]
-    }
-    const src = url.indexOf('/src/')
-    if (src >= 0 && !url.includes('node_modules')) return 'agentwire:' + url.slice(src + 5).split('/')[0]
-    if (url.startsWith('node:')) return 'node:' + url.slice(5).split('/')[0]
-    return url
-  }
-  const byPackage: Record<string, number> = {}
-  const fns = new Map<string, number>()
-  let total = 0
-  for (const [id, us] of selfUs) {
-    const n = byId.get(id)
-    if (n == null) continue
-    total += us
-    const p = pkg(n.callFrame.url, n.callFrame.functionName)
-    byPackage[p] = (byPackage[p] ?? 0) + us
-    const f = `${n.callFrame.functionName || '(anon)'} ${p}:${n.callFrame.lineNumber}`
-    fns.set(f, (fns.get(f) ?? 0) + us)
-  }
-  const busy = total - (byPackage['(idle)'] ?? 0) - (byPackage['(program)'] ?? 0) * 0
-  const pct = (us: number): number => Math.round(1000 * us / busy) / 10
-  return {
-    byPackage: Object.fromEntries(Object.entries(byPackage).filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => [k, pct(v)])),
-    topFunctions: [...fns].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => [k, pct(v)])
-  }
-}
-
 // ---- the network ----------------------------------------------------------------------------------
 const nodes: AgentNode[] = []
 const dirs: string[] = []
@@ -182,20 +144,15 @@ try {
     streams.clear()
     Object.keys(rpcs).forEach(k => { (rpcs as any)[k] = 0 })
     heartbeats = 0
-    const session = values.profile != null ? new Session() : undefined
-    if (session != null) {
-      session.connect()
-      await session.post('Profiler.enable')
-      await session.post('Profiler.setSamplingInterval', { interval: 1000 })
-      await session.post('Profiler.start')
-    }
     lag.reset()
     lag.enable()
     countersOn = true
+    const hr0 = process.hrtime.bigint() / 1000n
     const cpu0 = process.cpuUsage()
     const la0 = loadavg()[0]
     await sleep(windowMs)
     const cpu = process.cpuUsage(cpu0)
+    const hr1 = process.hrtime.bigint() / 1000n
     countersOn = false
     lag.disable()
     const perMin = (n: number): number => Math.round(n * 60_000 / windowMs / count * 10) / 10
@@ -216,14 +173,8 @@ try {
         ...Object.fromEntries(Object.entries(rpcs).filter(([k]) => k !== 'sent').map(([k, v]) => [`gossip.${k}`, perMin(v)])),
         ...Object.fromEntries([...streams].sort((a, b) => b[1] - a[1]).map(([k, v]) => [`stream ${k}`, perMin(v)]))
       },
-      load1: [la0, loadavg()[0]].map(l => Math.round(l * 10) / 10)
-    }
-    if (session != null) {
-      const { profile } = await session.post('Profiler.stop')
-      session.disconnect()
-      const file = Number(values.windows) > 1 ? values.profile!.replace(/(\.cpuprofile)?$/, `-${w}.cpuprofile`) : values.profile!
-      await writeFile(file, JSON.stringify(profile))
-      out.profile = { file, ...attribute(profile as any) }
+      load1: [la0, loadavg()[0]].map(l => Math.round(l * 10) / 10),
+      hrUs: [String(hr0), String(hr1)]
     }
     say(out)
   }
