@@ -18,6 +18,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
+import type { Connection } from '@libp2p/interface'
 import { createAgentNode, type AgentNode } from '../src/agent-node.ts'
 import { kadTablePeers } from '../src/node/libp2p-internals.ts'
 import { resubscribeEvery } from '../src/reputation/resubscribe.ts'
@@ -89,18 +90,16 @@ function instrument (node: AgentNode): void {
   pubsub.heartbeat = async (...a: unknown[]) => { if (countersOn) heartbeats++; return await heartbeat(...a) }
 }
 
-let streamHookInstalled = false
-function hookStreams (node: AgentNode): void {
-  if (streamHookInstalled) return
-  const conn = node.libp2p.getConnections()[0]
-  if (conn == null) return
-  const proto = Object.getPrototypeOf(conn)
-  const newStream = proto.newStream
-  proto.newStream = async function (this: unknown, protocols: string | string[], ...rest: unknown[]) {
+/** libp2p's Connection defines newStream per instance: wrap each connection (open now, or opened later). */
+const wrapped = new WeakSet<object>()
+function hookStreams (conn: Connection): void {
+  if (wrapped.has(conn)) return
+  wrapped.add(conn)
+  const newStream = conn.newStream.bind(conn)
+  conn.newStream = async (protocols, options) => {
     if (countersOn) bump(streams, Array.isArray(protocols) ? protocols.join('|') : protocols)
-    return await newStream.call(this, protocols, ...rest)
+    return await newStream(protocols, options)
   }
-  streamHookInstalled = true
 }
 
 // ---- the network ----------------------------------------------------------------------------------
@@ -134,7 +133,10 @@ try {
   }
   say({ event: 'settled', settled, nodes: count, afterMs: Math.round(performance.now() - t0), load1: loadavg()[0] })
   await sleep(Number(values.warmMs))
-  hookStreams(nodes[0])
+  for (const n of nodes) {
+    for (const c of n.libp2p.getConnections()) hookStreams(c)
+    n.libp2p.addEventListener('connection:open', (evt) => { hookStreams(evt.detail) })
+  }
   const lag = monitorEventLoopDelay({ resolution: 10 })
   for (let w = 0; w < Number(values.windows); w++) {
     const [variantName, variant] = variants[w % variants.length]
