@@ -28,7 +28,10 @@ const samples: Record<string, { to100: number[], hopMs: number[], depths: number
 for (const n of names) samples[n] = { to100: [], hopMs: [], depths: [], publishMs: [], busy: [], missed: 0, lag: [] }
 
 try {
-  const { swarm, settle } = await swarmOfSize(Number(values.size), log)
+  // Grown 25 at a time (the swarm grows a formed network so): 50 joining at once did not start under load.
+  const size = Number(values.size)
+  for (let s = Math.min(25, size); s < size; s = Math.min(size, s + 25)) log(JSON.stringify({ settle: (await swarmOfSize(s, log)).settle }))
+  const { swarm, settle } = await swarmOfSize(size, log)
   log(JSON.stringify({ settle }))
   let subject = 0
   // One untimed report: the mesh of a freshly grown network is still forming.
@@ -70,6 +73,9 @@ try {
       eventLoopDelayP99Ms: s.lag.map(l => round(l))
     }) + '\n')
   }
+} catch (err) {
+  log(`gossip-ab failed: ${(err as Error).stack ?? String(err)}`)
+  process.exitCode = 1
 } finally {
-  await stopSwarm()
+  await stopSwarm().catch(() => {})
 }

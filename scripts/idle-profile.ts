@@ -2,7 +2,9 @@
 // bootstrapping from it, each with a name, the reputation service on), wait until the network has
 // settled (full tables, names stored), then watch windows of idle time. Per window: CPU ms per minute
 // per node, event-loop delay, outbound streams opened by protocol, GossipSub RPCs sent by kind and
-// heartbeats run. Each window prints its bounds on V8's profiler clock (`hrUs`): under --cpu-prof,
+// heartbeats run. --unitCosts then forces each periodic operation on every node and prints its CPU
+// per operation, so counts per minute x cost per operation says where an idle minute goes even on a
+// box too noisy for window-to-window differences. Each window prints its bounds on V8's profiler clock (`hrUs`): under --cpu-prof,
 // `node scripts/cpu-profile-summary.ts FILE START END` attributes that window's CPU by package (an
 // in-process inspector session was tried first: its own sampling cost more than the idle nodes).
 //
@@ -29,6 +31,8 @@ const { values } = parseArgs({
     count: { type: 'string', default: '20' },
     windowMs: { type: 'string', default: '30000' },
     windows: { type: 'string', default: '1' },
+    /** After the windows: the CPU of one of each periodic operation, forced on every node (see unitCosts). */
+    unitCosts: { type: 'boolean', default: false },
     settleMaxMs: { type: 'string', default: '240000' },
     /** Quiet time after settling, before the first window (early republishes, warm-up), in ms. */
     warmMs: { type: 'string', default: '30000' },
@@ -100,6 +104,51 @@ function hookStreams (conn: Connection): void {
     if (countersOn) bump(streams, Array.isArray(protocols) ? protocols.join('|') : protocols)
     return await newStream(protocols, options)
   }
+}
+
+// ---- cost of one operation ------------------------------------------------------------------------
+/** CPU (this process: both ends of every connection) of running `op` on every node, per operation, in µs. */
+async function perOp (label: string, op: (n: AgentNode) => Promise<number>): Promise<[string, { ops: number, cpuUsPerOp: number }]> {
+  // Idle baseline over the same wall time is subtracted: the network keeps living meanwhile.
+  const t0 = performance.now()
+  const c0 = process.cpuUsage()
+  let ops = 0
+  for (const n of nodes) ops += await op(n)
+  await sleep(500) // let the far ends finish handling what we sent
+  const cpu = process.cpuUsage(c0)
+  const wallMs = performance.now() - t0
+  const b0 = process.cpuUsage()
+  await sleep(wallMs)
+  const idle = process.cpuUsage(b0)
+  const net = (cpu.user + cpu.system) - (idle.user + idle.system)
+  return [label, { ops, cpuUsPerOp: Math.round(net / Math.max(1, ops)) }]
+}
+
+async function unitCosts (): Promise<Record<string, unknown>> {
+  const { pingOver } = await import('../src/dial/ping-over.ts')
+  const { gossipsubSubscriptionAnnouncer } = await import('../src/node/libp2p-internals.ts')
+  const rows = [
+    // One keep-alive ping: a stream, protocol negotiation, 32 bytes each way, on both nodes.
+    await perOp('ping', async n => {
+      const conns = n.libp2p.getConnections()
+      await Promise.all(conns.map(async c => await pingOver(c, AbortSignal.timeout(15_000)).catch(() => 0)))
+      return conns.length
+    }),
+    // One re-announcement of the trust topic to one peer (reputation/resubscribe.ts), and its handling there.
+    await perOp('resubscribe', async n => {
+      const a = gossipsubSubscriptionAnnouncer(n.libp2p.services.pubsub)
+      const peers = a?.peers() ?? []
+      for (const p of peers) { try { a?.announce(p, [TRUST_TOPIC]) } catch {} }
+      return peers.length
+    }),
+    // One GossipSub heartbeat (mesh upkeep, scores, gossip) of a node with its peers.
+    await perOp('heartbeat', async n => {
+      const pubsub = n.libp2p.services.pubsub as unknown as { heartbeat: () => Promise<void> }
+      for (let i = 0; i < 10; i++) await pubsub.heartbeat()
+      return 10
+    })
+  ]
+  return Object.fromEntries(rows)
 }
 
 // ---- the network ----------------------------------------------------------------------------------
@@ -180,6 +229,7 @@ try {
     }
     say(out)
   }
+  if (values.unitCosts) say({ event: 'unit-costs', ...await unitCosts() })
 } finally {
   await Promise.allSettled(nodes.map(async n => { await n.stop() }))
   await Promise.allSettled(dirs.map(async d => { await rm(d, { recursive: true, force: true }) }))
