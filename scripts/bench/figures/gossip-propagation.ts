@@ -96,7 +96,8 @@ export const figure: Figure = {
   baseline: null,
   goal: '100% of 100 nodes within 250 ms p99',
   met: r => (r.details as any)?.largest === 100 && r.value <= 250,
-  budgetMs: { quick: 90_000, full: 480_000 },
+  // Full: a fresh 50-node network, then grown to 100 in steps of 25, on a loaded 2-core box.
+  budgetMs: { quick: 90_000, full: 900_000 },
   run: async (ctx) => {
     // Smallest first, then grow (a formed network grows 25 nodes at a time): a swarm shrinks only by
     // whole host processes, and 100 nodes started at once (6 hosts of 14) cannot shrink to 50. After
