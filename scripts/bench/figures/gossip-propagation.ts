@@ -113,6 +113,9 @@ export const figure: Figure = {
         if (!err.message.startsWith('cannot shrink')) throw err
         ctx.log(`${err.message}: starting a fresh network of ${size}`)
         return await swarmOfSize(size, ctx.log) // swarmOfSize stopped the old one
+      }).catch((err: Error) => {
+        // Keep what the smaller sizes measured (the runner prints `details` of a failed figure).
+        throw Object.assign(new Error(`${size} nodes: ${err.message.split('\n')[0]}`), { details: bySize })
       })
       gossip = swarm.gossip
       const cpu = watchMachineCpu()
