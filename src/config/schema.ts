@@ -79,8 +79,10 @@ export const dhtSchema = z.strictObject({
 export const keepAliveSchema = z.strictObject({
   /** How often each connection is pinged (liveness, and the rtt in `peers`), in ms. @default 30000 */
   intervalMs: z.number().int().min(1_000).default(30_000),
-  /** A ping slower than this (at least; adapted to measured rtt) closes the connection, in ms. @default 15000 */
-  timeoutMs: z.number().int().min(1_000).default(15_000)
+  /** A ping slower than this closes the connection, in ms. @default 15000 */
+  timeoutMs: z.number().int().min(1_000).default(15_000),
+  /** Ping a connection every interval even when the peer already pings it (libp2p's way: twice the pings). @default false */
+  bothSides: z.boolean().default(false)
 })
 
 export const namingSchema = z.strictObject({

@@ -15,6 +15,8 @@ import { bootstrap } from '@libp2p/bootstrap'
 import { relayKeeper, reachabilityProbe, type ReachabilityProbe } from './reachability.ts'
 import { singleKadDHT, withComponentMethod } from './libp2p-internals.ts'
 import { DhtKeeper } from './dht-keeper.ts'
+import { fastMessageId } from './gossip.ts'
+import { KeepAlive } from './keep-alive.ts'
 import { withPeerCache } from './peer-cache.ts'
 import { InboundSlots } from '../guard/inbound-slots.ts'
 import { InboundRate } from '../guard/inbound-rate.ts'
@@ -58,6 +60,8 @@ export type AgentLibp2p = Libp2p<{
   relayKeeper?: unknown
   /** AutoNAT's verdict and our relays, for `info` (see reachability.ts). */
   reachability: ReachabilityProbe
+  /** Keep-alive pings, one side per connection (see keep-alive.ts). */
+  keepAlive: KeepAlive
 }>
 
 /**
@@ -99,11 +103,13 @@ export function dhtServes (config: AgentwireConfig): boolean {
 export async function createStack (init: StackInit): Promise<AgentLibp2p> {
   const { config } = init
   const nat = await natParts(config)
+  // Instead of libp2p's connection monitor, which pings every connection from both ends (keep-alive.ts).
+  const keepAlive = new KeepAlive({ intervalMs: config.keepAlive.intervalMs, timeoutMs: config.keepAlive.timeoutMs, bothSides: config.keepAlive.bothSides })
   const services = {
     identify: identify({ protocolPrefix: PROTOCOL_PREFIX }),
     identifyPush: identifyPush({ protocolPrefix: PROTOCOL_PREFIX }),
     // The connection monitor pings every connection too, so a user's ping needs room beside it.
-    ping: ping({ protocolPrefix: PROTOCOL_PREFIX, maxInboundStreams: 4, maxOutboundStreams: 4 }),
+    ping: keepAlive.observe(ping({ protocolPrefix: PROTOCOL_PREFIX, maxInboundStreams: 4, maxOutboundStreams: 4 })),
     // noRelayedKeepAlive: see nat-traversal.ts (relayed peers were redialled on every hang-up).
     dht: singleKadDHT(noRelayedKeepAlive(kadDHT({
       protocol: DHT_PROTOCOL,
@@ -123,6 +129,8 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
     }))),
     pubsub: gossipsub({
       allowPublishToZeroTopicPeers: true,
+      // Copies of a message already seen are dropped before their signature is checked (see gossip.ts).
+      fastMsgIdFn: fastMessageId,
       // Many nodes share one host in tests and small fleets; co-location must not be penalised.
       scoreParams: {
         IPColocationFactorWeight: 0,
@@ -135,6 +143,7 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
     autonat: withFreshDialBack(autoNAT({ protocolPrefix: PROTOCOL_PREFIX })),
     dcutr: gentleSwap(config.nat.webrtc ? withoutWebRTC(dcutr()) : dcutr()),
     reachability: reachabilityProbe(),
+    keepAlive: keepAlive.service(),
     ...nat.services,
     ...(config.relay.server
       ? {
@@ -193,12 +202,12 @@ export async function createStack (init: StackInit): Promise<AgentLibp2p> {
     streamMuxers: [yamux({ enableKeepAlive: false })],
     peerDiscovery,
     // Keep-alive pings use our prefix, so they reach agentwire peers (and measure rtt for `peers`).
-    // libp2p pings every connection every 10 s and aborts it when one ping takes over 5 s: on a busy
+    // libp2p pinged every connection every 10 s and aborted it when one ping took over 5 s: on a busy
     // host (a laptop compiling, a 2-core box running 100 nodes) that tore down healthy connections
     // by the hundred (traced: 395 aborts in 30 s among 20 nodes), and the DHT peers with them; a ping
     // queued behind a bulk transfer took up to 1.3 s. (`keepAlive.intervalMs` and
-    // `keepAlive.timeoutMs`, 30 s and 15 s by default.)
-    connectionMonitor: { protocolPrefix: PROTOCOL_PREFIX, pingInterval: config.keepAlive.intervalMs, pingTimeout: { minTimeout: config.keepAlive.timeoutMs } },
+    // `keepAlive.timeoutMs`, 30 s and 15 s by default.) Our keeper (keep-alive.ts) pings instead.
+    connectionMonitor: { enabled: false },
     connectionManager: {
       maxConnections: config.limits.maxConnections,
       maxIncomingPendingConnections: config.limits.maxIncomingPendingConnections,

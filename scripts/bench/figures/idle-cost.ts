@@ -14,7 +14,7 @@ const MB = 1e6
 /** Wait for the host's nodes to have DHT peers and their names stored, at most this long, in ms. */
 const SETTLE_MAX_MS = 180_000
 
-async function measureHost (count: number, windowMs: number, log: (m: string) => void): Promise<Record<string, number | boolean>> {
+async function measureHost (count: number, windowMs: number, log: (m: string) => void): Promise<Record<string, number | boolean | null>> {
   const child: Child = start([join(PEERS, 'swarm-peer.ts'), 'host', '--count', String(count), '--first', '0', '--timeoutMs', String(SETTLE_MAX_MS + windowMs + 120_000)])
   try {
     await child.nextJson(l => l?.event === 'ready', 60_000 + count * 3_000)
@@ -34,7 +34,21 @@ async function measureHost (count: number, windowMs: number, log: (m: string) =>
     const b = await command(child, { cmd: 'cpu' })
     const m = machine()
     const cpuMsPerMinPerNode = (b.cpuUs - a.cpuUs) / 1000 / count * (60_000 / windowMs)
-    const result = { nodes: count, settled, cpuMsPerMinPerNode: round(cpuMsPerMinPerNode), rssMBPerNode: round(b.rss / MB / count), rssMB: round(b.rss / MB), machineBusyPct: m.busyPct ?? -1, load1: m.load1, saturated: m.saturated }
+    // What the node spends it on, counted: keep-alive pings it sent, per connection it holds.
+    const perMinPerNode = (n: number): number => round(n / count * (60_000 / windowMs))
+    const result = {
+      nodes: count,
+      settled,
+      cpuMsPerMinPerNode: round(cpuMsPerMinPerNode),
+      rssMBPerNode: round(b.rss / MB / count),
+      rssMB: round(b.rss / MB),
+      connectionsPerNode: round(b.connections / count),
+      pingsSentPerMinPerNode: b.pings != null ? perMinPerNode(b.pings.sent - a.pings.sent) : null,
+      pingsSkippedPerMinPerNode: b.pings != null ? perMinPerNode(b.pings.skipped - a.pings.skipped) : null,
+      machineBusyPct: m.busyPct ?? -1,
+      load1: m.load1,
+      saturated: m.saturated
+    }
     log(`${count} node(s) in one process: ${JSON.stringify(result)}`)
     return result
   } finally {

@@ -5,15 +5,17 @@
 //                                            (without --hub, the first node is the hub)
 //   probe --hub ADDR                         one node that measures: resolves names, looks up
 //                                            PeerIds, publishes trust reports
-// Commands: status, republish, times {key}, resolve {names, peerIds}, publish {subject}, cpu.
+// Commands: status, republish, times {key}, resolve {names, peerIds}, publish {subject}, cpu, lag.
 // Times are wall-clock ms (performance.timeOrigin + now) so that processes on one host compare.
 // When src/reputation is not importable, gossip falls back to a signed report-sized message on a
 // bench-only topic, validated the same way (signature check), and `ready` says so.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { parseArgs, emit } from './protocols.ts'
 import { nameKey, verifyNameRecord } from '../../../src/naming/name-record.ts'
+import { fastMessageId } from '../../../src/node/gossip.ts'
 
 const { createAgentNode } = await import('../../../src/agent-node.ts')
 type AgentNode = Awaited<ReturnType<typeof createAgentNode>>
@@ -43,11 +45,18 @@ interface Gossiper {
   stop: () => Promise<void>
 }
 
-/** Receive times by report key, per node index. */
+/** Receive times by report key, per node index, and the peer that handed each over (for per-hop delays). */
 const received: Array<Map<string, number>> = []
+const receivedFrom: Array<Map<string, string>> = []
+/** When each of our own reports was handed to GossipSub (after signing and the local writes), by key. */
+const publishedAt = new Map<string, number>()
+/** This process's event-loop delay: with many nodes on one thread, every hop waits behind the others' work. */
+const loopDelay = monitorEventLoopDelay({ resolution: 5 })
+loopDelay.enable()
 
 async function gossiper (node: AgentNode, index: number): Promise<Gossiper> {
   const seen = received[index] = new Map<string, number>()
+  const seenFrom = receivedFrom[index] = new Map<string, string>()
   if (reputation != null) {
     const rep = (node as any).reputation ?? new reputation.ReputationService({ libp2p: node.libp2p, peerId: node.peerId, privateKey: node.key, datastore: node.datastore, log: node.log }, {})
     const ownService = (node as any).reputation == null
@@ -56,8 +65,16 @@ async function gossiper (node: AgentNode, index: number): Promise<Gossiper> {
     const published = new Map<string, (key: string) => void>()
     void (async () => {
       for await (const e of rep.watch({ signal: watching.signal })) {
-        if (e.type === 'report') seen.set(`${e.report.issuer}/${e.report.subject}/${e.report.seq}`, wall())
-        if (e.type === 'published') published.get(e.report.subject)?.(`${e.report.issuer}/${e.report.subject}/${e.report.seq}`)
+        if (e.type === 'report') {
+          const key = `${e.report.issuer}/${e.report.subject}/${e.report.seq}`
+          seen.set(key, wall())
+          seenFrom.set(key, e.from)
+        }
+        if (e.type === 'published') {
+          const key = `${e.report.issuer}/${e.report.subject}/${e.report.seq}`
+          publishedAt.set(key, wall())
+          published.get(e.report.subject)?.(key)
+        }
       }
     })().catch(() => {})
     return {
@@ -71,12 +88,13 @@ async function gossiper (node: AgentNode, index: number): Promise<Gossiper> {
   }
   // Fallback: the same shape of work, on a bench-only topic.
   const pubsub = node.libp2p.services.pubsub as any
-  pubsub.topicValidators.set(FALLBACK_TOPIC, async (_from: unknown, msg: any) => {
+  pubsub.topicValidators.set(FALLBACK_TOPIC, async (from: unknown, msg: any) => {
     const { body, sig } = JSON.parse(new TextDecoder().decode(msg.data))
     const key = peerIdFromString(body.issuer).publicKey
     const ok = key != null && await key.verify(new TextEncoder().encode(JSON.stringify(body)), Buffer.from(sig, 'base64url'))
     if (!ok) return 'reject'
     seen.set(`${body.issuer}/${body.subject}/${body.seq}`, wall())
+    seenFrom.set(`${body.issuer}/${body.subject}/${body.seq}`, String(from))
     return 'accept'
   })
   pubsub.subscribe(FALLBACK_TOPIC)
@@ -236,11 +254,41 @@ try {
         case 'cpu': {
           // This process's CPU time (user + system, µs) and resident memory: idle-cost per node.
           const { user, system } = process.cpuUsage()
-          answer({ cpuUs: user + system, rss: process.memoryUsage().rss, nodes: nodes.length, routingTable: nodes.map(routingTableSize) })
+          // Keep-alive pings sent and skipped (src/node/keep-alive.ts), summed over this process's nodes.
+          const pings = nodes.reduce((sum, n) => {
+            const c = (n.libp2p.services as { keepAlive?: { counts: { sent: number, skipped: number } } }).keepAlive?.counts
+            return { sent: sum.sent + (c?.sent ?? 0), skipped: sum.skipped + (c?.skipped ?? 0) }
+          }, { sent: 0, skipped: 0 })
+          answer({ cpuUs: user + system, rss: process.memoryUsage().rss, nodes: nodes.length, routingTable: nodes.map(routingTableSize), pings, connections: nodes.reduce((sum, n) => sum + n.libp2p.getConnections().length, 0) })
           break
         }
         case 'times':
-          answer({ times: received.map(m => m.get(cmd.key) ?? null) })
+          answer({ times: received.map(m => m.get(cmd.key) ?? null), from: receivedFrom.map(m => m.get(cmd.key) ?? null), peerIds: nodes.map(n => n.peerId.toString()) })
+          break
+        case 'gossip-set': {
+          // Switch GossipSub settings on every node here at runtime (scripts/gossip-ab.ts compares
+          // variants in one network): `opts` merges into GossipSub's options (D, Dlo, Dhi, Dlazy,
+          // heartbeatInterval, floodPublish are read as they are used); `fastMsgId` turns the
+          // duplicate check before signature verification (src/node/gossip.ts) on or off.
+          for (const n of nodes) {
+            const pubsub = n.libp2p.services.pubsub as any
+            Object.assign(pubsub.opts, cmd.opts ?? {})
+            if (cmd.fastMsgId === true) {
+              pubsub.fastMsgIdFn = fastMessageId
+              pubsub.fastMsgIdCache ??= new pubsub.seenCache.constructor({ validityMs: pubsub.opts.seenTTL })
+            } else if (cmd.fastMsgId === false) {
+              pubsub.fastMsgIdFn = undefined
+              pubsub.fastMsgIdCache = undefined
+            }
+          }
+          const mesh = nodes.map(n => (n.libp2p.services.pubsub as any).getMeshPeers?.(reputation?.TRUST_TOPIC ?? FALLBACK_TOPIC)?.length ?? 0)
+          answer({ mesh })
+          break
+        }
+        case 'lag':
+          // Event-loop delay since the last `lag` command, in ms.
+          answer({ p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 })
+          loopDelay.reset()
           break
         case 'resolve':
           answer(await resolveAll(nodes[0], cmd.names, cmd.peerIds))
@@ -248,7 +296,7 @@ try {
         case 'publish': {
           const t0 = wall()
           const key = await gossipers[0].publish(cmd.subject)
-          answer({ t0, key })
+          answer({ t0, key, publishedAt: publishedAt.get(key) ?? null })
           break
         }
         default:
