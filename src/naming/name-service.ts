@@ -10,6 +10,7 @@ import { fromString, toString } from 'uint8arrays'
 import type { Logger } from '../log/logger.ts'
 import type { AgentLibp2p } from '../node/libp2p.ts'
 import { kadRoutingTable, kadTablePeers, type KadRoutingTable } from '../node/libp2p-internals.ts'
+import { DHT_MAX_WALKS } from '../node/constants.ts'
 import { domainToUnicode } from 'node:url'
 import { nameKey, signNameRecord, verifyClaimSet, type Claim, type NameRecord } from './name-record.ts'
 import { NamePins, type NamePin } from './pins.ts'
@@ -239,7 +240,7 @@ export class NameService {
    * claims seen so far settle the question; otherwise it runs to the end of the query (every
    * closest peer), which costs several times more.
    */
-  async lookup (name: string, options: { signal?: AbortSignal, enough?: (claimants: NameRecord[]) => boolean } = {}): Promise<{ claimants: FoundClaim[], hops: number, errors: number }> {
+  async lookup (name: string, options: { signal?: AbortSignal, enough?: (claimants: NameRecord[]) => boolean } = {}): Promise<{ claimants: FoundClaim[], hops: number, errors: number, unanswered: number }> {
     const done = new AbortController()
     const timeout = this.withTimeout(options.signal)
     const signal = AbortSignal.any([timeout, done.signal])
@@ -247,6 +248,8 @@ export class NameService {
     const firstSeen = new Map<string, number[]>()
     let hops = 0
     let errors = 0
+    /** Requests that failed or timed out (kad-dht's QUERY_ERROR): a walk of only these heard nothing. */
+    let unanswered = 0
     const consider = async (value: Uint8Array | undefined): Promise<void> => {
       if (value == null) return
       try {
@@ -270,6 +273,8 @@ export class NameService {
           await consider(event.record?.value)
         } else if (event.name === 'VALUE') {
           await consider(event.value)
+        } else if (event.name === 'QUERY_ERROR') {
+          unanswered++
         }
         if (options.enough?.([...newest.values()]) === true) {
           done.abort()
@@ -287,7 +292,7 @@ export class NameService {
       if (errName === 'QueryError') this.components.log.debug({ err }, 'DHT read-repair after a name lookup failed; the answers read are kept')
     }
     const claimants = [...newest.values()].map(({ name, peerId, seq, expiresAt }) => ({ name, peerId, seq, expiresAt, firstSeen: median(firstSeen.get(peerId) ?? []) }))
-    return { claimants, hops, errors }
+    return { claimants, hops, errors, unanswered }
   }
 
   async resolve (name: string, options: ResolveOptions = {}): Promise<ResolvedName> {
@@ -308,9 +313,21 @@ export class NameService {
     // pin, a claim from a PeerId this node trusts. A first resolution without either walks the
     // whole query, so it sees every claimant before choosing.
     const enough = (claimants: NameRecord[]): boolean => !full && claimants.some(c => pin != null ? c.peerId === pin.peerId : this.init.isTrusted?.(c.peerId) === true)
-    const { claimants, hops, errors } = await this.lookup(name, { ...(options.signal != null ? { signal: options.signal } : {}), enough })
+    // One deadline for every walk. A walk in which no DHT peer answered (every request failed or
+    // timed out: an event-loop stall on a loaded host, issue 21) says nothing about the name: walk
+    // again while time remains, DHT_MAX_WALKS at most. A walk with answers is the answer.
+    const deadline = this.withTimeout(options.signal)
+    let walks = 0
+    let unanswered = 0
+    let found: Awaited<ReturnType<NameService['lookup']>>
+    do {
+      walks++
+      found = await this.lookup(name, { signal: deadline, enough })
+      unanswered += found.unanswered
+    } while (found.claimants.length === 0 && found.hops === 0 && walks < DHT_MAX_WALKS && !deadline.aborted)
+    const { claimants, hops, errors } = found
     if (claimants.length === 0) {
-      throw new NameNotFoundError(name, `asked ${hops} DHT peer${hops === 1 ? '' : 's'}${errors > 0 ? `, rejected ${errors} invalid claim${errors === 1 ? '' : 's'}` : ''}${pin != null ? `; last known owner ${pin.peerId}` : ''}`)
+      throw new NameNotFoundError(name, `asked ${hops} DHT peer${hops === 1 ? '' : 's'}${unanswered > 0 ? `, ${unanswered} did not answer in ${walks} walk${walks === 1 ? '' : 's'}` : ''}${errors > 0 ? `, rejected ${errors} invalid claim${errors === 1 ? '' : 's'}` : ''}${pin != null ? `; last known owner ${pin.peerId}` : ''}`)
     }
     const answer = async (chosen: string, newPin: NamePin['via'] | undefined): Promise<ResolvedName> => {
       if (newPin != null) await this.pins.set(name, chosen, newPin)

@@ -36,3 +36,12 @@ export const SWAP_DRAIN_POLL_MS = 100
  * daemon's own hard limit is shorter (it exits, naming the same parts).
  */
 export const NODE_PART_STOP_TIMEOUT_MS = 10_000
+
+/**
+ * Most DHT walks one lookup (a PeerId, a name) makes when its walks get no answer at all: every
+ * request failed or timed out, which says nothing about the target. A walk with any answer is final,
+ * and the caller's timeout bounds the walks too. Traced at 40 nodes on a loaded host (issue 21):
+ * a missed lookup's requests all timed out together in an event-loop stall, while the target was
+ * known at 36-39 of 39 nodes; a later walk got through.
+ */
+export const DHT_MAX_WALKS = 5

@@ -5,9 +5,7 @@ import type { PeerId, PeerInfo } from '@libp2p/interface'
 import type { AgentLibp2p } from './libp2p.ts'
 import { PeerUnreachableError } from './errors.ts'
 import { kadTablePeers } from './libp2p-internals.ts'
-
-/** Walks per lookup when a walk got no answer at all (all its requests failed); a walk with answers is final. */
-const LOOKUP_ATTEMPTS = 2
+import { DHT_MAX_WALKS } from './constants.ts'
 
 export async function findPeer (libp2p: Pick<AgentLibp2p, 'services' | 'getConnections' | 'peerStore'>, peerId: PeerId, timeoutMs: number, signal?: AbortSignal): Promise<PeerInfo> {
   // kad-dht holds queries until its routing table has a peer. With no table entry and no connection
@@ -23,7 +21,9 @@ export async function findPeer (libp2p: Pick<AgentLibp2p, 'services' | 'getConne
   // kad-dht ends a lookup in NotFound also when its requests failed (timed out, refused): counted
   // apart, so "nobody answered" (a loaded or partitioned network) is not reported as "not there".
   let unanswered = 0
-  for (let attempt = 1; attempt <= LOOKUP_ATTEMPTS; attempt++) {
+  let walks = 0
+  while (walks < DHT_MAX_WALKS && !combined.aborted) {
+    walks++
     const before = asked
     try {
       // useCache: false — callers come here because the local addresses are missing or stale. With the
@@ -44,13 +44,13 @@ export async function findPeer (libp2p: Pick<AgentLibp2p, 'services' | 'getConne
       if (e.name !== 'NotFoundError' && !timeout.aborted && signal?.aborted !== true) throw new PeerUnreachableError(peerId.toString(), `DHT lookup failed: ${e.message}`)
     }
     // A walk in which not one peer answered says nothing about the target (traced at 40 nodes on a
-    // loaded host: every request of the missed lookups timed out, none came back without it). Ask
-    // again while time remains; a walk that got answers and no target is the answer.
-    if (asked > before || combined.aborted) break
+    // loaded host: every request of the missed lookups timed out, none came back without it). Walk
+    // again while time remains (DHT_MAX_WALKS at most); a walk that got answers and no target is the answer.
+    if (asked > before) break
   }
   const routing = kadTablePeers(libp2p.services.dht)
   throw new PeerUnreachableError(peerId.toString(),
-    `not found in the DHT (asked ${asked} peer${asked === 1 ? '' : 's'}, ${unanswered} did not answer, ${routing} in the routing table${timeout.aborted ? `, gave up after ${timeoutMs} ms` : ''})`,
+    `not found in the DHT (asked ${asked} peer${asked === 1 ? '' : 's'}, ${unanswered} did not answer, ${walks} walk${walks === 1 ? '' : 's'}, ${routing} in the routing table${timeout.aborted ? `, gave up after ${timeoutMs} ms` : ''})`,
     routing === 0
       ? 'this node knows no DHT peers: add a `bootstrap` peer to its config, or `agentwire connect` to a node of the network'
       : 'the peer may be offline, or not yet announced to the DHT; try again in a few seconds, or dial a multiaddr directly')

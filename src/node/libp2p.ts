@@ -76,12 +76,15 @@ function withFreshDialBack<C extends { connectionManager: unknown }, S> (factory
     (peer: unknown, options: Record<string, unknown> = {}) => original(peer, isMultiaddr(peer) ? { ...options, force: true } : options))
 }
 
-// Requests in flight per lookup path (kad-dht's default, 10) and paths per lookup (kad-dht: = alpha):
-// a lookup asks the 20 closest table peers at once. 3 x 3 cut PeerId-lookup misses from 65 to 1 of 200 under
-// load at 40 nodes in one process, but slowed a forming network's first publish and resolve enough
-// that test/naming.test.ts's first test failed 2 of 2 (issue 21 note, d21): kept at 10 x 10.
-const DHT_ALPHA = 10
-const DHT_DISJOINT_PATHS = 10
+// Requests in flight per lookup path, and paths per lookup: 10 requests in flight per walk, as
+// go-libp2p's kad-dht (alpha 10, one path). kad-dht 16's default, 10 x 10, sends all 20 closest peers
+// their request at once: on a busy host one stall longer than the 5 s request timeout then fails
+// every request of the walk together (Node fires expired timers before it reads the answers), and
+// the 20 answers' work feeds the next stall. At 40 nodes in one process, same run, load 12-14: single
+// walks found 10 of 60 with 10 x 10 (event-loop stalls up to 28 s), 44 of 60 with 5 x 2 (stalls
+// up to 4 s); 3 x 3 (d21) slowed a forming network's first publish (issue 21 notes d21, dht3).
+const DHT_ALPHA = 5
+const DHT_DISJOINT_PATHS = 2
 
 // How long after start the bootstrap peers are dialled, in ms.
 const BOOTSTRAP_DELAY_MS = 500
