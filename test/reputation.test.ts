@@ -228,6 +228,42 @@ test('a camouflaged peer: its victim stays credible against our anchors\' good v
   assert.ok(v.evidence.strangers.negative > 0 && v.evidence.hearsay.positive === 0)
 })
 
+test('a witness our anchors found a good provider is believed, as a stranger, when it says a peer cheated it; not when it praises, nor once caught disagreeing', () => {
+  const store = new ReportStore()
+  const t0 = 100 * HOUR
+  let seq = 0
+  const report = (issuer: string, subject: string, positive: number, negative: number, at: number): void => {
+    store.put({ issuer, subject, positive, negative, vouch: 0, seq: ++seq, issuedAt: at, expiresAt: at + 48 * HOUR }, at)
+  }
+  // Our anchors had good work from 'witness'; nobody we believe has checked its reports.
+  for (const a of ['a1', 'a2']) report(a, 'witness', 3, 0, t0 - 20 * HOUR)
+  // 'osc' served both anchors well, then cheated the witness (an oscillator between phases).
+  report('a1', 'osc', 3, 0, t0 - 6 * HOUR)
+  report('a2', 'osc', 3, 0, t0 - 6 * HOUR)
+  report('witness', 'osc', 0, 2, t0 - 2 * HOUR)
+  // A fresh key says the same about 'other', whom the anchors also had good work from: no anchor vouches for its work.
+  report('a1', 'other', 3, 0, t0 - 6 * HOUR)
+  report('a2', 'other', 3, 0, t0 - 6 * HOUR)
+  report('sybil', 'other', 0, 2, t0 - 2 * HOUR)
+  // The witness's praise of a newcomer is not believed this way.
+  report('witness', 'newcomer', 5, 0, t0 - 2 * HOUR)
+  const m = new ReputationModel('me', modelParams(cfg), store, new QuarantineBook({ baseMs: HOUR, maxMs: HOUR }), p => p === 'a1' || p === 'a2')
+  assert.ok(m.credibility('witness', t0) < cfg.credibleThreshold, 'the witness is a stranger we could not check')
+  const v = m.view('osc', t0)
+  // Before: the witness was not believed, and the anchors' praise made 'osc' accepted.
+  assert.notEqual(v.state, 'accept', `the witness is believed: the anchors' praise gives no credit (${v.state}, ${v.score})`)
+  assert.equal(v.state, 'unknown', 'a stranger does not decide: the state stays unknown')
+  assert.ok(v.score < 0.5 && v.evidence.strangers.negative > 0 && v.condemnedBy === 0, `its warning lowers the score (${v.score})`)
+  assert.equal(m.view('other', t0).state, 'accept', 'a fresh key saying the same is not believed')
+  const n = m.view('newcomer', t0)
+  assert.ok(n.state === 'unknown' && n.credibleReporters === 0, 'its praise is not believed')
+  // Once our own experience contradicts it (we know 'good' well; it calls 'good' a cheat), it is not believed about 'osc' either.
+  for (let i = 0; i < 4; i++) m.record('good', 'ok', t0 - 3 * HOUR)
+  report('witness', 'good', 0, 3, t0 - HOUR)
+  assert.ok(m.credibility('witness', t0) < cfg.credibilityPrior, 'caught disagreeing')
+  assert.equal(m.view('osc', t0).state, 'accept', 'a witness caught disagreeing is not believed about others')
+})
+
 test('an outcome folded into cached credibilities gives what a fresh computation gives', () => {
   const params = modelParams(cfg)
   const t0 = 10 * HOUR

@@ -14,7 +14,9 @@
  * await reputation.stop()
  * ```
  */
-export { ReputationService, trustTopicScoreParams, type ReputationComponents, type ReputationInit, type ReputationView, type ReputationEvent, type ReportJson, type RateOutcome } from './service.ts'
+export { ReputationService, type ReputationComponents, type ReputationInit, type ReputationView, type RateOutcome } from './service.ts'
+export type { ReputationEvent, ReportJson } from './event-feed.ts'
+export { trustTopicScoreParams } from './gossip-score.ts'
 export { ReputationModel } from './model.ts'
 export { reportableEvidence, OUTCOMES, OUTCOME_WEIGHTS, betaScore, decay, type Outcome, type ReputationState, type Evidence } from './evidence.ts'
 export type { ModelParams } from './model-params.ts'

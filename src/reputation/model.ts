@@ -266,6 +266,26 @@ export class ReputationModel {
     return entry
   }
 
+  /**
+   * Whether a reporter we do not (yet) believe is one our anchors together found a good provider,
+   * and none of our checks has caught disagreeing (credibility not below the stranger's prior). Such
+   * a reporter is believed, as a stranger, when it says a peer cheated it (baseView). The peers an
+   * oscillating or camouflaged provider cheats are the witnesses we need, and in a network of a
+   * hundred peers or more they are strangers whose reports can rarely be checked: in the simulation
+   * (100 agents) 55–62 % of the requests honest agents sent to oscillators after the first bad phase
+   * went to one that some peer had already reported cheating, but no peer the observer believed.
+   * Good work for our anchors
+   * is real work a Sybil does not have (it is what EigenTrust's pre-trusted peers vouch for), and
+   * the witness only informs: strangers never refuse or quarantine. Its praise is not believed:
+   * oscillators and camouflaged peers serve anchors well too, and praise each other (with their
+   * praise believed this way, the simulation's oscillation rows got worse: 0.057 → 0.071 at 30 %).
+   */
+  private anchorsFoundGood (reporter: string, credibility: number, now: number): boolean {
+    if (credibility < this.params.credibilityPrior) return false
+    const a = this.anchorOpinion(reporter, now)
+    return a != null && ownExperienceGood(a.evidence, this.params)
+  }
+
   /** Direct and hearsay evidence, without vouches (what vouching itself is judged on). */
   private baseView (subject: string, now: number): View {
     const p = this.params
@@ -286,7 +306,11 @@ export class ReputationModel {
       const e = reportEvidence(r, now, p)
       const total = e.positive + e.negative
       if (total < 0.01) continue
-      const { value: c, related } = this.judgeReporter(r.issuer, now)
+      let { value: c, related } = this.judgeReporter(r.issuer, now)
+      if (c < p.credibleThreshold && condemns(e) && this.anchorsFoundGood(r.issuer, c, now)) {
+        c = p.credibleThreshold
+        related = false
+      }
       // Only reporters whose reports have matched our own experience count: a crowd of unchecked
       // identities (Sybils, a clique, ballot stuffers) weighs nothing until it has been right.
       if (c < p.credibleThreshold) {
