@@ -11,6 +11,15 @@ import { signReport, encodeReport, decodeReport, ReportStore, ReputationModel, r
 const cfg = defaultReputationConfig()
 const HOUR = 3_600_000
 
+/** `report(issuer, subject, positive, negative, at)` puts a 48 h report into `store`, numbered in order; `at` defaults to `defaultAt`. */
+function reportsInto (store: ReportStore, defaultAt?: number): (issuer: string, subject: string, positive: number, negative: number, at?: number) => void {
+  let seq = 0
+  return (issuer, subject, positive, negative, at = defaultAt) => {
+    if (at == null) throw new Error('report(): give the time it was issued')
+    store.put({ issuer, subject, positive, negative, vouch: 0, seq: ++seq, issuedAt: at, expiresAt: at + 48 * HOUR }, at)
+  }
+}
+
 async function key (): Promise<{ k: Awaited<ReturnType<typeof generateKeyPair>>, id: string }> {
   const k = await generateKeyPair('Ed25519')
   return { k, id: peerIdFromPrivateKey(k).toString() }
@@ -126,10 +135,7 @@ test('credibility is checked against our latest 64 dealings, and follows new rep
   const store = new ReportStore()
   const m = new ReputationModel('me', modelParams(cfg), store, new QuarantineBook({ baseMs: HOUR, maxMs: HOUR }))
   const t0 = 1_000_000
-  let seq = 0
-  const report = (issuer: string, subject: string, positive: number, negative: number, at: number): void => {
-    store.put({ issuer, subject, positive, negative, vouch: 0, seq: ++seq, issuedAt: at, expiresAt: at + 48 * HOUR }, at)
-  }
+  const report = reportsInto(store)
   // A stranger whose reports said what we then found out ourselves becomes credible at once.
   assert.ok(m.credibility('witness', t0) < cfg.credibleThreshold, 'a stranger before it has said anything')
   for (const s of ['a', 'b', 'c']) report('witness', s, 2, 0, t0 - 1)
@@ -181,10 +187,7 @@ test('an echo of our report does not age into agreement as our dealings with the
 test('second-hand checks: a stranger whose reports match our anchors\' becomes credible; praising a peer they caught cheating costs three times', () => {
   const store = new ReportStore()
   const t0 = 1_000_000
-  let seq = 0
-  const report = (issuer: string, subject: string, positive: number, negative: number, at = t0): void => {
-    store.put({ issuer, subject, positive, negative, vouch: 0, seq: ++seq, issuedAt: at, expiresAt: at + 48 * HOUR }, at)
-  }
+  const report = reportsInto(store, t0)
   // Our anchor (trusted by handshake) has worked with s1..s3 and caught 'cheat'; we have dealt with
   // none of them. The others spoke first (a report after the anchor's could be a copy of it).
   for (const s of ['s1', 's2', 's3']) report('honest', s, 2, 0, t0 - 1)
@@ -206,10 +209,7 @@ test('second-hand checks: a stranger whose reports match our anchors\' becomes c
 test('a camouflaged peer: its victim stays credible against our anchors\' good view of it, their praise gives it no credit, and a stranger\'s warning leaves a newcomer unknown', () => {
   const store = new ReportStore()
   const t0 = 100 * HOUR
-  let seq = 0
-  const report = (issuer: string, subject: string, positive: number, negative: number, at: number): void => {
-    store.put({ issuer, subject, positive, negative, vouch: 0, seq: ++seq, issuedAt: at, expiresAt: at + 48 * HOUR }, at)
-  }
+  const report = reportsInto(store)
   // 'victim' spoke about s1..s4 before our anchors dealt with them, and agreed: a day later that is
   // still its standing. Then 'cam' cheated it; 'cam' served both anchors well after that.
   for (const s of ['s1', 's2', 's3', 's4']) report('victim', s, 2, 0, t0 - 26 * HOUR)
@@ -231,10 +231,7 @@ test('a camouflaged peer: its victim stays credible against our anchors\' good v
 test('a witness our anchors found a good provider is believed, as a stranger, when it says a peer cheated it; not when it praises, nor once caught disagreeing', () => {
   const store = new ReportStore()
   const t0 = 100 * HOUR
-  let seq = 0
-  const report = (issuer: string, subject: string, positive: number, negative: number, at: number): void => {
-    store.put({ issuer, subject, positive, negative, vouch: 0, seq: ++seq, issuedAt: at, expiresAt: at + 48 * HOUR }, at)
-  }
+  const report = reportsInto(store)
   // Our anchors had good work from 'witness'; nobody we believe has checked its reports.
   for (const a of ['a1', 'a2']) report(a, 'witness', 3, 0, t0 - 20 * HOUR)
   // 'osc' served both anchors well, then cheated the witness (an oscillator between phases).
