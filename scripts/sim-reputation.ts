@@ -9,29 +9,64 @@
 // run that is stopped still leaves the rows it finished.
 import { appendFile, readFile, writeFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
+import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { ATTACKS, type Attack, type Row, type RunSpec } from './sim/world.ts'
 import { runAll } from './sim/pool.ts'
 import { table, svg } from './sim/chart.ts'
 import { defaultReputationConfig } from '../src/reputation/params.ts'
-import type { ModelName } from './sim/models.ts'
+import { MODEL_NAMES, type ModelName } from './sim/models.ts'
 
-const args = process.argv.slice(2)
-const flag = (name: string): boolean => args.includes(name)
-const opt = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined }
-const quick = flag('--quick')
-const json = flag('--json')
-const agentsList = (opt('--agents') ?? (quick ? '60' : '100,1000')).split(',').map(Number)
-const attacks = (opt('--attacks')?.split(',') ?? (quick ? ['liars', 'badmouthing', 'sybil-whitewash'] : [...ATTACKS])) as Attack[]
-const mals = (opt('--malicious') ?? (quick ? '0.3' : '0.1,0.3,0.5,0.7')).split(',').map(Number)
+const USAGE = 'usage: node scripts/sim-reputation.ts [--json] [--quick] [--write] [--agents 100,1000] [--attacks a,b] [--malicious 0.3,0.5] [--rounds N] [--jobs N] [--models agentwire,eigentrust,none] [--progress rows.jsonl]'
+/** Stop with what was wrong and how to run it instead: a mistyped flag must not start an hour-long full run. */
+function usageError (message: string, hint = USAGE): never {
+  console.error(`error: ${message}\nhint: ${hint}`)
+  process.exit(2)
+}
+const OPTIONS = {
+  json: { type: 'boolean' },
+  quick: { type: 'boolean' },
+  write: { type: 'boolean' },
+  help: { type: 'boolean' },
+  agents: { type: 'string' },
+  attacks: { type: 'string' },
+  malicious: { type: 'string' },
+  rounds: { type: 'string' },
+  jobs: { type: 'string' },
+  models: { type: 'string' },
+  progress: { type: 'string' }
+} as const
+function parseCli (): ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'] {
+  try {
+    return parseArgs({ args: process.argv.slice(2), options: OPTIONS, strict: true }).values
+  } catch (err) {
+    return usageError((err as Error).message)
+  }
+}
+const cli = parseCli()
+if (cli.help === true) { console.log(USAGE); process.exit(0) }
+/** A comma-separated list of numbers, each checked by `ok`, or a usage error naming the flag. */
+function numbers (name: string, value: string, ok: (n: number) => boolean, what: string): number[] {
+  const list = value.split(',').map(Number)
+  for (const n of list) if (!ok(n)) usageError(`--${name} ${value}: each value must be ${what}`)
+  return list
+}
+const isCount = (n: number): boolean => Number.isInteger(n) && n > 0
+const quick = cli.quick === true
+const json = cli.json === true
+const agentsList = numbers('agents', cli.agents ?? (quick ? '60' : '100,1000'), n => isCount(n) && n >= 10, 'a whole number of agents, at least 10')
+const attacks = (cli.attacks?.split(',') ?? (quick ? ['liars', 'badmouthing', 'sybil-whitewash'] : [...ATTACKS])) as Attack[]
+const mals = numbers('malicious', cli.malicious ?? (quick ? '0.3' : '0.1,0.3,0.5,0.7'), n => n >= 0 && n < 1, 'a fraction from 0 to below 1, like 0.3')
 // --models agentwire: compare variants of the model without rerunning the baselines (not with --write).
-const models = (opt('--models')?.split(',') ?? ['agentwire', 'eigentrust', 'none']) as ModelName[]
+const models = (cli.models?.split(',') ?? ['agentwire', 'eigentrust', 'none']) as ModelName[]
+for (const m of models) if (!MODEL_NAMES.includes(m)) usageError(`unknown model "${m}": one of ${MODEL_NAMES.join(', ')}`)
+const roundsOpt = cli.rounds == null ? undefined : numbers('rounds', cli.rounds, isCount, 'a whole number of rounds')[0]
 /** Rounds per run: each honest agent makes one request per round (one simulated hour). 1000 agents get 50: a 50-round agentwire run there takes about 3 minutes a thread, and the cost grows faster than the rounds. */
-const roundsFor = (agents: number): number => Number(opt('--rounds') ?? (quick ? 30 : agents >= 1000 ? 50 : 100))
+const roundsFor = (agents: number): number => roundsOpt ?? (quick ? 30 : agents >= 1000 ? 50 : 100)
 const SEED = 20260101
 const config = defaultReputationConfig()
 
-for (const a of attacks) if (!(ATTACKS as readonly string[]).includes(a)) { console.error(`error: unknown attack "${a}"\nhint: one of ${ATTACKS.join(', ')}`); process.exit(2) }
+for (const a of attacks) if (!(ATTACKS as readonly string[]).includes(a)) usageError(`unknown attack "${a}": one of ${ATTACKS.join(', ')}`)
 
 const specs: RunSpec[] = []
 for (const agents of agentsList) {
@@ -41,9 +76,12 @@ for (const agents of agentsList) {
     }
   }
 }
-const jobs = Number(opt('--jobs') ?? availableParallelism())
+const jobs = cli.jobs == null ? availableParallelism() : numbers('jobs', cli.jobs, isCount, 'a whole number of threads')[0]
+const partial = cli.attacks != null || cli.malicious != null || cli.rounds != null
+if (cli.write === true && quick) usageError('--quick results are not written to docs', 'run without --quick to write docs/reputation.md')
+if (cli.write === true && cli.models != null) usageError('--models results are not written to docs', 'run without --models to write docs/reputation.md')
 const started = Date.now()
-const progress = opt('--progress')
+const progress = cli.progress
 const rows: Row[] = await runAll(specs, jobs, (row) => {
   if (progress != null) void appendFile(progress, JSON.stringify({ ...row, at: new Date().toISOString() }) + '\n')
   if (!json) process.stderr.write('.')
@@ -73,14 +111,11 @@ if (json) {
   console.log(missed.length === 0 ? '\nall goals met' : `\ngoals missed in ${missed.length} rows:\n- ${missed.join('\n- ')}`)
 }
 
-if (flag('--write')) {
-  if (quick) { console.error('error: --quick results are not written to docs\nhint: run without --quick to write docs/reputation.md'); process.exit(2) }
+if (cli.write === true) {
   const docs = fileURLToPath(new URL('../docs/reputation.md', import.meta.url))
   const chart = fileURLToPath(new URL('../docs/reputation-sim.svg', import.meta.url))
   let text = ''
   try { text = await readFile(docs, 'utf8') } catch {}
-  if (opt('--models') != null) { console.error('error: --models results are not written to docs\nhint: run without --models to write docs/reputation.md'); process.exit(2) }
-  const partial = opt('--attacks') != null || opt('--malicious') != null || opt('--rounds') != null
   // One section per agent count, so a run at one size never erases another size's table.
   for (const agents of agentsList) {
     const mine = rows.filter(r => r.agents === agents)

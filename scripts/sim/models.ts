@@ -12,6 +12,7 @@ import type { ReputationConfig } from '../../src/config/reputation-schema.ts'
 import { modelParams, quarantineParams } from '../../src/reputation/params.ts'
 import type { Rng } from '../lib/rng.ts'
 
+export const MODEL_NAMES: readonly string[] = ['agentwire', 'eigentrust', 'none']
 export type ModelName = 'agentwire' | 'eigentrust' | 'none'
 
 export interface Chooser {
