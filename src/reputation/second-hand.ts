@@ -19,15 +19,22 @@ import { CHEATER_CHECK_WEIGHT, SECOND_HAND_CHECKS, SECOND_HAND_WEIGHT, agreement
  */
 interface Check { subject: string, report: ReportBody, opinion: AnchorOpinion | undefined, positive: number, negative: number, at: number, counts: boolean, agree: number, disagree: number }
 
-/** A reporter's reports in the store's order, as of its last change in the store. */
-interface ReporterChecks { changed: number, checks: Check[] }
+/**
+ * A reporter's reports in the store's order, as of its last change in the store. Only the first
+ * READY are made into checks at first (a liar's hundreds of claims are not walked for each round);
+ * the rest are added when an observer skips so many that it needs them.
+ */
+interface ReporterChecks { changed: number, checks: Check[], complete: boolean }
+
+/** Checks made ready at first: enough for an observer that skips one subject per check it makes (the model skips at most CREDIBILITY_SAMPLE + 1). */
+const READY = 2 * SECOND_HAND_CHECKS + 2
 
 /** What is kept for one store: valid for one moment and one set of parameters only. */
 interface Kept { now: number, params: ModelParams, byReporter: Map<string, ReporterChecks> }
 
 const kept = new WeakMap<ReportStore, Kept>()
 
-function checksOf (store: ReportStore, reporter: string, now: number, p: ModelParams): Check[] {
+function checksOf (store: ReportStore, reporter: string, now: number, p: ModelParams): ReporterChecks {
   let k = kept.get(store)
   // A new moment (or other parameters) makes every kept check stale: start afresh, which also
   // bounds the memory to the reporters judged at one moment.
@@ -35,11 +42,22 @@ function checksOf (store: ReportStore, reporter: string, now: number, p: ModelPa
   const changed = store.lastChange(reporter)
   let mine = k.byReporter.get(reporter)
   if (mine == null || mine.changed !== changed) {
-    const checks: Check[] = []
-    for (const report of store.by(reporter)) checks.push({ subject: report.subject, report, opinion: undefined, positive: NaN, negative: NaN, at: NaN, counts: false, agree: 0, disagree: 0 })
-    k.byReporter.set(reporter, mine = { changed, checks })
+    k.byReporter.set(reporter, mine = { changed, checks: [], complete: false })
+    fill(store, reporter, mine, READY)
   }
-  return mine.checks
+  return mine
+}
+
+/** Make checks of the reporter's reports up to `upTo` in all (or all of them). */
+function fill (store: ReportStore, reporter: string, mine: ReporterChecks, upTo: number): void {
+  const have = mine.checks.length
+  let i = 0
+  for (const report of store.by(reporter)) {
+    if (i++ < have) continue
+    if (i > upTo) return
+    mine.checks.push({ subject: report.subject, report, opinion: undefined, positive: NaN, negative: NaN, at: NaN, counts: false, agree: 0, disagree: 0 })
+  }
+  mine.complete = true
 }
 
 /**
@@ -52,7 +70,14 @@ export function secondHandTerm (store: ReportStore, reporter: string, skip: (sub
   let agree = 0
   let disagree = 0
   let checks = 0
-  for (const c of checksOf(store, reporter, now, p)) {
+  const mine = checksOf(store, reporter, now, p)
+  for (let i = 0; ; i++) {
+    if (i === mine.checks.length) {
+      if (mine.complete) break
+      fill(store, reporter, mine, Infinity)
+      if (i === mine.checks.length) break
+    }
+    const c = mine.checks[i]
     if (skip(c.subject)) continue
     const a = anchorOpinion(c.subject)
     if (a != null) {
