@@ -64,11 +64,12 @@ export class ReputationModel {
 
   /** Our anchors' opinion of a subject, recomputed at most once per credibility refresh. */
   private anchorOpinion (subject: string, now: number): AnchorOpinion | undefined {
-    const cached = this.anchorCache.get(subject)
+    let cached = this.anchorCache.get(subject)
     if (cached != null && now - cached.at < this.params.credibilityRefreshMs) return cached.opinion
-    if (this.anchorCache.size >= MAX_CACHED_PER_PEER) this.anchorCache.clear()
+    if (this.anchorCache.size >= MAX_CACHED_PER_PEER) { this.anchorCache.clear(); cached = undefined }
     const opinion = this.anchorSource(subject, now)
-    this.anchorCache.set(subject, { opinion, at: now })
+    // Refilled in place: hundreds of entries are renewed each refresh, and new ones were only garbage.
+    if (cached != null) { cached.opinion = opinion; cached.at = now } else this.anchorCache.set(subject, { opinion, at: now })
     return opinion
   }
 
