@@ -26,7 +26,7 @@ const attacks = (opt('--attacks')?.split(',') ?? (quick ? ['liars', 'badmouthing
 const mals = (opt('--malicious') ?? (quick ? '0.3' : '0.1,0.3,0.5,0.7')).split(',').map(Number)
 // --models agentwire: compare variants of the model without rerunning the baselines (not with --write).
 const models = (opt('--models')?.split(',') ?? ['agentwire', 'eigentrust', 'none']) as ModelName[]
-/** Rounds per run: each honest agent makes one request per round (one simulated hour). 1000 agents get 50: a 50-round agentwire run there takes about 3 minutes a thread, and the cost grows faster than the rounds. */
+/** Rounds per run: each honest agent makes one request per round (one simulated hour). 1000 agents get 50: a 50-round agentwire run there takes minutes of one core (oscillation at 50 %: about 2.4), and the cost grows faster than the rounds. */
 const roundsFor = (agents: number): number => Number(opt('--rounds') ?? (quick ? 30 : agents >= 1000 ? 50 : 100))
 const SEED = 20260101
 const config = defaultReputationConfig()
