@@ -61,7 +61,7 @@ const mals = numbers('malicious', cli.malicious ?? (quick ? '0.3' : '0.1,0.3,0.5
 const models = (cli.models?.split(',') ?? ['agentwire', 'eigentrust', 'none']) as ModelName[]
 for (const m of models) if (!MODEL_NAMES.includes(m)) usageError(`unknown model "${m}": one of ${MODEL_NAMES.join(', ')}`)
 const roundsOpt = cli.rounds == null ? undefined : numbers('rounds', cli.rounds, isCount, 'a whole number of rounds')[0]
-/** Rounds per run: each honest agent makes one request per round (one simulated hour). 1000 agents get 50: a 50-round agentwire run there takes about 3 minutes a thread, and the cost grows faster than the rounds. */
+/** Rounds per run: each honest agent makes one request per round (one simulated hour). 1000 agents get 50: a 50-round agentwire run there takes minutes of one core (oscillation at 50 %: about 2.4), and the cost grows faster than the rounds. */
 const roundsFor = (agents: number): number => roundsOpt ?? (quick ? 30 : agents >= 1000 ? 50 : 100)
 const SEED = 20260101
 const config = defaultReputationConfig()

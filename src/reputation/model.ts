@@ -15,9 +15,10 @@ import type { ModelParams } from './model-params.ts'
 import { MAX_DIRECT_SUBJECTS } from './constants.ts'
 import { OUTCOME_WEIGHTS, betaScore, condemns, decay, ownExperienceGood, reportEvidence, type DatedEvidence, type Evidence, type Outcome } from './evidence.ts'
 import { anchorOpinionFrom, type AnchorOpinion, type AnchorOpinionSource } from './anchor-opinion.ts'
-import { CHEATER_CHECK_WEIGHT, CREDIBILITY_SAMPLE, SECOND_HAND_CHECKS, SECOND_HAND_WEIGHT, agreementTerm, credibilityValue, type Credibility, type Term } from './credibility.ts'
+import { CHEATER_CHECK_WEIGHT, CREDIBILITY_SAMPLE, agreementTerm, credibilityValue, type Credibility, type Term } from './credibility.ts'
 import { finishView, quarantineReason, type Judgement, type View } from './verdict.ts'
 import { EvidenceHistory } from './evidence-history.ts'
+import { secondHandTerm } from './second-hand.ts'
 
 // Reporters below credibility who may still count in one view: a flood of fresh identities cannot
 // make one view expensive or drown the credible ones.
@@ -63,11 +64,12 @@ export class ReputationModel {
 
   /** Our anchors' opinion of a subject, recomputed at most once per credibility refresh. */
   private anchorOpinion (subject: string, now: number): AnchorOpinion | undefined {
-    const cached = this.anchorCache.get(subject)
+    let cached = this.anchorCache.get(subject)
     if (cached != null && now - cached.at < this.params.credibilityRefreshMs) return cached.opinion
-    if (this.anchorCache.size >= MAX_CACHED_PER_PEER) this.anchorCache.clear()
+    if (this.anchorCache.size >= MAX_CACHED_PER_PEER) { this.anchorCache.clear(); cached = undefined }
     const opinion = this.anchorSource(subject, now)
-    this.anchorCache.set(subject, { opinion, at: now })
+    // Refilled in place: hundreds of entries are renewed each refresh, and new ones were only garbage.
+    if (cached != null) { cached.opinion = opinion; cached.at = now } else this.anchorCache.set(subject, { opinion, at: now })
     return opinion
   }
 
@@ -244,17 +246,9 @@ export class ReputationModel {
     // what our anchors (peers we trust by handshake) report about them. In a large network our own
     // experience rarely overlaps a stranger's; our anchors' together often does, so honest reporters
     // become credible within a few rounds and liars, who contradict the anchors, do not.
-    const second: Term = [0, 0]
-    if (!this.isAnchor(reporter)) {
-      let checks = 0
-      for (const r of this.store.by(reporter)) {
-        if (this.recent.has(r.subject) || r.subject === this.self) continue
-        const a = this.anchorOpinion(r.subject, now)
-        const t = a == null ? undefined : agreementTerm(this.store, r, a.evidence, a.at, condemns(a.evidence) ? CHEATER_CHECK_WEIGHT : SECOND_HAND_WEIGHT, now, this.params)
-        if (t != null) { second[0] += t[0]; second[1] += t[1] }
-        if (++checks >= SECOND_HAND_CHECKS) break
-      }
-    }
+    const second: Term = this.isAnchor(reporter)
+      ? [0, 0]
+      : secondHandTerm(this.store, reporter, s => this.recent.has(s) || s === this.self, s => this.anchorOpinion(s, now), now, p)
     // Where to start before any check: a stranger gets the low prior (a Sybil crowd weighs nothing),
     // a peer that has done good work for us, or that we trust by handshake, is believed until it
     // contradicts our experience. Without this, credibility waits for overlap between its reports

@@ -30,6 +30,9 @@ interface Arrival { receivedAt: number, echo: boolean }
 export class ReportStore<R extends ReportBody = ReportBody> {
   private readonly bySubject = new Map<string, Map<string, R>>()
   private readonly byIssuer = new Map<string, Map<string, R>>()
+  /** The issuer looked up last and its reports (see `mine`). */
+  private lastIssuer: string | undefined
+  private lastReports: Map<string, R> | undefined
   private readonly vouches = new Map<string, Set<string>>()
   private readonly arrivals = new WeakMap<R, Arrival>()
   private count = 0
@@ -61,7 +64,21 @@ export class ReportStore<R extends ReportBody = ReportBody> {
   }
 
   get (issuer: string, subject: string): R | undefined {
-    return this.byIssuer.get(issuer)?.get(subject)
+    return this.mine(issuer)?.get(subject)
+  }
+
+  /**
+   * An issuer's reports by subject. A credibility asks about one issuer many times in a row (up to
+   * one `get` per subject we dealt with lately), so the last answer is kept: in a 1000-agent
+   * simulation the repeated lookups in a map of every issuer were a sixth of the CPU. The kept map is
+   * the live one; it is dropped whenever the issuer's map is created or removed.
+   */
+  private mine (issuer: string): Map<string, R> | undefined {
+    if (issuer !== this.lastIssuer) {
+      this.lastIssuer = issuer
+      this.lastReports = this.byIssuer.get(issuer)
+    }
+    return this.lastReports
   }
 
   /** The seq a new report of this issuer about this subject must beat. */
@@ -97,7 +114,10 @@ export class ReportStore<R extends ReportBody = ReportBody> {
     if (s == null) this.bySubject.set(report.subject, s = new Map<string, R>())
     s.set(report.issuer, report)
     let i = this.byIssuer.get(report.issuer)
-    if (i == null) this.byIssuer.set(report.issuer, i = new Map<string, R>())
+    if (i == null) {
+      this.byIssuer.set(report.issuer, i = new Map<string, R>())
+      this.lastIssuer = undefined
+    }
     i.set(report.subject, report)
     if (old == null) this.count++
     this.changedAt.set(report.issuer, ++this.tick)
@@ -169,12 +189,12 @@ export class ReportStore<R extends ReportBody = ReportBody> {
   }
 
   by (issuer: string): Iterable<R> {
-    return this.byIssuer.get(issuer)?.values() ?? []
+    return this.mine(issuer)?.values() ?? []
   }
 
   /** How many live reports an issuer has here. */
   countBy (issuer: string): number {
-    return this.byIssuer.get(issuer)?.size ?? 0
+    return this.mine(issuer)?.size ?? 0
   }
 
   /** How many issuers have reports here. */
@@ -222,6 +242,7 @@ export class ReportStore<R extends ReportBody = ReportBody> {
    */
   private forgetIssuer (issuer: string): void {
     this.byIssuer.delete(issuer)
+    this.lastIssuer = undefined
     this.vouches.delete(issuer)
     this.changedAt.delete(issuer)
   }
