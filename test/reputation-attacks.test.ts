@@ -10,6 +10,7 @@ import type { PrivateKey } from '@libp2p/interface'
 import { testnet, waitFor, type Testnet } from './helpers/testnet.ts'
 import { removeTempDirs } from './helpers/tmp.ts'
 import { TRUST_TOPIC, signReport, encodeReport, type ReputationEvent, type ReportJson } from '../src/reputation/index.ts'
+import { CREDIBILITY_REFRESH_MS } from '../src/reputation/params.ts'
 
 // Roles: 0 victim (the hub, admits by reputation), 1 attacker (publishes for its Sybils), 2 honest
 // peer the Sybils badmouth, 3 stranger they praise, 4 bystander that has served the victim well.
@@ -34,11 +35,18 @@ async function freshKeys (n: number): Promise<Array<{ key: PrivateKey, id: strin
   }))
 }
 
+let seq = Date.now()
+/** The attacker's node publishes, on the topic, a report signed by one of its throwaway keys. */
+async function say (from: { key: PrivateKey, id: string }, subject: string, positive: number, negative: number, issuedAt = Date.now()): Promise<void> {
+  const report = await signReport(from.key, { issuer: from.id, subject, positive, negative, vouch: 0, seq: ++seq, issuedAt, expiresAt: Date.now() + 3_600_000 })
+  await net.nodes[ATTACKER].libp2p.services.pubsub.publish(TRUST_TOPIC, encodeReport(report))
+}
+
 before(async () => {
   net = await testnet(5, {
     config: i => ({
       reputation: { publishIntervalMs: 100, republishIntervalMs: 600_000 },
-      ...(i === VICTIM ? { trust: { policy: 'reputation' as const } } : {})
+      ...(i === VICTIM ? { trust: { policy: 'reputation' as const }, a2a: { exampleAgent: true } } : {})
     })
   })
   for (const [i, node] of net.nodes.entries()) {
@@ -67,12 +75,6 @@ test('Sybils that copy the victim\'s own reports neither quarantine an honest pe
   // Twelve throwaway identities echo them: counts nudged (not a byte-for-byte copy) and backdated
   // before the victim's own report, so neither an exact-repeat check nor the signed date alone stops them.
   const sybils = await freshKeys(SYBILS)
-  const pubsub = net.nodes[ATTACKER].libp2p.services.pubsub
-  let seq = Date.now()
-  const say = async (from: { key: PrivateKey, id: string }, subject: string, positive: number, negative: number, issuedAt = Date.now()): Promise<void> => {
-    const report = await signReport(from.key, { issuer: from.id, subject, positive, negative, vouch: 0, seq: ++seq, issuedAt, expiresAt: Date.now() + 3_600_000 })
-    await pubsub.publish(TRUST_TOPIC, encodeReport(report))
-  }
   for (const [k, sybil] of sybils.entries()) {
     for (const r of own) await say(sybil, r.subject, r.positive + 0.001 * (k + 1), r.negative, r.issuedAt - 1000)
   }
@@ -119,4 +121,45 @@ test('a refused call leaves the callee\'s reputation untouched on every node', a
     const now = node.reputation.get(id(VICTIM))
     assert.deepEqual({ score: now.score, state: now.state, evidence: now.evidence }, { score: before[i].score, state: before[i].state, evidence: before[i].evidence }, `node ${i}'s view of the callee moved`)
   }
+})
+
+test('Sybils that copy our anchor\'s public reports cannot keep an honest peer it praises out of accept', async () => {
+  // Issue 17's open holes, chained (sessions h17, r17c): fresh keys republish, nudged, what the
+  // victim's anchor (trusted by handshake) published; once the anchor deals with those peers again
+  // and republishes, the copies look like reports that came first and agree with it — credible
+  // strangers at no cost. Then they condemn an honest peer the anchor praises. Before the fix one
+  // credible stranger's condemnation voided the anchor's praise: the honest peer dropped out of
+  // `accept` and, under `trust.policy: reputation`, its A2A call was refused (NOT_TRUSTED).
+  const victim = net.nodes[VICTIM].reputation
+  const ANCHOR = BYSTANDER
+  await net.trust(net.nodes[ANCHOR], net.nodes[VICTIM])
+  assert.ok(net.nodes[VICTIM].trust.isTrusted(id(ANCHOR)), 'the anchor is trusted by handshake')
+  const anchor = net.nodes[ANCHOR].reputation
+  const subjects = await freshKeys(4)
+  for (const s of subjects) { await anchor.rate(s.id, 'ok'); await anchor.rate(s.id, 'ok') }
+  const published = (await waitFor('the attacker to read the anchor\'s reports', () => {
+    const latest = new Map(reportsAt(ATTACKER, r => r.issuer === id(ANCHOR) && subjects.some(s => s.id === r.subject) && r.positive > 1.5).map(r => [r.subject, r]))
+    return latest.size === subjects.length ? [...latest.values()] : undefined
+  }))!
+  const copiers = await freshKeys(SYBILS)
+  for (const [k, c] of copiers.entries()) for (const r of published) await say(c, r.subject, r.positive + 0.001 * (k + 1), r.negative)
+  await waitFor('the victim to accept every copy', () => reportsAt(VICTIM, r => copiers.some(c => c.id === r.issuer)).length >= SYBILS * subjects.length)
+  // The anchor's next dealings with the same peers, published: now newer than the copies. (Waited
+  // for first: a node takes a burst of 3 reports per issuer and subject, then one per 10 s; and the
+  // victim reuses its anchors' opinion of a peer for up to CREDIBILITY_REFRESH_MS.)
+  const refresh = async (): Promise<void> => { await new Promise(resolve => setTimeout(resolve, CREDIBILITY_REFRESH_MS + 1000)) }
+  await refresh()
+  for (const s of subjects) await anchor.rate(s.id, 'ok')
+  await waitFor('the victim to get the anchor\'s new reports', () => subjects.every(s => reportsAt(VICTIM, r => r.issuer === id(ANCHOR) && r.subject === s.id && r.positive > 2.5).length > 0))
+  // The anchor's good work with the honest peer, published.
+  for (let i = 0; i < 4; i++) await anchor.rate(id(HONEST), 'ok')
+  await waitFor('the victim to accept the honest peer on its anchor\'s word', () => victim.get(id(HONEST)).state === 'accept')
+  await refresh()
+  for (const c of copiers) await say(c, id(HONEST), 0, 4)
+  await waitFor('the victim to accept every condemnation', () => reportsAt(VICTIM, r => copiers.some(c => c.id === r.issuer) && r.subject === id(HONEST)).length >= SYBILS)
+  const honest = victim.get(id(HONEST))
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'SendMessage', params: { message: { kind: 'message', messageId: randomUUID(), role: 'ROLE_USER', parts: [{ text: 'still served' }] } } })
+  const served = await net.nodes[HONEST].a2a.caller.call(id(VICTIM), body).then(answer => answer.kind === 'single', (err: any) => String(err.code))
+  assert.deepEqual({ state: honest.state, served }, { state: 'accept', served: true }, `the copiers kept the honest peer out: ${JSON.stringify(honest)}`)
+  assert.equal(honest.condemnedBy, 0, 'strangers never count as condemnations')
 })

@@ -206,7 +206,7 @@ test('second-hand checks: a stranger whose reports match our anchors\' becomes c
   assert.ok(withAnchor.credibility('anchor', at) >= cfg.credibleThreshold, 'the anchor itself is believed')
 })
 
-test('a camouflaged peer: its victim stays credible against our anchors\' good view of it, their praise gives it no credit, and a stranger\'s warning leaves a newcomer unknown', () => {
+test('a camouflaged peer: its victim stays credible against our anchors\' good view of it; as a stranger its warning lowers the score but does not decide, and leaves a newcomer unknown', () => {
   const store = new ReportStore()
   const t0 = 100 * HOUR
   const report = reportsInto(store)
@@ -221,11 +221,18 @@ test('a camouflaged peer: its victim stays credible against our anchors\' good v
   // Before: agreements a day old weighed 1/16, and the anchors' later good work made the victim a liar.
   assert.ok(m.credibility('victim', t0) >= cfg.credibleThreshold, `the cheated peer is believed (${m.credibility('victim', t0)})`)
   const v = m.view('cam', t0)
-  // Before: the anchors' praise made 'cam' accepted by a peer that never dealt with it.
-  assert.notEqual(v.state, 'accept', 'praise does not outweigh a credible report that it cheated')
-  assert.equal(v.state, 'unknown', 'a stranger (the victim) does not decide: the state stays unknown')
-  assert.ok(v.score < 0.5, `but its warning lowers the score below a newcomer's (${v.score})`)
-  assert.ok(v.evidence.strangers.negative > 0 && v.evidence.hearsay.positive === 0)
+  // The victim is a stranger believed for agreeing: its warning informs (a lower score), it does not
+  // decide — it neither voids our anchors' praise nor takes 'cam' out of `accept` (session hole17:
+  // otherwise keys that copy our anchors' reports could do the same to an honest peer).
+  assert.equal(v.state, 'accept', 'a stranger does not decide: the state is what our anchors\' praise calls for')
+  assert.ok(v.evidence.strangers.negative > 0 && v.evidence.hearsay.positive > 0 && v.condemnedBy === 0)
+  const praiseOnly = (v.evidence.hearsay.positive + 1) / (v.evidence.hearsay.positive + 2)
+  assert.ok(v.score < praiseOnly - 0.05, `its warning lowers the score (${v.score}, praise alone ${praiseOnly})`)
+  // A newcomer only the victim warns about stays unknown, with a lower score.
+  report('victim', 'newcomer', 0, 2, t0 - HOUR)
+  const n = m.view('newcomer', t0)
+  assert.equal(n.state, 'unknown', 'a stranger\'s warning does not make a newcomer known')
+  assert.ok(n.score < 0.5, `but it lowers the score below a newcomer's (${n.score})`)
 })
 
 test('a witness our anchors found a good provider is believed, as a stranger, when it says a peer cheated it; not when it praises, nor once caught disagreeing', () => {
@@ -259,6 +266,54 @@ test('a witness our anchors found a good provider is believed, as a stranger, wh
   report('witness', 'good', 0, 3, t0 - HOUR)
   assert.ok(m.credibility('witness', t0) < cfg.credibilityPrior, 'caught disagreeing')
   assert.equal(m.view('osc', t0).state, 'accept', 'a witness caught disagreeing is not believed about others')
+})
+
+test('copier Sybils: strangers made credible by copying our anchors\' public reports cannot take a peer our anchors praise out of accept', () => {
+  // The chain (issue 17, holes left open by sessions h17 and r17c): throwaway keys republish, under
+  // their own names and nudged past the exact-repeat check, what our anchors published about s1..s4.
+  // The anchors deal with those peers again and publish: the copies now "reached us before the
+  // anchors' evidence" and agree with it. Then the copiers say 'honest' cheated them. Before: they
+  // were credible strangers, and one credible condemnation voided our anchors' praise of 'honest',
+  // which fell out of `accept` (under `trust.policy: reputation`: refused work). Now strangers'
+  // condemnation voids only strangers' praise, and strangers never change the state.
+  const store = new ReportStore()
+  const t0 = 100 * HOUR
+  const report = reportsInto(store)
+  const anchors = ['a1', 'a2']
+  const subjects = ['s1', 's2', 's3', 's4']
+  for (const a of anchors) for (const s of subjects) report(a, s, 3, 0, t0 - 10 * HOUR)
+  for (const a of anchors) report(a, 'honest', 4, 0, t0 - 8 * HOUR)
+  const copiers = Array.from({ length: 12 }, (_, k) => `copier${k}`)
+  for (const [k, c] of copiers.entries()) for (const s of subjects) report(c, s, 3 + 0.001 * (k + 1), 0, t0 - 9 * HOUR)
+  for (const a of anchors) for (const s of subjects) report(a, s, 4, 0, t0 - 5 * HOUR)
+  const m = new ReputationModel('me', modelParams(cfg), store, new QuarantineBook({ baseMs: HOUR, maxMs: HOUR }), p => anchors.includes(p))
+  assert.equal(m.view('honest', t0).state, 'accept', 'our anchors\' praise admits it')
+  for (const c of copiers) report(c, 'honest', 0, 4, t0 - HOUR)
+  const after = m.judge('honest', t0 + 1)
+  assert.equal(after.state, 'accept', `copiers' condemnation took 'honest' out of accept: ${JSON.stringify(after.view)}`)
+  assert.equal(after.entered, undefined)
+  assert.equal(after.view.condemnedBy, 0, 'strangers never count as condemnations')
+  assert.ok(after.view.evidence.hearsay.positive > 0, 'our anchors\' praise still counts')
+  assert.ok(after.view.evidence.strangers.negative <= cfg.reporterCap * cfg.hearsayWeight + 1e-9, 'all twelve together weigh at most one reporter\'s cap')
+})
+
+test('a credible stranger\'s condemnation lowers the score but does not take a peer our anchors praise out of accept', () => {
+  // However a stranger came to be believed — here it spoke about s1..s4 before our anchors did and
+  // agreed with them (it could be guessing: most peers are good) — its word informs, never decides.
+  const store = new ReportStore()
+  const t0 = 100 * HOUR
+  const report = reportsInto(store)
+  for (const s of ['s1', 's2', 's3', 's4']) report('early', s, 2, 0, t0 - 12 * HOUR)
+  for (const a of ['a1', 'a2']) for (const s of ['s1', 's2', 's3', 's4']) report(a, s, 3, 0, t0 - 10 * HOUR)
+  for (const a of ['a1', 'a2']) report(a, 'honest', 4, 0, t0 - 8 * HOUR)
+  const m = new ReputationModel('me', modelParams(cfg), store, new QuarantineBook({ baseMs: HOUR, maxMs: HOUR }), p => p === 'a1' || p === 'a2')
+  assert.ok(m.credibility('early', t0) >= cfg.credibleThreshold && !m.related('early', t0), 'a credible stranger')
+  const before = m.view('honest', t0)
+  assert.equal(before.state, 'accept')
+  report('early', 'honest', 0, 4, t0 - HOUR)
+  const v = m.view('honest', t0)
+  assert.equal(v.state, 'accept', `one credible stranger's condemnation took it out of accept: ${JSON.stringify(v)}`)
+  assert.ok(v.score < before.score && v.evidence.strangers.negative > 0 && v.condemnedBy === 0, 'it informs: the score is lower')
 })
 
 test('an outcome folded into cached credibilities gives what a fresh computation gives', () => {

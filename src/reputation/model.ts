@@ -295,15 +295,18 @@ export class ReputationModel {
     let condemnedBy = 0
     let supportedBy = 0
     let seenCheating = false
+    let strangerSawCheating = false
     for (const r of this.store.about(subject)) {
       if (r.issuer === this.self || r.expiresAt <= now) continue
       const e = reportEvidence(r, now, p)
       const total = e.positive + e.negative
       if (total < 0.01) continue
       let { value: c, related } = this.judgeReporter(r.issuer, now)
+      let witness = false
       if (c < p.credibleThreshold && condemns(e) && this.anchorsFoundGood(r.issuer, c, now)) {
         c = p.credibleThreshold
         related = false
+        witness = true
       }
       // Only reporters whose reports have matched our own experience count: a crowd of unchecked
       // identities (Sybils, a clique, ballot stuffers) weighs nothing until it has been right.
@@ -318,7 +321,10 @@ export class ReputationModel {
       const scale = (total > p.reporterCap ? p.reporterCap / total : 1) * share
       reporters++
       credibleReporters++
-      if (condemns(e)) seenCheating = true
+      if (condemns(e)) {
+        if (related || witness) seenCheating = true
+        else strangerSawCheating = true
+      }
       if (!related) {
         // A credible stranger informs (its evidence, bounded below, moves the score) but never
         // decides: it is not counted as a condemnation or a support, and cannot change the state.
@@ -337,7 +343,15 @@ export class ReputationModel {
     // good between defections (oscillation), is how such peers win new victims. Its score then rests
     // on our own experience and the condemnations. Honest peers are condemned only by liars, who
     // are not credible (in the simulation, no malicious reporter is).
+    // Whose condemnation voids whose praise: a related reporter's, or a witness our anchors found a
+    // good provider (real work, which a Sybil does not have), voids all praise; a stranger believed
+    // only for agreeing with us or our anchors voids only strangers' praise. Agreement can be had
+    // for nothing (copy what our anchors publish and wait for their next report; or say "good" of
+    // everyone early, since most peers are good): before this rule, twelve such keys condemning an
+    // honest peer threw away our anchors' praise of it, and it fell out of `accept` — under
+    // `trust.policy: reputation`, refused work (test/reputation-attacks.test.ts).
     if (seenCheating) { hp = 0; sp = 0 }
+    if (strangerSawCheating) sp = 0
     // All strangers together count for at most one reporter's cap.
     const st = sp + sn
     const bound = st > p.reporterCap ? p.reporterCap / st : 1

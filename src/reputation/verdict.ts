@@ -36,15 +36,13 @@ export function finishView (f: Omit<View, 'score' | 'state' | 'evidence'> & View
   const { direct, hearsay, vouch, strangers } = f
   const all = { positive: direct.positive + hearsay.positive + vouch.positive, negative: direct.negative + hearsay.negative + vouch.negative }
   const score = betaScore(all)
-  let state = stateOf(all, p)
-  // Strangers may not decide: the two deciding states (accept, refuse) hold only if the evidence
-  // without them says so too; otherwise the peer stays where that evidence leaves it, at most
-  // `throttle`. So strangers can nudge a score, never admit a peer or push one out. Nor do they
-  // make an unknown peer known: a stranger's warning about a newcomer must leave it `unknown` with a
-  // lower score, not lift it to `throttle` (which a caller ranks above `unknown`).
-  const deciding = stateOf({ positive: all.positive - strangers.positive, negative: all.negative - strangers.negative }, p)
-  if (deciding === 'unknown') state = 'unknown'
-  else if ((state === 'accept' || state === 'refuse') && deciding !== state) state = 'throttle'
+  // Strangers may not decide: the state is the one the evidence without them calls for. They move
+  // the score (how a caller ranks peers of one state), never the state: they cannot admit a peer,
+  // refuse it, or take it out of `accept` (under `trust.policy: reputation` that refuses it work:
+  // before, twelve copier keys' bounded warning pulled an honest peer our anchors praise from
+  // `accept` to `throttle`). Nor do they make an unknown peer known: a stranger's warning about a
+  // newcomer leaves it `unknown` with a lower score, not `throttle` (which a caller ranks higher).
+  let state = stateOf({ positive: all.positive - strangers.positive, negative: all.negative - strangers.negative }, p)
   // Bad results reported by a credible peer are not outvoted by the good work the same peer did for
   // others: that is how an oscillating or camouflaged peer looks. Our own good experience still wins.
   if (p.refuseReporters > 0 && f.condemnedBy >= p.refuseReporters && !ownExperienceGood(direct, p)) state = 'refuse'
