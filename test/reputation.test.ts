@@ -415,6 +415,11 @@ test('an outcome folded into cached credibilities gives what a fresh computation
     assert.equal(m.related(r, now), fresh.related(r, now), `${r} related`)
   }
   assert.ok(reporters.some(r => m.credibility(r, now) !== m.credibility('nobody', now)), 'the outcomes moved some credibility')
+  // Who speaks with whose voice (r5 with its voucher s0's) is folded in too: the views count alike.
+  for (const subject of subjects) {
+    const [v, w] = [m.view(subject, now), fresh.view(subject, now)]
+    assert.deepEqual([v.state, v.condemnedBy, v.supportedBy, v.credibleReporters], [w.state, w.condemnedBy, w.supportedBy, w.credibleReporters], subject)
+  }
 })
 
 test('a kinder report dated before a peer cheated us is an outdated view, not a lie; the same praise after it is', () => {
