@@ -1,6 +1,8 @@
 // Issue 17's attacks on real nodes over 127.0.0.1: Sybils that copy the victim's own public reports to
 // look credible, then try to quarantine an honest peer and to admit a stranger under
-// `trust.policy: reputation`; and a stranger's refused call, which must cost the callee nothing.
+// `trust.policy: reputation`; a stranger's refused call, which must cost the callee nothing; and
+// copiers made credible by copying the victim's anchor, related by the vouch of an attacker that
+// served the victim well (session vouch17).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
@@ -14,6 +16,7 @@ import { CREDIBILITY_REFRESH_MS } from '../src/reputation/params.ts'
 
 // Roles: 0 victim (the hub, admits by reputation), 1 attacker (publishes for its Sybils), 2 honest
 // peer the Sybils badmouth, 3 stranger they praise, 4 bystander that has served the victim well.
+// The attacker answers anyone's A2A calls (policy open, the example agent): it can serve the victim.
 const VICTIM = 0
 const ATTACKER = 1
 const HONEST = 2
@@ -37,16 +40,51 @@ async function freshKeys (n: number): Promise<Array<{ key: PrivateKey, id: strin
 
 let seq = Date.now()
 /** The attacker's node publishes, on the topic, a report signed by one of its throwaway keys. */
-async function say (from: { key: PrivateKey, id: string }, subject: string, positive: number, negative: number, issuedAt = Date.now()): Promise<void> {
-  const report = await signReport(from.key, { issuer: from.id, subject, positive, negative, vouch: 0, seq: ++seq, issuedAt, expiresAt: Date.now() + 3_600_000 })
+async function say (from: { key: PrivateKey, id: string }, subject: string, positive: number, negative: number, issuedAt = Date.now(), vouch = 0): Promise<void> {
+  const report = await signReport(from.key, { issuer: from.id, subject, positive, negative, vouch, seq: ++seq, issuedAt, expiresAt: Date.now() + 3_600_000 })
   await net.nodes[ATTACKER].libp2p.services.pubsub.publish(TRUST_TOPIC, encodeReport(report))
+}
+
+/** Waits out the victim's reuse of its anchors' opinion of a peer (up to CREDIBILITY_REFRESH_MS). */
+const refresh = async (): Promise<void> => { await new Promise(resolve => setTimeout(resolve, CREDIBILITY_REFRESH_MS + 1000)) }
+
+/**
+ * Hole (1), on real nodes: `n` fresh keys republish, nudged, what the victim's anchor published about
+ * four fresh peers; then the anchor deals with those peers again and publishes, and the copies look
+ * like reports that came first and agree with it. Returns the copiers, credible on the victim.
+ */
+async function copyTheAnchor (anchorNode: number, n: number): Promise<Array<{ key: PrivateKey, id: string }>> {
+  const anchor = net.nodes[anchorNode].reputation
+  const subjects = await freshKeys(4)
+  for (const s of subjects) { await anchor.rate(s.id, 'ok'); await anchor.rate(s.id, 'ok') }
+  const published = (await waitFor('the attacker to read the anchor\'s reports', () => {
+    const latest = new Map(reportsAt(ATTACKER, r => r.issuer === id(anchorNode) && subjects.some(s => s.id === r.subject) && r.positive > 1.5).map(r => [r.subject, r]))
+    return latest.size === subjects.length ? [...latest.values()] : undefined
+  }))!
+  const copiers = await freshKeys(n)
+  for (const [k, c] of copiers.entries()) for (const r of published) await say(c, r.subject, r.positive + 0.001 * (k + 1), r.negative)
+  await waitFor('the victim to accept every copy', () => reportsAt(VICTIM, r => copiers.some(c => c.id === r.issuer) && subjects.some(s => s.id === r.subject)).length >= n * subjects.length)
+  // The anchor's next dealings with the same peers, published: now newer than the copies. (Waited
+  // for first: a node takes a burst of 3 reports per issuer and subject, then one per 10 s; and the
+  // victim reuses its anchors' opinion of a peer for up to CREDIBILITY_REFRESH_MS.)
+  await refresh()
+  for (const s of subjects) await anchor.rate(s.id, 'ok')
+  await waitFor('the victim to get the anchor\'s new reports', () => subjects.every(s => reportsAt(VICTIM, r => r.issuer === id(anchorNode) && r.subject === s.id && r.positive > 2.5).length > 0))
+  return copiers
+}
+
+/** An A2A SendMessage from node `from` to node `to`: true when answered, else the error's code. */
+async function ask (from: number, to: number, text: string): Promise<true | string> {
+  const body = JSON.stringify({ jsonrpc: '2.0', id: randomUUID(), method: 'SendMessage', params: { message: { kind: 'message', messageId: randomUUID(), role: 'ROLE_USER', parts: [{ text }] } } })
+  return await net.nodes[from].a2a.caller.call(id(to), body).then(answer => answer.kind === 'single' || 'not single', (err: any) => String(err.code))
 }
 
 before(async () => {
   net = await testnet(5, {
     config: i => ({
       reputation: { publishIntervalMs: 100, republishIntervalMs: 600_000 },
-      ...(i === VICTIM ? { trust: { policy: 'reputation' as const }, a2a: { exampleAgent: true } } : {})
+      ...(i === VICTIM ? { trust: { policy: 'reputation' as const }, a2a: { exampleAgent: true } } : {}),
+      ...(i === ATTACKER ? { trust: { policy: 'open' as const }, a2a: { exampleAgent: true } } : {})
     })
   })
   for (const [i, node] of net.nodes.entries()) {
@@ -135,22 +173,7 @@ test('Sybils that copy our anchor\'s public reports cannot keep an honest peer i
   await net.trust(net.nodes[ANCHOR], net.nodes[VICTIM])
   assert.ok(net.nodes[VICTIM].trust.isTrusted(id(ANCHOR)), 'the anchor is trusted by handshake')
   const anchor = net.nodes[ANCHOR].reputation
-  const subjects = await freshKeys(4)
-  for (const s of subjects) { await anchor.rate(s.id, 'ok'); await anchor.rate(s.id, 'ok') }
-  const published = (await waitFor('the attacker to read the anchor\'s reports', () => {
-    const latest = new Map(reportsAt(ATTACKER, r => r.issuer === id(ANCHOR) && subjects.some(s => s.id === r.subject) && r.positive > 1.5).map(r => [r.subject, r]))
-    return latest.size === subjects.length ? [...latest.values()] : undefined
-  }))!
-  const copiers = await freshKeys(SYBILS)
-  for (const [k, c] of copiers.entries()) for (const r of published) await say(c, r.subject, r.positive + 0.001 * (k + 1), r.negative)
-  await waitFor('the victim to accept every copy', () => reportsAt(VICTIM, r => copiers.some(c => c.id === r.issuer)).length >= SYBILS * subjects.length)
-  // The anchor's next dealings with the same peers, published: now newer than the copies. (Waited
-  // for first: a node takes a burst of 3 reports per issuer and subject, then one per 10 s; and the
-  // victim reuses its anchors' opinion of a peer for up to CREDIBILITY_REFRESH_MS.)
-  const refresh = async (): Promise<void> => { await new Promise(resolve => setTimeout(resolve, CREDIBILITY_REFRESH_MS + 1000)) }
-  await refresh()
-  for (const s of subjects) await anchor.rate(s.id, 'ok')
-  await waitFor('the victim to get the anchor\'s new reports', () => subjects.every(s => reportsAt(VICTIM, r => r.issuer === id(ANCHOR) && r.subject === s.id && r.positive > 2.5).length > 0))
+  const copiers = await copyTheAnchor(ANCHOR, SYBILS)
   // The anchor's good work with the honest peer, published.
   for (let i = 0; i < 4; i++) await anchor.rate(id(HONEST), 'ok')
   await waitFor('the victim to accept the honest peer on its anchor\'s word', () => victim.get(id(HONEST)).state === 'accept')
@@ -158,8 +181,34 @@ test('Sybils that copy our anchor\'s public reports cannot keep an honest peer i
   for (const c of copiers) await say(c, id(HONEST), 0, 4)
   await waitFor('the victim to accept every condemnation', () => reportsAt(VICTIM, r => copiers.some(c => c.id === r.issuer) && r.subject === id(HONEST)).length >= SYBILS)
   const honest = victim.get(id(HONEST))
-  const body = JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'SendMessage', params: { message: { kind: 'message', messageId: randomUUID(), role: 'ROLE_USER', parts: [{ text: 'still served' }] } } })
-  const served = await net.nodes[HONEST].a2a.caller.call(id(VICTIM), body).then(answer => answer.kind === 'single', (err: any) => String(err.code))
+  const served = await ask(HONEST, VICTIM, 'still served')
   assert.deepEqual({ state: honest.state, served }, { state: 'accept', served: true }, `the copiers kept the honest peer out: ${JSON.stringify(honest)}`)
   assert.equal(honest.condemnedBy, 0, 'strangers never count as condemnations')
+})
+
+test('an attacker that served the victim well cannot vouch copiers into quarantining an honest peer', async () => {
+  // The chain (session vouch17): the attacker answers two of the victim's tasks (real A2A calls,
+  // recorded by the victim as `ok`: it "served us well", so it is related); it vouches for six fresh
+  // keys (related by its vouch, one step); they copy the victim's anchor (credible, hole 1, as in
+  // the test above); then all six say a peer the victim never dealt with cheated them. Before the
+  // fix: six related, credible condemnations and no related supporter — condemnReporters (6) — so
+  // the victim quarantined that peer on reports alone and refused its calls. Now one voucher's
+  // vouchees count as one reporter: one condemnation, which the attacker could give alone.
+  const victim = net.nodes[VICTIM].reputation
+  const TARGET = STRANGER // honest; the victim never dealt with it, no related peer reports on it
+  const n = net.nodes[VICTIM].config.reputation.condemnReporters
+  assert.ok(net.nodes[VICTIM].trust.isTrusted(id(BYSTANDER)) && !net.nodes[VICTIM].trust.isTrusted(id(ATTACKER)), 'the bystander is the anchor (test above), the attacker is not')
+  const copiers = await copyTheAnchor(BYSTANDER, n)
+  for (let i = 0; i < 2; i++) assert.equal(await ask(VICTIM, ATTACKER, `task ${i}`), true)
+  await waitFor('the victim to record that the attacker served it well', () => victim.get(id(ATTACKER)).state === 'accept')
+  const attacker = { key: net.nodes[ATTACKER].key, id: id(ATTACKER) }
+  for (const c of copiers) await say(attacker, c.id, 0, 0, Date.now(), 1)
+  await waitFor('the victim to accept every vouch', () => reportsAt(VICTIM, r => r.issuer === id(ATTACKER) && r.vouch > 0 && copiers.some(c => c.id === r.subject)).length >= n)
+  await refresh() // the anchor's new reports now feed the victim's credibility checks
+  for (const c of copiers) await say(c, id(TARGET), 0, 4)
+  await waitFor('the victim to accept every condemnation', () => reportsAt(VICTIM, r => copiers.some(c => c.id === r.issuer) && r.subject === id(TARGET)).length >= n)
+  const target = victim.get(id(TARGET))
+  assert.equal(victim.quarantineRecord(id(TARGET)), undefined, `the vouched copiers quarantined an honest peer: ${JSON.stringify(target)}`)
+  assert.equal(target.condemnedBy, 1, `one voucher's vouchees are one condemnation: ${JSON.stringify(target)}`)
+  await net.nodes[TARGET].ping(id(VICTIM)) // still connected and answered
 })

@@ -316,6 +316,67 @@ test('a credible stranger\'s condemnation lowers the score but does not take a p
   assert.ok(v.score < before.score && v.evidence.strangers.negative > 0 && v.condemnedBy === 0, 'it informs: the score is lower')
 })
 
+/**
+ * Issue 17's chain through vouching (session vouch17): `att` serves us well twice (related), vouches
+ * for `keys` fresh identities (related by its vouch), which copy, nudged, what our anchors published
+ * about s1..s4 before the anchors publish again (credible: hole 1, the second-hand check has no
+ * anchor-side history). `copy` false: the keys say nothing about s1..s4; `vouch` false: no vouches.
+ * Then every key says `honest` (a peer we never dealt with, no one else reports on) cheated it.
+ */
+function vouchedCopiers (opts: { copy: boolean, vouch: boolean, keys?: number }): { m: ReputationModel, keys: string[], t0: number, report: ReturnType<typeof reportsInto> } {
+  const store = new ReportStore()
+  const t0 = 100 * HOUR
+  const report = reportsInto(store)
+  const anchors = ['a1', 'a2']
+  const subjects = ['s1', 's2', 's3', 's4']
+  const m = new ReputationModel('me', modelParams(cfg), store, new QuarantineBook({ baseMs: HOUR, maxMs: HOUR }), p => anchors.includes(p))
+  m.record('att', 'ok', t0 - 20 * HOUR); m.record('att', 'ok', t0 - 20 * HOUR)
+  for (const a of anchors) for (const s of subjects) report(a, s, 3, 0, t0 - 10 * HOUR)
+  const keys = Array.from({ length: opts.keys ?? cfg.condemnReporters }, (_, k) => `key${k}`)
+  let seq = 1000
+  if (opts.vouch) for (const k of keys) store.put({ issuer: 'att', subject: k, positive: 0, negative: 0, vouch: 1, seq: ++seq, issuedAt: t0 - 9 * HOUR, expiresAt: t0 + 48 * HOUR }, t0 - 9 * HOUR)
+  if (opts.copy) for (const [i, k] of keys.entries()) for (const s of subjects) report(k, s, 3 + 0.001 * (i + 1), 0, t0 - 9 * HOUR)
+  for (const a of anchors) for (const s of subjects) report(a, s, 4, 0, t0 - 5 * HOUR)
+  for (const k of keys) report(k, 'honest', 0, 4, t0 - HOUR)
+  return { m, keys, t0, report }
+}
+
+test('a voucher that served us well cannot mint deciders: vouched copiers count as one reporter, and cannot quarantine an honest peer', () => {
+  // The chain: each key is related (vouched for by a peer that served us well) and credible
+  // (copied). Before: six related, credible condemnations and no related supporter quarantined
+  // `honest` on reports alone — condemnReporters (6) bought with two answered tasks and six free
+  // keys. Now a vouch lends the voucher's voice; it does not multiply it: one voucher's vouchees
+  // together count as one reporter (one condemnation, one reporter's cap of evidence) — no more
+  // than `att` itself could say, and `att` answers for it with its own credibility.
+  const { m, keys, t0 } = vouchedCopiers({ copy: true, vouch: true })
+  for (const k of keys) assert.ok(m.related(k, t0) && m.credibility(k, t0) >= cfg.credibleThreshold, `${k} is related and credible (${m.credibility(k, t0)})`)
+  const j = m.judge('honest', t0)
+  assert.equal(j.entered, undefined, `vouched copiers quarantined an honest peer: ${JSON.stringify(j.view)}`)
+  assert.notEqual(j.state, 'quarantined')
+  assert.equal(j.view.condemnedBy, 1, 'one voucher\'s vouchees are one condemnation')
+  assert.ok(j.view.evidence.hearsay.negative <= cfg.reporterCap * cfg.hearsayWeight + 1e-9, `they weigh one reporter's cap together: ${j.view.evidence.hearsay.negative}`)
+  // One related condemnation still refuses a peer we have no experience of (refuseReporters 1):
+  // what `att` could do alone, and does not multiply. Its own condemnation joins its vouchees'.
+  assert.equal(j.state, 'refuse')
+  const { m: m2, t0: t2, report } = vouchedCopiers({ copy: true, vouch: true })
+  report('att', 'honest', 0, 4, t2 - HOUR)
+  assert.equal(m2.view('honest', t2).condemnedBy, 1, 'the voucher and its vouchees are one voice')
+})
+
+test('the vouch chain\'s parts alone: vouched keys that did not copy are not believed; copiers nobody vouched for are strangers', () => {
+  const plain = vouchedCopiers({ copy: false, vouch: true })
+  assert.ok(plain.keys.every(k => plain.m.related(k, plain.t0) && plain.m.credibility(k, plain.t0) < cfg.credibleThreshold), 'related but not credible')
+  const p = plain.m.judge('honest', plain.t0)
+  assert.equal(p.view.condemnedBy, 0)
+  assert.equal(p.state, 'unknown')
+  const loose = vouchedCopiers({ copy: true, vouch: false })
+  assert.ok(loose.keys.every(k => !loose.m.related(k, loose.t0) && loose.m.credibility(k, loose.t0) >= cfg.credibleThreshold), 'credible strangers')
+  const l = loose.m.judge('honest', loose.t0)
+  assert.equal(l.view.condemnedBy, 0)
+  assert.equal(l.state, 'unknown', 'strangers do not make a peer known')
+  assert.equal(l.entered, undefined)
+})
+
 test('an outcome folded into cached credibilities gives what a fresh computation gives', () => {
   const params = modelParams(cfg)
   const t0 = 10 * HOUR
@@ -354,6 +415,11 @@ test('an outcome folded into cached credibilities gives what a fresh computation
     assert.equal(m.related(r, now), fresh.related(r, now), `${r} related`)
   }
   assert.ok(reporters.some(r => m.credibility(r, now) !== m.credibility('nobody', now)), 'the outcomes moved some credibility')
+  // Who speaks with whose voice (r5 with its voucher s0's) is folded in too: the views count alike.
+  for (const subject of subjects) {
+    const [v, w] = [m.view(subject, now), fresh.view(subject, now)]
+    assert.deepEqual([v.state, v.condemnedBy, v.supportedBy, v.credibleReporters], [w.state, w.condemnedBy, w.supportedBy, w.credibleReporters], subject)
+  }
 })
 
 test('a kinder report dated before a peer cheated us is an outdated view, not a lie; the same praise after it is', () => {

@@ -40,6 +40,8 @@ export type Term = [agree: number, disagree: number]
 export interface Credibility {
   value: number
   related: boolean
+  /** When `related` only because a peer vouched for it: that voucher, whose voice it speaks with (see baseView). */
+  voucher?: string
   at: number
   version: number
   prior: number

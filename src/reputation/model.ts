@@ -145,7 +145,11 @@ export class ReputationModel {
       c.value = credibilityValue(c.prior, c.second, c.first.values())
       // Whether the subject now vouches for a peer that served us well can make that peer related.
       vouchees ??= new Set([...this.store.vouchedBy(subject)].map(v => v.subject))
-      if (vouchees.has(r.issuer)) c.related = this.hasRelationship(r.issuer, this.directNow(r.issuer, now), now)
+      if (vouchees.has(r.issuer)) {
+        const rel = this.relationship(r.issuer, this.directNow(r.issuer, now), now)
+        c.related = rel != null
+        c.voucher = rel === r.issuer ? undefined : rel
+      }
     }
   }
 
@@ -195,17 +199,22 @@ export class ReputationModel {
     return this.judgeReporter(reporter, now).related
   }
 
-  private hasRelationship (reporter: string, own: Evidence, now: number): boolean {
+  /**
+   * Whose voice a reporter speaks with: its own id when it is related in its own right (an anchor,
+   * or it served us well), the voucher's when it is related only by a vouch, undefined when it is a
+   * stranger.
+   */
+  private relationship (reporter: string, own: Evidence, now: number): string | undefined {
     const p = this.params
-    if (this.isAnchor(reporter) || ownExperienceGood(own, p)) return true
-    if (!this.store.hasVouches) return false
+    if (this.isAnchor(reporter) || ownExperienceGood(own, p)) return reporter
+    if (!this.store.hasVouches) return undefined
     // Vouched for by an anchor or a peer that served us well: one step only, so a vouched peer's
     // own vouches do not chain. The store holds at most MAX_REPORTERS_PER_SUBJECT reports about it.
     for (const r of this.store.about(reporter)) {
       if (r.vouch <= 0 || r.expiresAt <= now || r.issuer === reporter || r.issuer === this.self) continue
-      if (this.isAnchor(r.issuer) || ownExperienceGood(this.directNow(r.issuer, now), p)) return true
+      if (this.isAnchor(r.issuer) || ownExperienceGood(this.directNow(r.issuer, now), p)) return r.issuer
     }
-    return false
+    return undefined
   }
 
   /** A first-hand check: report `r` against our own evidence about its subject. */
@@ -255,7 +264,9 @@ export class ReputationModel {
     // and our experience, which grows like rounds² / network size: far too slow for a thousand peers.
     const servedWell = ownExperienceGood(own, p)
     const prior = servedWell || this.isAnchor(reporter) ? Math.max(p.servedWellPrior, p.credibilityPrior) : p.credibilityPrior
-    const entry: Credibility = { value: credibilityValue(prior, second, first.values()), related: this.hasRelationship(reporter, own, now), at: now, version, prior, second, first }
+    const rel = this.relationship(reporter, own, now)
+    const entry: Credibility = { value: credibilityValue(prior, second, first.values()), related: rel != null, at: now, version, prior, second, first }
+    if (rel != null && rel !== reporter) entry.voucher = rel
     this.credCache.set(reporter, entry)
     return entry
   }
@@ -296,16 +307,22 @@ export class ReputationModel {
     let supportedBy = 0
     let seenCheating = false
     let strangerSawCheating = false
+    // Related reporters in their own right who condemn or support it (only looked up for vouchers),
+    // and the vouched-for reporters' evidence and verdicts gathered per voucher.
+    let condemners: Set<string> | undefined
+    let supporters: Set<string> | undefined
+    let vouched: Map<string, { positive: number, negative: number, condemns: boolean, supports: boolean }> | undefined
     for (const r of this.store.about(subject)) {
       if (r.issuer === this.self || r.expiresAt <= now) continue
       const e = reportEvidence(r, now, p)
       const total = e.positive + e.negative
       if (total < 0.01) continue
-      let { value: c, related } = this.judgeReporter(r.issuer, now)
+      let { value: c, related, voucher } = this.judgeReporter(r.issuer, now)
       let witness = false
       if (c < p.credibleThreshold && condemns(e) && this.anchorsFoundGood(r.issuer, c, now)) {
         c = p.credibleThreshold
         related = false
+        voucher = undefined
         witness = true
       }
       // Only reporters whose reports have matched our own experience count: a crowd of unchecked
@@ -332,11 +349,37 @@ export class ReputationModel {
         sn += c * e.negative * scale
         continue
       }
+      if (r.issuedAt > latestEvidenceAt) latestEvidenceAt = r.issuedAt
+      if (voucher != null) {
+        // Related only by a vouch: a vouch lends the voucher's voice, it does not multiply it. One
+        // voucher's vouchees together weigh one reporter's cap and count as one condemnation or
+        // support — the voucher's own, if it gives one. Otherwise a peer that answered two tasks
+        // for us could vouch for six fresh keys, make them credible for free (republish what our
+        // anchors publish, nudged, before their next report: the second-hand check cannot tell a
+        // copy), and quarantine an honest peer on their six condemnations (condemnReporters), paying
+        // nothing: its vouchees never serve us, so none is ever refused (session vouch17).
+        vouched ??= new Map()
+        let g = vouched.get(voucher)
+        if (g == null) vouched.set(voucher, g = { positive: 0, negative: 0, condemns: false, supports: false })
+        g.positive += c * e.positive * scale
+        g.negative += c * e.negative * scale
+        if (condemns(e)) g.condemns = true
+        else if (betaScore(e) >= p.acceptScore) g.supports = true
+        continue
+      }
       hp += c * e.positive * scale
       hn += c * e.negative * scale
-      if (r.issuedAt > latestEvidenceAt) latestEvidenceAt = r.issuedAt
-      if (condemns(e)) condemnedBy++
-      else if (betaScore(e) >= p.acceptScore) supportedBy++
+      if (condemns(e)) { condemnedBy++; if (this.store.hasVouches) (condemners ??= new Set()).add(r.issuer) } else if (betaScore(e) >= p.acceptScore) { supportedBy++; if (this.store.hasVouches) (supporters ??= new Set()).add(r.issuer) }
+    }
+    if (vouched != null) {
+      for (const [voucher, g] of vouched) {
+        const t = g.positive + g.negative
+        const bound = t > p.reporterCap ? p.reporterCap / t : 1
+        hp += g.positive * bound
+        hn += g.negative * bound
+        if (g.condemns && condemners?.has(voucher) !== true) condemnedBy++
+        if (g.supports && supporters?.has(voucher) !== true) supportedBy++
+      }
     }
     // A peer a credible reporter saw cheat gets no credit from others' praise: good work for them is
     // no evidence it did not cheat this one, and being good to most and bad to some (camouflage), or
