@@ -369,7 +369,14 @@ export class ReputationModel {
       }
       hp += c * e.positive * scale
       hn += c * e.negative * scale
-      if (condemns(e)) { condemnedBy++; if (this.store.hasVouches) (condemners ??= new Set()).add(r.issuer) } else if (betaScore(e) >= p.acceptScore) { supportedBy++; if (this.store.hasVouches) (supporters ??= new Set()).add(r.issuer) }
+      // Who condemned or supported in their own right is only needed to merge a voucher's voice with its vouchees'.
+      if (condemns(e)) {
+        condemnedBy++
+        if (this.store.hasVouches) (condemners ??= new Set()).add(r.issuer)
+      } else if (betaScore(e) >= p.acceptScore) {
+        supportedBy++
+        if (this.store.hasVouches) (supporters ??= new Set()).add(r.issuer)
+      }
     }
     if (vouched != null) {
       for (const [voucher, g] of vouched) {
