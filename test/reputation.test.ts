@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { runOne } from '../scripts/sim/world.ts'
 import { signReport, encodeReport, decodeReport, ReportStore, ReputationModel, reportableEvidence, QuarantineBook, modelParams, defaultReputationConfig, type TrustReport } from '../src/reputation/index.ts'
 
 const cfg = defaultReputationConfig()
@@ -473,11 +474,22 @@ test('condemnation by credible reporters refuses a peer; quarantine on reports a
   assert.equal(contested.state, 'refuse')
 })
 
+test('the simulation counts an oscillating peer\'s good answers as served by it but not as bad answers', () => {
+  // Uniform choice (model none), 12 rounds: 8 of good service, then 4 of bad.
+  const row = runOne({ model: 'none', attack: 'oscillation', agents: 40, malicious: 0.5, rounds: 12, seed: 1, config: defaultReputationConfig() })
+  assert.ok(row.badByMalicious > 0, JSON.stringify(row))
+  assert.ok(row.badByMalicious < row.servedByMalicious / 2, JSON.stringify(row))
+})
+
 test('the simulation runs in --quick mode and prints rows for all three models', async () => {
   const { stdout } = await promisify(execFile)(process.execPath, ['scripts/sim-reputation.ts', '--quick', '--json'], { timeout: 120_000 })
   const { rows } = JSON.parse(stdout)
   assert.deepEqual(new Set(rows.map((r: any) => r.model)), new Set(['agentwire', 'eigentrust', 'none']))
-  for (const r of rows) for (const k of ['model', 'attack', 'malicious', 'servedByMalicious', 'honestSuccess', 'falseQuarantine', 'roundsToQuarantine']) assert.ok(k in r)
+  for (const r of rows) for (const k of ['model', 'attack', 'malicious', 'servedByMalicious', 'badByMalicious', 'honestSuccess', 'falseQuarantine', 'roundsToQuarantine']) assert.ok(k in r)
+  // Bad answers are a part of the requests malicious agents served: all of them where every answer
+  // is bad, fewer where the attack mixes in good ones (camouflage, oscillation).
+  for (const r of rows) assert.ok(r.badByMalicious <= r.servedByMalicious, JSON.stringify(r))
+  for (const r of rows.filter((x: any) => x.attack !== 'camouflage' && x.attack !== 'oscillation')) assert.equal(r.badByMalicious, r.servedByMalicious, JSON.stringify(r))
   const aw = rows.filter((r: any) => r.model === 'agentwire')
   const none = rows.filter((r: any) => r.model === 'none')
   assert.ok(aw.every((r: any, i: number) => r.servedByMalicious < none[i].servedByMalicious))

@@ -4,8 +4,8 @@ import type { Row } from './world.ts'
 const COLORS: Record<string, string> = { agentwire: '#2b7bb9', eigentrust: '#e08a1e', none: '#9a9a9a' }
 
 export function table (rows: Row[]): string {
-  const lines = ['| agents | attack | malicious | model | servedByMalicious | honestSuccess | falseQuarantine | roundsToQuarantine |', '|---:|---|---:|---|---:|---:|---:|---:|']
-  for (const r of rows) lines.push(`| ${r.agents} | ${r.attack} | ${Math.round(r.malicious * 100)}% | ${r.model} | ${r.servedByMalicious.toFixed(3)} | ${r.honestSuccess.toFixed(3)} | ${r.falseQuarantine.toFixed(4)} | ${r.roundsToQuarantine ?? '—'} |`)
+  const lines = ['| agents | attack | malicious | model | servedByMalicious | badByMalicious | honestSuccess | falseQuarantine | roundsToQuarantine |', '|---:|---|---:|---|---:|---:|---:|---:|---:|']
+  for (const r of rows) lines.push(`| ${r.agents} | ${r.attack} | ${Math.round(r.malicious * 100)}% | ${r.model} | ${r.servedByMalicious.toFixed(3)} | ${r.badByMalicious.toFixed(3)} | ${r.honestSuccess.toFixed(3)} | ${r.falseQuarantine.toFixed(4)} | ${r.roundsToQuarantine ?? '—'} |`)
   return lines.join('\n')
 }
 

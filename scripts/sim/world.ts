@@ -26,6 +26,12 @@ export interface Row {
   malicious: number
   /** Fraction of honest agents' requests served by an agent acting maliciously. */
   servedByMalicious: number
+  /**
+   * Fraction of honest agents' requests answered badly by an agent acting maliciously: what the
+   * attack cost them. servedByMalicious also counts the good answers an oscillating or camouflaged
+   * peer gives between its bad ones.
+   */
+  badByMalicious: number
   /** Fraction of honest agents' requests that got a good result. */
   honestSuccess: number
   /** Fraction of (honest observer, honest subject) pairs where the observer ever quarantined the subject. */
@@ -131,6 +137,7 @@ export function runOne (spec: RunSpec): Row {
   let throwaway = 0
   let requests = 0
   let servedBad = 0
+  let badAnswers = 0
   let good = 0
   for (round = 0; round < spec.rounds; round++) {
     const now = T0 + round * HOUR
@@ -155,7 +162,10 @@ export function runOne (spec: RunSpec): Row {
       else if (spec.attack === 'oscillation') outcome = (round % (OSC_GOOD + OSC_BAD)) < OSC_GOOD ? 'ok' : 'invalid'
       else outcome = 'invalid'
       if (counts) {
-        if (actsBad(p, round)) servedBad++
+        if (actsBad(p, round)) {
+          servedBad++
+          if (outcome !== 'ok') badAnswers++
+        }
         if (outcome === 'ok') good++
       }
       chooser.outcome(id, chosen, outcome, now)
@@ -244,6 +254,7 @@ export function runOne (spec: RunSpec): Row {
     agents: n,
     malicious: spec.malicious,
     servedByMalicious: round4(requests === 0 ? 0 : servedBad / requests),
+    badByMalicious: round4(requests === 0 ? 0 : badAnswers / requests),
     honestSuccess: round4(requests === 0 ? 0 : good / requests),
     falseQuarantine: round4(honestCount < 2 ? 0 : falsePairs.size / (honestCount * (honestCount - 1))),
     roundsToQuarantine: spec.model === 'agentwire' && Number.isFinite(median) ? median : null,
