@@ -486,10 +486,9 @@ test('the simulation runs in --quick mode and prints rows for all three models',
   const { rows } = JSON.parse(stdout)
   assert.deepEqual(new Set(rows.map((r: any) => r.model)), new Set(['agentwire', 'eigentrust', 'none']))
   for (const r of rows) for (const k of ['model', 'attack', 'malicious', 'servedByMalicious', 'badByMalicious', 'honestSuccess', 'falseQuarantine', 'roundsToQuarantine']) assert.ok(k in r)
-  // Bad answers are a part of the requests malicious agents served: all of them where every answer
-  // is bad, fewer where the attack mixes in good ones (camouflage, oscillation).
-  for (const r of rows) assert.ok(r.badByMalicious <= r.servedByMalicious, JSON.stringify(r))
-  for (const r of rows.filter((x: any) => x.attack !== 'camouflage' && x.attack !== 'oscillation')) assert.equal(r.badByMalicious, r.servedByMalicious, JSON.stringify(r))
+  // --quick runs attacks in which every malicious answer is bad, so there the requests answered
+  // badly by malicious agents are all the requests they served (the next test covers the others).
+  for (const r of rows) assert.equal(r.badByMalicious, r.servedByMalicious, JSON.stringify(r))
   const aw = rows.filter((r: any) => r.model === 'agentwire')
   const none = rows.filter((r: any) => r.model === 'none')
   assert.ok(aw.every((r: any, i: number) => r.servedByMalicious < none[i].servedByMalicious))
