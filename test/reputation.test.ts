@@ -487,7 +487,7 @@ test('the simulation runs in --quick mode and prints rows for all three models',
   assert.deepEqual(new Set(rows.map((r: any) => r.model)), new Set(['agentwire', 'eigentrust', 'none']))
   for (const r of rows) for (const k of ['model', 'attack', 'malicious', 'servedByMalicious', 'badByMalicious', 'honestSuccess', 'falseQuarantine', 'roundsToQuarantine']) assert.ok(k in r)
   // --quick runs attacks in which every malicious answer is bad, so there the requests answered
-  // badly by malicious agents are all the requests they served (the next test covers the others).
+  // badly by malicious agents are all the requests they served (the test above covers the others).
   for (const r of rows) assert.equal(r.badByMalicious, r.servedByMalicious, JSON.stringify(r))
   const aw = rows.filter((r: any) => r.model === 'agentwire')
   const none = rows.filter((r: any) => r.model === 'none')
