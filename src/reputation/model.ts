@@ -26,6 +26,11 @@ const MAX_LOW_CREDIBILITY_REPORTERS = 64
 /** Entries each per-peer cache (credibilities, anchor opinions) keeps at most: a flood of fresh identities must not grow memory for ever. */
 const MAX_CACHED_PER_PEER = 20_000
 
+/** The factor that scales evidence totalling `total` down to at most `cap` (1 if it is within). */
+function capFactor (total: number, cap: number): number {
+  return total > cap ? cap / total : 1
+}
+
 export class ReputationModel {
   readonly self: string
   readonly params: ModelParams
@@ -335,7 +340,7 @@ export class ReputationModel {
       // EigenTrust normalises local trust): a clique praising its hundreds of members, or a liar
       // condemning everyone, carries no more weight in total than an honest peer's handful.
       const share = Math.min(1, p.reportBudget / Math.max(1, this.store.countBy(r.issuer)))
-      const scale = (total > p.reporterCap ? p.reporterCap / total : 1) * share
+      const scale = capFactor(total, p.reporterCap) * share
       reporters++
       credibleReporters++
       if (condemns(e)) {
@@ -380,8 +385,7 @@ export class ReputationModel {
     }
     if (vouched != null) {
       for (const [voucher, g] of vouched) {
-        const t = g.positive + g.negative
-        const bound = t > p.reporterCap ? p.reporterCap / t : 1
+        const bound = capFactor(g.positive + g.negative, p.reporterCap)
         hp += g.positive * bound
         hn += g.negative * bound
         if (g.condemns && condemners?.has(voucher) !== true) condemnedBy++
@@ -403,8 +407,7 @@ export class ReputationModel {
     if (seenCheating) { hp = 0; sp = 0 }
     if (strangerSawCheating) sp = 0
     // All strangers together count for at most one reporter's cap.
-    const st = sp + sn
-    const bound = st > p.reporterCap ? p.reporterCap / st : 1
+    const bound = capFactor(sp + sn, p.reporterCap)
     const w = credibleReporters >= p.minReporters ? p.hearsayWeight : 0
     const strangers = { positive: sp * bound * w, negative: sn * bound * w }
     const hearsay = { positive: hp * w + strangers.positive, negative: hn * w + strangers.negative }
