@@ -185,6 +185,27 @@ test('an echo of our report does not age into agreement as our dealings with the
   assert.ok(witness >= cfg.credibleThreshold, `a report that came first still counts after our later outcomes (${witness})`)
 })
 
+test('peers that each dealt once with a provider report the same counts: each is a witness; only a copy with the same date is an echo', () => {
+  // One good answer is (1, 0) to everyone. When the echo check compared counts alone, every peer but
+  // the first to report a provider after one dealing was taken for a copy, and in a large network
+  // most honest reporters never became credible (the 1000-agent sybil-whitewash row, 0.075 -> 0.107).
+  const store = new ReportStore()
+  const m = new ReputationModel('me', modelParams(cfg), store, new QuarantineBook({ baseMs: HOUR, maxMs: HOUR }))
+  const t0 = 1_000_000
+  const report = reportsInto(store)
+  const subjects = ['a', 'b', 'c']
+  for (const s of subjects) report('first', s, 1, 0, t0 - 3 * HOUR)
+  // A second peer's own dealing, an hour later: same counts, its own date.
+  for (const s of subjects) report('second', s, 1, 0, t0 - 2 * HOUR)
+  // A copy of the first peer's reports: same counts, same date (arriving before our dealings too).
+  for (const s of subjects) store.put({ issuer: 'copy', subject: s, positive: 1, negative: 0, vouch: 0, seq: 100, issuedAt: t0 - 3 * HOUR, expiresAt: t0 + 48 * HOUR }, t0 - HOUR)
+  for (const s of subjects) m.record(s, 'ok', t0)
+  const stranger = m.credibility('stranger', t0)
+  assert.ok(m.credibility('first', t0) >= cfg.credibleThreshold, `the first witness counts (${m.credibility('first', t0)})`)
+  assert.ok(m.credibility('second', t0) >= cfg.credibleThreshold, `the second witness counts too (${m.credibility('second', t0)})`)
+  assert.ok(Math.abs(m.credibility('copy', t0) - stranger) < 1e-9, `the exact copy counts for nothing (${m.credibility('copy', t0)} vs ${stranger})`)
+})
+
 test('second-hand checks: a stranger whose reports match our anchors\' becomes credible; praising a peer they caught cheating costs three times', () => {
   const store = new ReportStore()
   const t0 = 1_000_000

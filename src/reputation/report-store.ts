@@ -131,11 +131,18 @@ export class ReportStore<R extends ReportBody = ReportBody> {
     return old == null ? 'new' : 'replaced'
   }
 
-  /** Exactly the counts another issuer already published about the subject: a copy, not a witness. */
+  /**
+   * Exactly the evidence another issuer already published about the subject, counts and date: a
+   * copy, not a witness. The date matters: one good answer is (1, 0) to everyone, so before it was
+   * compared, every peer but the first to report a provider after one dealing was taken for a copy,
+   * and at a thousand agents most honest reporters never became credible (docs/reputation.md,
+   * "Echoes"). A copy with its date or counts changed is not caught here; the arrival times are
+   * what stop it being counted as agreement with our or our anchors' evidence (credibility.ts).
+   */
   private repeats (report: R): boolean {
     if (report.positive + report.negative === 0) return false
     for (const r of this.bySubject.get(report.subject)?.values() ?? []) {
-      if (r.issuer !== report.issuer && r.positive === report.positive && r.negative === report.negative) return true
+      if (r.issuer !== report.issuer && r.issuedAt === report.issuedAt && r.positive === report.positive && r.negative === report.negative) return true
     }
     return false
   }
